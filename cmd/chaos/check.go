@@ -1,0 +1,74 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/reports"
+	"github.com/chaos-election/chaos/runner"
+)
+
+func newCheckCmd(g *globals) *cobra.Command {
+	var (
+		cfg      runner.CheckConfig
+		opts     checkers.Options
+		asJSON   bool
+		checkSet = []string{"strict", "allow-no-faults", "min-ops", "max-no-leader", "max-failover", "max-elections-per-minute"}
+	)
+	cmd := &cobra.Command{
+		Use:   "check PATH",
+		Short: "Check a history (a run directory or a history.jsonl file) and print the verdict",
+		Long: `check reads a history in the format of HISTORY.md, written by 'chaos run' or by
+your own application, runs every checker on it, prints a short summary and
+writes results.json beside the history (or to --out).
+
+Checker options come from the flags; when none is given and PATH is a run
+directory, from the plan saved in it.
+
+Exit codes: 0 valid, 1 invalid, 2 unknown, 254 malformed input (named with
+file:line), 255 the harness itself failed.`,
+		Example: `  chaos check runs/latest
+  chaos check --allow-no-faults --json my-app-history.jsonl`,
+		Args: badArgs(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg.Path = args[0]
+			cfg.Log = g.logger()
+			for _, name := range checkSet {
+				if cmd.Flags().Changed(name) {
+					cfg.Checks = &opts
+				}
+			}
+			out, err := runner.Check(cmd.Context(), cfg)
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				enc := json.NewEncoder(g.stdout)
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(out.Results); err != nil {
+					return fmt.Errorf("print results: %w", err)
+				}
+			} else {
+				reports.WriteSummary(g.stdout, out.Results, out.Warnings)
+				fmt.Fprintf(g.stdout, "results: %s\n", out.ResultsPath)
+			}
+			if out.Results.Validity != checkers.Valid {
+				return &runner.VerdictError{Validity: out.Results.Validity}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&cfg.Out, "out", "o", "", "write results.json here instead of beside the history")
+	f.BoolVar(&asJSON, "json", false, "print the results as JSON instead of a summary")
+	f.BoolVar(&opts.Strict, "strict", false, "fail on every leadership overlap, even one whose stale side was fenced off")
+	f.BoolVar(&opts.AllowNoFaults, "allow-no-faults", false, "accept a history without nemesis faults (e.g. from an application)")
+	f.IntVar(&opts.MinOps, "min-ops", 10, "fewer completed client operations than this makes the verdict unknown")
+	f.DurationVar(&opts.Limits.MaxNoLeader, "max-no-leader", 0, "fail when a window without a leader is longer (0: no limit)")
+	f.DurationVar(&opts.Limits.MaxFailover, "max-failover", 0, "fail when a failover takes longer (0: no limit)")
+	f.Float64Var(&opts.Limits.MaxElectionsPerMin, "max-elections-per-minute", 0, "fail when leadership flaps faster (0: no limit)")
+	return cmd
+}

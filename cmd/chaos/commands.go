@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chaos-election/chaos/compose"
+)
+
+// extraCommands are the commands beyond version and check.
+func extraCommands(g *globals) []*cobra.Command {
+	return []*cobra.Command{newRunCmd(g), newDownCmd(g), newImagesCmd(g), newNetctlCmd()}
+}
+
+func newDownCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "down",
+		Short: "Remove every container and network any chaos run left behind",
+		Long: `down removes every container and network labelled io.chaos.project=chaos,
+whichever run created it: the leftovers of a run that was killed with
+SIGKILL or lost its machine. Runs clean up after themselves otherwise.`,
+		Args: badArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dc, err := compose.NewDocker(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer dc.Close()
+			removed, err := compose.DownAll(cmd.Context(), dc, g.logger())
+			for _, r := range removed {
+				fmt.Fprintf(g.stdout, "removed %s\n", r)
+			}
+			if err == nil && len(removed) == 0 {
+				fmt.Fprintln(g.stdout, "nothing to remove")
+			}
+			return err
+		},
+	}
+}
+
+func newImagesCmd(g *globals) *cobra.Command {
+	images := &cobra.Command{
+		Use:   "images",
+		Short: "Manage the backend images chaos builds without a registry",
+		Args:  badArgs(cobra.NoArgs),
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var opts compose.BuildOptions
+	build := &cobra.Command{
+		Use:   "build",
+		Short: "Build the backend images and the network sidecar image (idempotent)",
+		Long: `build compiles etcd from its Go module into an image with no base layer, and
+packs this (static) chaos binary into the sidecar image that cuts links
+inside a node's network namespace. Nothing is pulled. An image already
+built from the same inputs is kept, so a second call takes seconds.`,
+		Args: badArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dc, err := compose.NewDocker(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer dc.Close()
+			opts.Log = g.logger()
+			return compose.BuildImages(cmd.Context(), dc, opts)
+		},
+	}
+	images.AddCommand(build)
+	return images
+}

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"os"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/runner"
+)
+
+func newRunCmd(g *globals) *cobra.Command {
+	var (
+		config string
+		root   string
+		values = map[string]*string{}
+	)
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Run a plan against a real cluster in Docker and check the history",
+		Long: `run brings up the plan's backend cluster in Docker, runs one election
+candidate per node and an observer, injects the plan's faults for its
+duration, heals everything, lets the cluster recover, tears it down and
+checks the history. Everything lands in runs/NAME/TIME/ (and runs/latest):
+history.jsonl, results.json, junit.xml, report.html, plan.yaml (with the
+seed) and logs/.
+
+Without --config the default plan runs: etcd, 3 nodes, resource 'token', a
+minute of partitions and leader pauses. Flags override the config file.
+Ctrl-C heals every fault and removes every container before exiting.`,
+		Example: `  chaos run
+  chaos run --config examples/etcd-unfenced.yaml
+  chaos run --resource none --duration 2m --seed 42`,
+		Args: badArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			plan := runner.DefaultPlan()
+			if config != "" {
+				var err error
+				if plan, err = runner.LoadPlan(config, plan); err != nil {
+					return err
+				}
+			}
+			for _, f := range runner.PlanFlags() {
+				if cmd.Flags().Changed(f.Name) {
+					if err := plan.SetFlag(f.Name, *values[f.Name]); err != nil {
+						return err
+					}
+				}
+			}
+			if err := plan.Validate(); err != nil {
+				return err
+			}
+			out, err := runner.Run(cmd.Context(), runner.RunConfig{
+				Plan: plan, Root: root, Progress: g.stderr, IsTTY: runner.IsTerminal(g.stderr),
+				Command: "chaos " + strings.Join(os.Args[1:], " "), Log: g.logger(),
+			})
+			if err != nil {
+				return err
+			}
+			runner.PrintOutcome(g.stdout, out)
+			if out.Results.Validity != checkers.Valid {
+				return &runner.VerdictError{Validity: out.Results.Validity}
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVarP(&config, "config", "c", "", "plan file (YAML); see examples/")
+	f.StringVar(&root, "runs", "runs", "directory that holds the run directories")
+	for _, pf := range runner.PlanFlags() {
+		values[pf.Name] = f.String(pf.Name, "", pf.Usage)
+		if pf.Name == "strict" {
+			f.Lookup(pf.Name).NoOptDefVal = "true"
+		}
+	}
+	return cmd
+}

@@ -1,0 +1,71 @@
+package compose
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/docker/docker/api/types/container"
+)
+
+func TestDownRemovesOnlyTheRun(t *testing.T) {
+	ctx := context.Background()
+	f := fakeWithImages()
+	c1 := upFake(t, f, Spec{Nodes: 2, RunID: "r1"})
+	upFake(t, f, Spec{Nodes: 1, RunID: "r2"})
+	// A sidecar of r1 left over (its remove failed), and an unrelated container.
+	_, _ = f.ContainerCreate(ctx, &container.Config{Image: NetctlImage, Labels: map[string]string{
+		LabelProject: ProjectValue, LabelRun: "r1", LabelRole: roleNetctl}}, &container.HostConfig{}, nil, nil, "chaos-r1-netctl-n1-9")
+	_, _ = f.ContainerCreate(ctx, &container.Config{Image: NetctlImage}, &container.HostConfig{}, nil, nil, "someone-else")
+	for range 2 { // idempotent
+		if err := c1.Down(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "container chaos-r2-n1 container someone-else network chaos-r2"
+	if got := strings.Join(f.names(), " "); got != want {
+		t.Errorf("after r1's Down the engine holds %q, want %q", got, want)
+	}
+}
+
+func TestDownAllUsesTheProjectLabel(t *testing.T) {
+	ctx := context.Background()
+	f := fakeWithImages()
+	upFake(t, f, Spec{Nodes: 2, RunID: "r1"})
+	upFake(t, f, Spec{Nodes: 1, RunID: "r2"})
+	_, _ = f.ContainerCreate(ctx, &container.Config{Image: NetctlImage}, &container.HostConfig{}, nil, nil, "someone-else")
+	removed, err := downAll(ctx, f, projectFilter(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(removed) != 5 {
+		t.Errorf("removed %v, want 3 containers and 2 networks", removed)
+	}
+	if got := strings.Join(f.names(), " "); got != "container someone-else" {
+		t.Errorf("engine holds %q, want only the unlabelled container", got)
+	}
+	if removed, err := downAll(ctx, f, projectFilter(), nil); err != nil || len(removed) != 0 {
+		t.Errorf("second downAll: %v, %v", removed, err)
+	}
+}
+
+func TestCollectLogs(t *testing.T) {
+	f := fakeWithImages()
+	dir := t.TempDir()
+	c := upFake(t, f, Spec{Nodes: 2, Dir: dir})
+	if err := c.CollectLogs(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range c.Names() {
+		b, err := os.ReadFile(filepath.Join(dir, LogsDir, n+".log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Demultiplexed: the text only, no stream headers.
+		if string(b) != "hello from chaos-r1-"+n+"\n" {
+			t.Errorf("%s.log = %q", n, b)
+		}
+	}
+}

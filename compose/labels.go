@@ -1,0 +1,57 @@
+package compose
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/docker/docker/api/types/filters"
+)
+
+// Labels on every container and network chaos creates.
+const (
+	LabelProject = "io.chaos.project" // always ProjectValue
+	LabelRun     = "io.chaos.run"     // the run id
+	LabelNode    = "io.chaos.node"    // the node a container is, or acts on (sidecars)
+	LabelRole    = "io.chaos.role"    // "node" or "netctl"
+	ProjectValue = "chaos"
+	// LabelContentHash is set on the images BuildImages makes: a hash of
+	// everything that went into them, so an unchanged image is not rebuilt.
+	LabelContentHash = "io.chaos.content-hash"
+)
+
+const (
+	roleNode   = "node"
+	roleNetctl = "netctl"
+)
+
+// checkRunID says whether id can be part of container and network names:
+// 1-63 characters of [A-Za-z0-9_.-], starting with a letter or digit.
+func checkRunID(id string) error {
+	ok := len(id) >= 1 && len(id) <= 63
+	for i, r := range id {
+		alnum := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+		if !alnum && (i == 0 || !strings.ContainsRune("_.-", r)) {
+			ok = false
+		}
+	}
+	if !ok {
+		return fmt.Errorf("run id %q: want 1-63 characters of [A-Za-z0-9_.-], starting with a letter or digit", id)
+	}
+	return nil
+}
+
+// prefix is the name of a run's network and the prefix of its containers.
+func prefix(runID string) string { return "chaos-" + runID }
+
+// projectFilter selects everything chaos created.
+func projectFilter() filters.Args {
+	return filters.NewArgs(filters.Arg("label", LabelProject+"="+ProjectValue))
+}
+
+// runFilter selects everything one run created.
+func runFilter(runID string) filters.Args {
+	return filters.NewArgs(
+		filters.Arg("label", LabelProject+"="+ProjectValue),
+		filters.Arg("label", LabelRun+"="+runID),
+	)
+}

@@ -1,0 +1,53 @@
+package compose
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/pkg/stdcopy"
+)
+
+// LogsDir is where CollectLogs writes, under Spec.Dir.
+const LogsDir = "logs"
+
+// CollectLogs writes each node's container log (stdout and stderr,
+// demultiplexed, interleaved as written) to Dir/logs/<node>.log. Call it
+// before Down, on a context that outlives cancellation.
+func (c *Cluster) CollectLogs(ctx context.Context) error {
+	dir := filepath.Join(c.spec.Dir, LogsDir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("collect logs: %w", err)
+	}
+	errs := make([]error, len(c.nodes))
+	var wg sync.WaitGroup
+	for i, n := range c.nodes {
+		wg.Go(func() { errs[i] = c.writeLog(ctx, n, filepath.Join(dir, n.Name+".log")) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("collect logs: %w", err)
+	}
+	return nil
+}
+
+func (c *Cluster) writeLog(ctx context.Context, n Node, path string) (err error) {
+	rc, err := c.api.ContainerLogs(ctx, n.ContainerID, container.LogsOptions{ShowStdout: true, ShowStderr: true})
+	if err != nil {
+		return fmt.Errorf("%s: %w", n.Name, err)
+	}
+	defer rc.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("%s: %w", n.Name, err)
+	}
+	defer func() { err = errors.Join(err, f.Close()) }()
+	if _, err := stdcopy.StdCopy(f, f, rc); err != nil {
+		return fmt.Errorf("%s: read log: %w", n.Name, err)
+	}
+	return nil
+}

@@ -1,0 +1,66 @@
+package compose
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+)
+
+func TestLoadPlanFromShippedFile(t *testing.T) {
+	content, err := os.ReadFile("files/etcd.compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "compose.yaml")
+	p, err := loadPlan(context.Background(), path, content, "chaos-manual", map[string]string{"ETCD_IMAGE": EtcdLocalImage}, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.NetworkName != "chaos-manual" || p.Network.Driver != "bridge" {
+		t.Errorf("network = %q %+v", p.NetworkName, p.Network)
+	}
+	if p.Network.Labels[LabelProject] != ProjectValue || p.Network.Labels[LabelRun] != "manual" {
+		t.Errorf("network labels = %v", p.Network.Labels)
+	}
+	if c := p.Network.IPAM.Config; len(c) != 1 || c[0].Subnet != "172.29.0.0/24" || c[0].Gateway != "172.29.0.1" {
+		t.Errorf("ipam = %+v", c)
+	}
+	if len(p.Containers) != 3 {
+		t.Fatalf("%d containers, want 3", len(p.Containers))
+	}
+	for i, c := range p.Containers {
+		name := nodeName(i + 1)
+		if c.Node != name || c.Name != "chaos-manual-"+name || c.IP.String() != nodeIP(shippedParams.Subnet, i+1).String() {
+			t.Errorf("container %d = %s %s %s", i, c.Node, c.Name, c.IP)
+		}
+		if c.Config.Image != EtcdLocalImage {
+			t.Errorf("%s image = %q, want the interpolated %s", name, c.Config.Image, EtcdLocalImage)
+		}
+		if !slices.Equal(c.Config.Entrypoint, []string{"/usr/local/bin/etcd"}) || !slices.Contains(c.Config.Cmd, "--name="+name) {
+			t.Errorf("%s entrypoint %v cmd %v", name, c.Config.Entrypoint, c.Config.Cmd)
+		}
+		if c.Config.Labels[LabelRun] != "manual" || c.Config.Labels[LabelNode] != name || c.Config.Labels[LabelProject] != ProjectValue {
+			t.Errorf("%s labels = %v", name, c.Config.Labels)
+		}
+		if c.Config.StopTimeout == nil || *c.Config.StopTimeout != 2 {
+			t.Errorf("%s stop timeout = %v, want 2", name, c.Config.StopTimeout)
+		}
+		ep := c.Net.EndpointsConfig["chaos-manual"]
+		if ep == nil || ep.IPAMConfig.IPv4Address != c.IP.String() || string(c.Host.NetworkMode) != "chaos-manual" {
+			t.Errorf("%s networking = %+v / %s", name, ep, c.Host.NetworkMode)
+		}
+	}
+	// Without the variable the official image is used.
+	p, err = loadPlan(context.Background(), path, content, "chaos-manual", nil, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Containers[0].Config.Image != EtcdOfficialImage {
+		t.Errorf("image = %q, want %s", p.Containers[0].Config.Image, EtcdOfficialImage)
+	}
+	if _, err := loadPlan(context.Background(), path, content, "chaos-manual", nil, 4); err == nil {
+		t.Error("loadPlan for 4 nodes from a 3-node file: want error")
+	}
+}

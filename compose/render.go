@@ -1,0 +1,93 @@
+package compose
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"net/netip"
+	"strings"
+	"text/template"
+)
+
+//go:embed files/*.tmpl
+var templates embed.FS
+
+// MaxNodes is the largest cluster a compose file is rendered for.
+const MaxNodes = 50
+
+// renderParams is what one rendering of a compose file depends on.
+type renderParams struct {
+	Nodes  int
+	RunID  string
+	Subnet netip.Prefix // a /24; node i gets .10+i, the gateway .1
+}
+
+// member is one node as the template sees it.
+type member struct{ Name, IP string }
+
+// templateData is the template's input.
+type templateData struct {
+	Nodes          int
+	RunID          string
+	Prefix         string
+	OfficialImage  string
+	Subnet         string
+	Gateway        string
+	InitialCluster string
+	Members        []member
+}
+
+// nodeName is the name of node i (1-based).
+func nodeName(i int) string { return fmt.Sprintf("n%d", i) }
+
+// nodeIP is the fixed address of node i (1-based) in subnet.
+func nodeIP(subnet netip.Prefix, i int) netip.Addr {
+	b := subnet.Masked().Addr().As4()
+	b[3] = byte(10 + i)
+	return netip.AddrFrom4(b)
+}
+
+// gatewayIP is the bridge's address in subnet: where the harness's
+// packets come from.
+func gatewayIP(subnet netip.Prefix) netip.Addr {
+	b := subnet.Masked().Addr().As4()
+	b[3] = 1
+	return netip.AddrFrom4(b)
+}
+
+// render renders b's compose file.
+func render(b backend, p renderParams) ([]byte, error) {
+	if p.Nodes < 1 || p.Nodes > MaxNodes {
+		return nil, fmt.Errorf("render %s compose file: %d nodes (want 1..%d)", b.name, p.Nodes, MaxNodes)
+	}
+	if err := checkRunID(p.RunID); err != nil {
+		return nil, fmt.Errorf("render %s compose file: %w", b.name, err)
+	}
+	if !p.Subnet.Addr().Is4() || p.Subnet.Bits() != 24 {
+		return nil, fmt.Errorf("render %s compose file: subnet %s is not an IPv4 /24", b.name, p.Subnet)
+	}
+	d := templateData{
+		Nodes:         p.Nodes,
+		RunID:         p.RunID,
+		Prefix:        prefix(p.RunID),
+		OfficialImage: b.officialImage,
+		Subnet:        p.Subnet.Masked().String(),
+		Gateway:       gatewayIP(p.Subnet).String(),
+	}
+	peers := make([]string, 0, p.Nodes)
+	for i := 1; i <= p.Nodes; i++ {
+		m := member{Name: nodeName(i), IP: nodeIP(p.Subnet, i).String()}
+		d.Members = append(d.Members, m)
+		peers = append(peers, fmt.Sprintf("%s=http://%s:2380", m.Name, m.IP))
+	}
+	d.InitialCluster = strings.Join(peers, ",")
+	t, err := template.New(b.template).Option("missingkey=error").ParseFS(templates, b.template)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", b.template, err)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, strings.TrimPrefix(b.template, "files/"), d); err != nil {
+		return nil, fmt.Errorf("render %s: %w", b.template, err)
+	}
+	return buf.Bytes(), nil
+}

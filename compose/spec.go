@@ -1,0 +1,76 @@
+package compose
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// DefaultHealthTimeout is how long Up waits for every node to be healthy
+// when Spec.HealthTimeout is 0.
+const DefaultHealthTimeout = 60 * time.Second
+
+// Spec describes the cluster Up brings up.
+type Spec struct {
+	Target string // backend: "etcd" ("" = "etcd")
+	Nodes  int    // 1..MaxNodes (0 = 3)
+	// RunID names the run: containers are chaos-<RunID>-n1..., the network
+	// chaos-<RunID>, and everything is labelled io.chaos.run=<RunID>.
+	// 1-63 characters of [A-Za-z0-9_.-], starting with a letter or digit.
+	RunID string
+	// Dir is the run directory: compose.yaml and logs/<node>.log are
+	// written here.
+	Dir string
+	// Image is the backend image. "" = the official image if present
+	// locally, else the local build; never pulled.
+	Image string
+	// HealthTimeout bounds the wait for every node to be healthy (0 = 60s).
+	HealthTimeout time.Duration
+	// Healthy is an optional probe, polled per node until it returns nil.
+	// Without it a node is healthy once its container runs.
+	Healthy func(ctx context.Context, n Node) error
+	Log     *slog.Logger // nil = discard
+}
+
+// Node is one member of a cluster.
+type Node struct {
+	Name        string // "n1", "n2", ...
+	ContainerID string
+	IP          string // address on the run's private network (fixed)
+	ClientAddr  string // "IP:port" that clients dial (etcd: IP:2379)
+}
+
+// withDefaults fills the zero values of s and checks the rest.
+func (s Spec) withDefaults() (Spec, error) {
+	if s.Target == "" {
+		s.Target = "etcd"
+	}
+	if s.Nodes == 0 {
+		s.Nodes = 3
+	}
+	if s.HealthTimeout == 0 {
+		s.HealthTimeout = DefaultHealthTimeout
+	}
+	if s.Log == nil {
+		s.Log = slog.New(slog.DiscardHandler)
+	}
+	var errs []error
+	if s.Nodes < 1 || s.Nodes > MaxNodes {
+		errs = append(errs, fmt.Errorf("nodes: %d (want 1..%d)", s.Nodes, MaxNodes))
+	}
+	if err := checkRunID(s.RunID); err != nil {
+		errs = append(errs, err)
+	}
+	if s.Dir == "" {
+		errs = append(errs, errors.New("dir: empty (compose.yaml and logs are written there)"))
+	}
+	if s.HealthTimeout < 0 {
+		errs = append(errs, fmt.Errorf("health timeout: %v", s.HealthTimeout))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return s, fmt.Errorf("cluster spec: %w", err)
+	}
+	return s, nil
+}

@@ -1,0 +1,118 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/reports"
+)
+
+// CheckConfig says what `chaos check` checks.
+type CheckConfig struct {
+	// Path is a run directory (holding history.jsonl) or a history file.
+	Path string
+	// Out is where results.json goes; "" puts it beside the history.
+	Out string
+	// Checks are the checker options; nil takes them from the run
+	// directory's plan.yaml when there is one, else the defaults.
+	Checks *checkers.Options
+	Log    *slog.Logger
+}
+
+// CheckOutcome is what a check found and where it wrote it.
+type CheckOutcome struct {
+	HistoryPath string
+	ResultsPath string
+	Results     checkers.Results
+	Warnings    []string
+}
+
+// Check reads a history, runs every checker that applies and writes
+// results.json. Malformed input is a [BadInputError] (exit 254) naming the
+// file and line; the verdict itself is in the outcome, not the error.
+func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
+	var out CheckOutcome
+	hist, dir, err := locateHistory(cfg.Path)
+	if err != nil {
+		return out, BadInput(err)
+	}
+	out.HistoryPath = hist
+	ops, warnings, err := history.ReadFile(hist)
+	if err != nil {
+		if history.IsParseError(err) {
+			return out, BadInput(err)
+		}
+		if os.IsNotExist(err) || os.IsPermission(err) {
+			return out, BadInput(err)
+		}
+		return out, fmt.Errorf("check %s: %w", hist, err)
+	}
+	out.Warnings = warnings
+	opts, err := checkOptions(cfg.Checks, dir)
+	if err != nil {
+		return out, BadInput(err)
+	}
+	out.Results = checkers.Run(ctx, ops, checkers.Election(opts)...)
+	out.ResultsPath = cfg.Out
+	if out.ResultsPath == "" {
+		out.ResultsPath = filepath.Join(filepath.Dir(hist), "results.json")
+	}
+	rf := reports.ResultsFile{
+		History:  relOrAbs(filepath.Dir(out.ResultsPath), hist),
+		Warnings: warnings,
+	}
+	rf.Fill(out.Results)
+	if err := reports.WriteResults(out.ResultsPath, rf); err != nil {
+		return out, fmt.Errorf("check: %w", err)
+	}
+	return out, nil
+}
+
+// locateHistory resolves a run directory or a history file to the history
+// file and the directory that holds it.
+func locateHistory(path string) (hist, dir string, err error) {
+	if path == "" {
+		return "", "", fmt.Errorf("no history given: name a run directory or a history.jsonl file")
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", "", fmt.Errorf("history: %w", err)
+	}
+	if st.IsDir() {
+		hist = filepath.Join(path, "history.jsonl")
+		if _, err := os.Stat(hist); err != nil {
+			return "", "", fmt.Errorf("%s is a directory without a history.jsonl: %w", path, err)
+		}
+		return hist, path, nil
+	}
+	return path, filepath.Dir(path), nil
+}
+
+// checkOptions are the given options, or those of the plan saved in the run
+// directory, or the defaults.
+func checkOptions(given *checkers.Options, dir string) (checkers.Options, error) {
+	if given != nil {
+		return *given, nil
+	}
+	planPath := filepath.Join(dir, PlanFile)
+	if _, err := os.Stat(planPath); err != nil {
+		return checkers.Options{}, nil
+	}
+	p, err := LoadPlan(planPath, DefaultPlan())
+	if err != nil {
+		return checkers.Options{}, err
+	}
+	return p.CheckerOptions(), nil
+}
+
+func relOrAbs(base, target string) string {
+	if rel, err := filepath.Rel(base, target); err == nil {
+		return rel
+	}
+	return target
+}

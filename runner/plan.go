@@ -1,0 +1,192 @@
+package runner
+
+import (
+	"time"
+
+	"github.com/chaos-election/chaos/nemesis"
+)
+
+// PlanFile is the name of the resolved plan inside a run directory.
+const PlanFile = "plan.yaml"
+
+// Plan is everything one run needs to know: which backend, how many nodes,
+// what the clients do, which faults to inject, for how long, and the limits
+// the checkers apply. It is read from a YAML file ([LoadPlan]) and/or set
+// from command-line flags ([Plan.SetFlag]) over [DefaultPlan]; the resolved
+// plan, seed included, is saved in the run directory ([Plan.YAML]) so that a
+// run can be replayed.
+type Plan struct {
+	// Name names the run directory: runs/<name>/<time>/.
+	Name string
+	// Target is the backend: "etcd".
+	Target string
+	// Nodes is the cluster size, one candidate per node.
+	Nodes int
+	// Workload is what the clients do: "election".
+	Workload string
+	// Resource is how the shared resource treats writes: "none" (accepts
+	// all), "token" (rejects tokens lower than the highest accepted),
+	// "backend" (conditional write inside the backend).
+	Resource string
+	// Strict makes every leadership overlap fail the run, even one whose
+	// stale side was fenced off.
+	Strict bool
+	// Duration is the time with faults.
+	Duration time.Duration
+	// Recovery is the time after every fault is healed, before the final
+	// checks.
+	Recovery time.Duration
+	// Seed seeds the fault schedule; 0 picks one at the start of the run.
+	Seed int64
+	// LeaseTTL is the candidates' session / lease TTL.
+	LeaseTTL time.Duration
+	// WriteEvery is how often a leader writes to the resource.
+	WriteEvery time.Duration
+	// Nemesis is the fault schedule.
+	Nemesis NemesisPlan
+	// Checks are the limits the checkers apply.
+	Checks Checks
+
+	// src remembers where each field's value came from (file:line or a
+	// flag), so that [Plan.Validate] can point at it. Copy-on-write: never
+	// modified in place once shared.
+	src map[string]origin
+}
+
+// NemesisPlan is the fault schedule of a plan.
+type NemesisPlan struct {
+	// Interval is the quiet time between one fault's heal and the next
+	// fault's start.
+	Interval time.Duration
+	// Faults are picked from by the seeded schedule.
+	Faults []nemesis.FaultSpec
+}
+
+// Checks are the plan's checker limits. Zero durations and rates mean no
+// limit.
+type Checks struct {
+	// MinOps: fewer completed client operations make the verdict unknown.
+	MinOps int
+	// AllowNoFaults accepts a run in which no fault took effect.
+	AllowNoFaults bool
+	// MaxNoLeader fails the run when a window without a leader is longer.
+	MaxNoLeader time.Duration
+	// MaxFailover fails the run when a failover takes longer.
+	MaxFailover time.Duration
+	// MaxElectionsPerMinute fails the run when leadership flaps faster.
+	MaxElectionsPerMinute float64
+}
+
+// Known values of the plan's enumerated fields.
+var (
+	knownTargets   = []string{"etcd"}
+	knownWorkloads = []string{"election"}
+	knownResources = []string{"none", "token", "backend"}
+)
+
+// Bounds on the plan's numbers.
+const (
+	maxNodes      = 15
+	minLeaseTTL   = time.Second
+	minWriteEvery = time.Millisecond
+	maxNameLen    = 64
+)
+
+// DefaultPlan is the plan of `chaos run` without a config file: etcd, three
+// nodes, leader election with a token-fenced resource, a minute of
+// partitions and leader pauses (each longer than the lease TTL, so each one
+// forces a failover), then ten seconds of recovery. On a healthy etcd it
+// ends valid: the overlaps a pause or partition causes are fenced off.
+func DefaultPlan() Plan {
+	return Plan{
+		Name:       "etcd-default",
+		Target:     "etcd",
+		Nodes:      3,
+		Workload:   "election",
+		Resource:   "token",
+		Duration:   60 * time.Second,
+		Recovery:   10 * time.Second,
+		LeaseTTL:   3 * time.Second,
+		WriteEvery: 50 * time.Millisecond,
+		Nemesis: NemesisPlan{
+			Interval: 5 * time.Second,
+			Faults: []nemesis.FaultSpec{
+				{Kind: "partition", Shape: "isolate-leader", Duration: 8 * time.Second},
+				{Kind: "partition", Shape: "halves", Duration: 8 * time.Second},
+				{Kind: "pause", Victim: "leader", Duration: 8 * time.Second},
+			},
+		},
+		Checks: Checks{MinOps: 10},
+	}
+}
+
+// NemesisSpec is the plan's fault schedule as the nemesis takes it.
+func (p Plan) NemesisSpec() nemesis.Spec {
+	return nemesis.Spec{
+		Faults:   append([]nemesis.FaultSpec(nil), p.Nemesis.Faults...),
+		Interval: p.Nemesis.Interval,
+	}
+}
+
+// origin is where a plan field's value came from.
+type origin struct {
+	file string
+	line int
+	flag string // "--nodes"
+}
+
+// setOrigin records where field's value came from, copying the map so that
+// plans sharing it are not affected.
+func (p *Plan) setOrigin(field string, o origin) {
+	m := make(map[string]origin, len(p.src)+1)
+	for k, v := range p.src {
+		m[k] = v
+	}
+	m[field] = o
+	p.src = m
+}
+
+// forget drops the origins of everything below field (the elements of a
+// replaced list).
+func (p *Plan) forget(field string) {
+	m := make(map[string]origin, len(p.src))
+	for k, v := range p.src {
+		if hasFieldPrefix(k, field) {
+			continue
+		}
+		m[k] = v
+	}
+	p.src = m
+}
+
+// locate finds where field (or the nearest enclosing field) came from.
+func (p Plan) locate(field string) (origin, bool) {
+	for f := field; f != ""; f = parentField(f) {
+		if o, ok := p.src[f]; ok {
+			return o, true
+		}
+	}
+	return origin{}, false
+}
+
+// hasFieldPrefix reports whether field lies below parent:
+// "nemesis.faults[1].kind" lies below "nemesis.faults" and "nemesis".
+func hasFieldPrefix(field, parent string) bool {
+	if len(field) <= len(parent) || field[:len(parent)] != parent {
+		return false
+	}
+	c := field[len(parent)]
+	return c == '.' || c == '['
+}
+
+// parentField is the field that encloses f: "nemesis.faults[1].kind" →
+// "nemesis.faults[1]" → "nemesis.faults" → "nemesis" → "".
+func parentField(f string) string {
+	for i := len(f) - 1; i >= 0; i-- {
+		switch f[i] {
+		case '.', '[':
+			return f[:i]
+		}
+	}
+	return ""
+}

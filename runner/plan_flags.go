@@ -1,0 +1,111 @@
+package runner
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// PlanFlag is a command-line flag of `chaos run` that sets one plan field.
+type PlanFlag struct {
+	// Name is the flag without dashes: "lease-ttl".
+	Name string
+	// Field is the plan field it sets, in YAML spelling: "lease_ttl".
+	Field string
+	// Usage is the flag's help text.
+	Usage string
+}
+
+// planFlag is a PlanFlag with the setter that parses its value.
+type planFlag struct {
+	PlanFlag
+	set func(p *Plan, v string) error
+}
+
+func planFlagTable() []planFlag {
+	str := func(out func(*Plan) *string) func(*Plan, string) error {
+		return func(p *Plan, v string) error { *out(p) = v; return nil }
+	}
+	dur := func(out func(*Plan) *time.Duration) func(*Plan, string) error {
+		return func(p *Plan, v string) error {
+			d, err := parseDuration(v)
+			if err == nil {
+				*out(p) = d
+			}
+			return err
+		}
+	}
+	return []planFlag{
+		{PlanFlag{"name", "name", "run name: results go to runs/NAME/TIME/"},
+			str(func(p *Plan) *string { return &p.Name })},
+		{PlanFlag{"target", "target", "backend: " + strings.Join(knownTargets, ", ")},
+			str(func(p *Plan) *string { return &p.Target })},
+		{PlanFlag{"nodes", "nodes", fmt.Sprintf("cluster size, 1 to %d", maxNodes)},
+			func(p *Plan, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return fmt.Errorf("want an integer, got %q", v)
+				}
+				p.Nodes = n
+				return nil
+			}},
+		{PlanFlag{"resource", "resource", "how the shared resource treats writes: " + strings.Join(knownResources, ", ")},
+			str(func(p *Plan) *string { return &p.Resource })},
+		{PlanFlag{"strict", "strict", "fail on every leadership overlap, even one whose stale side was fenced off"},
+			func(p *Plan, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("want true or false, got %q", v)
+				}
+				p.Strict = b
+				return nil
+			}},
+		{PlanFlag{"duration", "duration", "time with faults, e.g. 60s or 5m"},
+			dur(func(p *Plan) *time.Duration { return &p.Duration })},
+		{PlanFlag{"recovery", "recovery", "time after healing every fault, before the final checks"},
+			dur(func(p *Plan) *time.Duration { return &p.Recovery })},
+		{PlanFlag{"seed", "seed", "seed of the fault schedule; 0 picks one (written to the run directory)"},
+			func(p *Plan, v string) error {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					return fmt.Errorf("want an integer, got %q", v)
+				}
+				p.Seed = n
+				return nil
+			}},
+		{PlanFlag{"lease-ttl", "lease_ttl", "session / lease TTL of the candidates"},
+			dur(func(p *Plan) *time.Duration { return &p.LeaseTTL })},
+	}
+}
+
+// PlanFlags lists the flags [Plan.SetFlag] understands, for a command to
+// declare.
+func PlanFlags() []PlanFlag {
+	t := planFlagTable()
+	out := make([]PlanFlag, len(t))
+	for i, f := range t {
+		out[i] = f.PlanFlag
+	}
+	return out
+}
+
+// SetFlag sets the plan field of the command-line flag name (without
+// dashes, as in [PlanFlags]) from its text value, as a flag parser prints
+// it ("5", "1m0s", "true"). The flag is remembered as the field's origin,
+// so that [Plan.Validate] names it. A value that does not parse is a
+// [PlanError]; a flag name not in [PlanFlags] is a plain error (the
+// caller's bug).
+func (p *Plan) SetFlag(name, value string) error {
+	for _, f := range planFlagTable() {
+		if f.Name != name {
+			continue
+		}
+		if err := f.set(p, value); err != nil {
+			return &PlanError{Flag: "--" + name, Field: f.Field, Msg: err.Error()}
+		}
+		p.setOrigin(f.Field, origin{flag: "--" + name})
+		return nil
+	}
+	return fmt.Errorf("set plan from flag: no plan flag --%s", name)
+}

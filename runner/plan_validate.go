@@ -1,0 +1,108 @@
+package runner
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chaos-election/chaos/nemesis"
+)
+
+// namePattern is what a plan name may look like: it becomes a directory
+// name.
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// Validate checks the plan's values and how they fit together: known
+// target, workload and resource, a cluster of 1 to 15 nodes, positive
+// durations, fault specs the nemesis can run on this many nodes. Each
+// problem is a [PlanError] pointing at the file line or flag that set the
+// value; several are returned as [PlanErrors].
+func (p Plan) Validate() error {
+	var errs planErrs
+	for _, fe := range p.check() {
+		e := &PlanError{Field: fe.field, Msg: fe.msg}
+		if o, ok := p.locate(fe.field); ok {
+			e.File, e.Line, e.Flag = o.file, o.line, o.flag
+		}
+		errs.add(e)
+	}
+	return errs.err()
+}
+
+// fieldErr is one problem with one field, not yet located.
+type fieldErr struct{ field, msg string }
+
+// check lists the problems with the plan's values.
+func (p Plan) check() []fieldErr {
+	var out []fieldErr
+	bad := func(field, format string, args ...any) {
+		out = append(out, fieldErr{field, fmt.Sprintf(format, args...)})
+	}
+	switch {
+	case p.Name == "":
+		bad("name", "must not be empty")
+	case len(p.Name) > maxNameLen:
+		bad("name", "longer than %d characters", maxNameLen)
+	case !namePattern.MatchString(p.Name):
+		bad("name", "%q is not a valid directory name (letters, digits, '.', '_', '-'; first a letter or digit)", p.Name)
+	case p.Name == latestLink:
+		bad("name", "%q is reserved for the link to the newest run", p.Name)
+	}
+	oneOf := func(field, v string, known []string) {
+		if !slices.Contains(known, v) {
+			bad(field, "unknown %s %q (known: %s)", field, v, strings.Join(known, ", "))
+		}
+	}
+	// In the order of the plan's fields, for errors without lines.
+	oneOf("target", p.Target, knownTargets)
+	if p.Nodes < 1 || p.Nodes > maxNodes {
+		bad("nodes", "must be between 1 and %d, got %d", maxNodes, p.Nodes)
+	}
+	oneOf("workload", p.Workload, knownWorkloads)
+	oneOf("resource", p.Resource, knownResources)
+	if p.Duration <= 0 {
+		bad("duration", "must be positive, got %s", formatDuration(p.Duration))
+	}
+	nonNegative := func(field string, d time.Duration) {
+		if d < 0 {
+			bad(field, "must not be negative, got %s", formatDuration(d))
+		}
+	}
+	nonNegative("recovery", p.Recovery)
+	switch {
+	case p.LeaseTTL < minLeaseTTL:
+		bad("lease_ttl", "must be at least %s, got %s", formatDuration(minLeaseTTL), formatDuration(p.LeaseTTL))
+	case p.Target == "etcd" && p.LeaseTTL%time.Second != 0:
+		bad("lease_ttl", "etcd leases are whole seconds, got %s", formatDuration(p.LeaseTTL))
+	}
+	if p.WriteEvery < minWriteEvery {
+		bad("write_every", "must be at least %s, got %s", formatDuration(minWriteEvery), formatDuration(p.WriteEvery))
+	}
+	nonNegative("nemesis.interval", p.Nemesis.Interval)
+	for i, f := range p.Nemesis.Faults {
+		if p.Nodes < 1 {
+			break // reported above; fault checks would only echo it
+		}
+		if field, err := nemesis.ValidateFault(f, p.Nodes); err != nil {
+			name := fmt.Sprintf("nemesis.faults[%d]", i)
+			if field != "" {
+				name += "." + field
+			}
+			bad(name, "%v", err)
+		}
+	}
+	if len(p.Nemesis.Faults) == 0 && !p.Checks.AllowNoFaults {
+		bad("nemesis.faults", "no faults: the run could only end unknown; list faults, or set checks.allow_no_faults: true for a run without them")
+	}
+	if p.Checks.MinOps < 0 {
+		bad("checks.min_ops", "must not be negative, got %d", p.Checks.MinOps)
+	}
+	nonNegative("checks.max_no_leader", p.Checks.MaxNoLeader)
+	nonNegative("checks.max_failover", p.Checks.MaxFailover)
+	if p.Checks.MaxElectionsPerMinute < 0 {
+		bad("checks.max_elections_per_minute", "must not be negative, got %g", p.Checks.MaxElectionsPerMinute)
+	}
+	return out
+}

@@ -1,0 +1,112 @@
+package runner
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// YAML is the plan written out in the format [LoadPlan] reads, every field
+// present, seed included: saved as plan.yaml in the run directory, it
+// replays the run (`chaos run --config runs/latest/plan.yaml`).
+func (p Plan) YAML() ([]byte, error) {
+	faults := &yaml.Node{Kind: yaml.SequenceNode}
+	for _, f := range p.Nemesis.Faults {
+		m := mapNode(yaml.FlowStyle)
+		add(m, "kind", strNode(f.Kind))
+		if f.Shape != "" {
+			add(m, "shape", strNode(f.Shape))
+		}
+		if f.Victim != "" {
+			add(m, "victim", strNode(f.Victim))
+		}
+		add(m, "duration", durNode(f.Duration))
+		faults.Content = append(faults.Content, m)
+	}
+	if len(faults.Content) == 0 {
+		faults.Style = yaml.FlowStyle // "faults: []"
+	}
+
+	nem := mapNode(0)
+	add(nem, "interval", durNode(p.Nemesis.Interval))
+	add(nem, "faults", faults)
+
+	checks := mapNode(0)
+	add(checks, "min_ops", intNode(int64(p.Checks.MinOps)))
+	add(checks, "allow_no_faults", boolNode(p.Checks.AllowNoFaults))
+	add(checks, "max_no_leader", durNode(p.Checks.MaxNoLeader))
+	add(checks, "max_failover", durNode(p.Checks.MaxFailover))
+	add(checks, "max_elections_per_minute", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float",
+		Value: strconv.FormatFloat(p.Checks.MaxElectionsPerMinute, 'g', -1, 64)})
+
+	root := mapNode(0)
+	add(root, "name", strNode(p.Name))
+	add(root, "target", strNode(p.Target))
+	add(root, "nodes", intNode(int64(p.Nodes)))
+	add(root, "workload", strNode(p.Workload))
+	add(root, "resource", strNode(p.Resource))
+	add(root, "strict", boolNode(p.Strict))
+	add(root, "duration", durNode(p.Duration))
+	add(root, "recovery", durNode(p.Recovery))
+	seed := intNode(p.Seed)
+	if p.Seed == 0 {
+		seed.LineComment = "0: a new seed each run"
+	}
+	add(root, "seed", seed)
+	add(root, "lease_ttl", durNode(p.LeaseTTL))
+	add(root, "write_every", durNode(p.WriteEvery))
+	add(root, "nemesis", nem)
+	add(root, "checks", checks)
+
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}); err != nil {
+		return nil, fmt.Errorf("encode plan: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("encode plan: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func mapNode(style yaml.Style) *yaml.Node {
+	return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: style}
+}
+
+func add(m *yaml.Node, key string, v *yaml.Node) {
+	m.Content = append(m.Content, strNode(key), v)
+}
+
+func strNode(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+}
+
+func intNode(v int64) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(v, 10)}
+}
+
+func boolNode(v bool) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(v)}
+}
+
+func durNode(d time.Duration) *yaml.Node {
+	return strNode(formatDuration(d))
+}
+
+// formatDuration is d as a Go duration without trailing zero units:
+// "1m" rather than "1m0s", "1h" rather than "1h0m0s".
+func formatDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}

@@ -1,0 +1,211 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"time"
+
+	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/compose"
+	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/workloads/election"
+)
+
+// teardownTimeout bounds healing, log collection and removal of the
+// cluster; they run on a context that outlives cancellation.
+const teardownTimeout = 90 * time.Second
+
+// RunConfig is one `chaos run`.
+type RunConfig struct {
+	Plan Plan
+	// Root is the directory that holds runs ("runs").
+	Root string
+	// Progress receives the live progress line; IsTTY says whether it is a
+	// terminal (one line redrawn) or not (plain lines).
+	Progress io.Writer
+	IsTTY    bool
+	// Command is the command line that replays this run, for the report.
+	Command string
+	Log     *slog.Logger
+}
+
+// RunOutcome is where a run left its files and what it concluded.
+type RunOutcome struct {
+	Dir         string
+	Results     checkers.Results
+	Interrupted bool
+}
+
+// Run does one run from plan to verdict: bring the cluster up, run the
+// workload and the nemesis for the plan's duration, heal everything, let
+// the cluster recover, tear it down, check the history and write the
+// results and the report. Whatever happens — an error, Ctrl-C — every
+// fault is healed and every container and network it created is removed
+// before Run returns.
+func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
+	log := cfg.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	plan := cfg.Plan
+	if plan.Seed == 0 {
+		plan.Seed = rand.Int64N(1<<53-1) + 1
+	}
+	if err := plan.Validate(); err != nil {
+		return out, err
+	}
+	rng := rand.New(rand.NewPCG(uint64(plan.Seed), 0x9e3779b97f4a7c15))
+	target, err := lookupTarget(plan)
+	if err != nil {
+		return out, BadInput(err)
+	}
+	dc, err := compose.NewDocker(ctx)
+	if err != nil {
+		return out, err
+	}
+	defer dc.Close()
+
+	rd, err := NewRunDir(cfg.Root, plan.Name, time.Now())
+	if err != nil {
+		return out, fmt.Errorf("run directory: %w", err)
+	}
+	out.Dir = rd.Path
+	log = log.With("run", rd.ID)
+	if err := writePlan(rd, plan); err != nil {
+		return out, err
+	}
+	log.Info("run starting", "dir", rd.Path, "target", plan.Target, "nodes", plan.Nodes, "seed", plan.Seed)
+
+	clock := history.NewClock()
+	rec, err := history.Create(rd.History(), clock, history.KeepOps())
+	if err != nil {
+		return out, err
+	}
+	defer func() { err = errors.Join(err, rec.Close()) }()
+
+	upStart := time.Now()
+	cluster, err := compose.Up(ctx, dc, compose.Spec{
+		Target: plan.Target, Nodes: plan.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
+		Healthy: func(ctx context.Context, n compose.Node) error {
+			return target.Probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
+		},
+	})
+	if err != nil {
+		return out, fmt.Errorf("cluster up: %w", err)
+	}
+	log.Info("cluster healthy", "took", time.Since(upStart).Round(time.Millisecond))
+	defer func() {
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
+		defer cancel()
+		err = errors.Join(err, cluster.CollectLogs(tctx), cluster.Down(tctx))
+	}()
+
+	eps := make([]targets.Endpoint, 0, plan.Nodes)
+	for _, n := range cluster.Nodes() {
+		eps = append(eps, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
+	}
+	wl, err := election.Start(ctx, election.Config{
+		Target: target, Endpoints: eps, Resource: plan.Resource,
+		TTL: plan.LeaseTTL, WriteEvery: plan.WriteEvery, Rec: rec, Log: log,
+	})
+	if err != nil {
+		return out, fmt.Errorf("start workload: %w", err)
+	}
+	stopWorkload := func() error {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
+		defer cancel()
+		return wl.Stop(sctx)
+	}
+	nem, err := nemesis.New(plan.NemesisSpec(), nemesis.Env{Cluster: cluster, Clients: wl, Rec: rec, Log: log}, rng)
+	if err != nil {
+		return out, errors.Join(BadInput(err), stopWorkload())
+	}
+
+	prog := NewProgress(cfg.Progress, cfg.IsTTY, log)
+	total := plan.Duration + plan.Recovery
+	stopProgress := watchProgress(ctx, prog, clock, total, rec, wl, nem)
+
+	// Faults for the plan's duration; Run heals before it returns.
+	faultCtx, cancelFaults := context.WithTimeout(ctx, plan.Duration)
+	nemErr := nem.Run(faultCtx)
+	cancelFaults()
+	healCtx, cancelHeal := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
+	nemErr = errors.Join(nemErr, nem.HealAll(healCtx))
+	cancelHeal()
+	if nemErr != nil {
+		log.Warn("nemesis", "err", nemErr)
+	}
+
+	// Recovery: everything healed, the workload goes on.
+	if ctx.Err() == nil {
+		log.Info("all faults healed; recovery window", "for", plan.Recovery)
+		select {
+		case <-ctx.Done():
+		case <-time.After(plan.Recovery):
+		}
+	}
+	out.Interrupted = ctx.Err() != nil
+	wlErr := stopWorkload()
+	stopProgress()
+	if err := errors.Join(wlErr, rec.Flush()); err != nil {
+		return out, fmt.Errorf("finish workload: %w", err)
+	}
+
+	ops := rec.Ops()
+	out.Results = checkers.Run(context.WithoutCancel(ctx), ops, checkers.Election(plan.CheckerOptions())...)
+	if out.Interrupted {
+		out.Results.Validity = checkers.Worst(out.Results.Validity, checkers.Unknown)
+	}
+	if err := writeArtifacts(rd, plan, cfg.Command, clock.Start(), ops, out.Results, nemErr); err != nil {
+		return out, err
+	}
+	log.Info("run finished", "verdict", out.Results.Validity, "ops", len(ops), "report", rd.Report())
+	return out, nil
+}
+
+// watchProgress updates the progress display until the returned stop is
+// called.
+func watchProgress(ctx context.Context, p *Progress, clock *history.Clock, total time.Duration,
+	rec *history.Writer, wl *election.Workload, nem *nemesis.Nemesis) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(200 * time.Millisecond)
+		defer t.Stop()
+		for {
+			leader, _ := wl.Leader()
+			p.Update(Status{Elapsed: clock.Now(), Total: total, Ops: rec.Len(), Leader: leader, Faults: nem.Active(), Phase: "run"})
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+		p.Done()
+	}
+}
+
+func writePlan(rd RunDir, p Plan) error {
+	b, err := p.YAML()
+	if err != nil {
+		return fmt.Errorf("encode plan: %w", err)
+	}
+	if err := os.WriteFile(rd.Plan(), b, 0o644); err != nil {
+		return fmt.Errorf("write plan: %w", err)
+	}
+	return nil
+}
