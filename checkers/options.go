@@ -1,0 +1,49 @@
+package checkers
+
+import "time"
+
+// DefaultMinOps is the fewest completed client ops a history needs to be
+// more than vacuous, when Options.MinOps is 0.
+const DefaultMinOps = 10
+
+// Limits fail a run on liveness figures. Zero means no limit.
+type Limits struct {
+	MaxNoLeader        time.Duration // longest window with no leader
+	MaxFailover        time.Duration // longest failover after a fault that removed the leader
+	MaxElectionsPerMin float64       // leadership flapping
+}
+
+// Options configure the election checkers.
+type Options struct {
+	// Strict fails every leadership overlap, even one whose stale side was
+	// fenced off (for systems with no fencing at all).
+	Strict bool
+	// AllowNoFaults accepts a history without nemesis faults, e.g. one
+	// recorded by an application in production.
+	AllowNoFaults bool
+	// MinOps is the fewest completed (ok or fail) client ops; 0 means
+	// [DefaultMinOps].
+	MinOps int
+	Limits Limits
+}
+
+func (o Options) minOps() int {
+	if o.MinOps <= 0 {
+		return DefaultMinOps
+	}
+	return o.MinOps
+}
+
+// Election returns the election checkers: dual-leaders, token-order,
+// stale-writes, liveness and vacuity. They share one analysis of the
+// history, made once per history however many of them run.
+func Election(opts Options) []Checker {
+	m := &memo{}
+	return []Checker{
+		&dualLeaders{opts: opts, m: m},
+		&tokenOrder{m: m},
+		&staleWrites{m: m},
+		&liveness{opts: opts, m: m},
+		&vacuity{opts: opts, m: m},
+	}
+}

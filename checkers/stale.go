@@ -1,0 +1,131 @@
+package checkers
+
+import (
+	"context"
+	"fmt"
+	"sort"
+
+	"github.com/chaos-election/chaos/history"
+)
+
+// staleWrites finds writes made with a token older than a grant that had
+// already completed: a zombie leader acting.
+//
+// Such a write is *attempted* (counted, not fatal). If the resource
+// accepted it after it had already accepted a write of a newer token, the
+// fence failed and the resource's data mixes two leaders' writes out of
+// order: *accepted*, invalid. A stale write accepted before any newer
+// token reached the resource is what fencing allows (the resource still
+// sees tokens in increasing order); it is reported as "stale-write-raced",
+// not fatal.
+type staleWrites struct{ m *memo }
+
+func (c *staleWrites) Name() string { return "stale-writes" }
+
+func (c *staleWrites) Check(_ context.Context, h []history.Op) Result {
+	a := c.m.get(h)
+	res := Result{Checker: c.Name()}
+	var attempted, accepted, raced, rejected, unknown int
+
+	// Grants and accepted writes by completion index, for "the newest
+	// token granted / accepted before index i".
+	okWrites := make([]write, 0, len(a.writes))
+	for _, w := range a.writes {
+		if w.outcome == history.OK {
+			okWrites = append(okWrites, w)
+		}
+	}
+	sort.Slice(okWrites, func(i, j int) bool { return okWrites[i].doneIdx < okWrites[j].doneIdx })
+	gi, wi := 0, 0
+	var maxGrant grant
+	var maxOK write
+	haveGrant, haveOK := false, false
+	// writes are in invoke order: advance both cursors to each invoke.
+	for _, w := range a.writes {
+		for gi < len(a.grants) && a.grants[gi].idx < w.invokeIdx {
+			if !haveGrant || a.grants[gi].token > maxGrant.token {
+				maxGrant, haveGrant = a.grants[gi], true
+			}
+			gi++
+		}
+		for wi < len(okWrites) && okWrites[wi].doneIdx < w.invokeIdx {
+			if !haveOK || okWrites[wi].token > maxOK.token {
+				maxOK, haveOK = okWrites[wi], true
+			}
+			wi++
+		}
+		if !haveGrant || maxGrant.token <= w.token {
+			continue
+		}
+		attempted++
+		after := w.invokeT - maxGrant.t
+		switch w.outcome {
+		case history.OK:
+			if haveOK && maxOK.token > w.token {
+				accepted++
+				res.Anomalies = append(res.Anomalies, Anomaly{
+					Kind: "stale-write-accepted", Fatal: true,
+					Ops:       sortedOps(maxGrant.idx, maxOK.doneIdx, w.invokeIdx, w.doneIdx),
+					Processes: uniq(w.process, maxGrant.process),
+					Start:     maxGrant.t, End: w.doneT,
+					Message: fmt.Sprintf("%s wrote with token %d at %s, %s after %s was granted token %d and after the resource had accepted token %d; the resource accepted it",
+						w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token, maxOK.token),
+				})
+			} else {
+				raced++
+				res.Anomalies = append(res.Anomalies, Anomaly{
+					Kind: "stale-write-raced", Ops: sortedOps(maxGrant.idx, w.invokeIdx, w.doneIdx),
+					Processes: uniq(w.process, maxGrant.process), Start: maxGrant.t, End: w.doneT,
+					Message: fmt.Sprintf("%s wrote with token %d at %s, %s after %s was granted token %d but before any write of a newer token reached the resource; accepted, as fencing allows",
+						w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token),
+				})
+			}
+		case history.Fail:
+			rejected++
+			res.Anomalies = append(res.Anomalies, Anomaly{
+				Kind: "stale-write-attempted", Ops: sortedOps(maxGrant.idx, w.invokeIdx, w.doneIdx),
+				Processes: uniq(w.process, maxGrant.process), Start: maxGrant.t, End: w.doneT,
+				Message: fmt.Sprintf("%s tried to write with token %d at %s, %s after %s was granted token %d; the resource rejected it",
+					w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token),
+			})
+		default:
+			unknown++
+			res.Anomalies = append(res.Anomalies, Anomaly{
+				Kind: "stale-write-attempted", Ops: sortedOps(maxGrant.idx, w.invokeIdx, w.doneIdx),
+				Processes: uniq(w.process, maxGrant.process), Start: maxGrant.t, End: w.doneT,
+				Message: fmt.Sprintf("%s tried to write with token %d at %s, %s after %s was granted token %d; its outcome is unknown",
+					w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token),
+			})
+		}
+	}
+	res.Figures = map[string]float64{
+		"writes": float64(len(a.writes)), "stale_attempted": float64(attempted),
+		"stale_accepted": float64(accepted), "stale_raced": float64(raced),
+		"stale_rejected": float64(rejected), "stale_unknown": float64(unknown),
+	}
+	res.Validity = verdict(res.Anomalies)
+	switch {
+	case accepted > 0:
+		res.Summary = fmt.Sprintf("%s accepted after a newer token: fencing failed (%d stale attempts in all)", plural(accepted, "stale write", "stale writes"), attempted)
+	case attempted > 0:
+		res.Summary = fmt.Sprintf("%s by deposed leaders, %d rejected, %d raced ahead of the new leader, %d unknown: none got past the fence",
+			plural(attempted, "stale write", "stale writes"), rejected, raced, unknown)
+	default:
+		res.Summary = fmt.Sprintf("no stale-token writes among %s", plural(len(a.writes), "write", "writes"))
+	}
+	return res
+}
+
+func uniq(ps ...string) []string {
+	out := make([]string, 0, len(ps))
+	for _, p := range ps {
+		dup := false
+		for _, q := range out {
+			dup = dup || q == p
+		}
+		if !dup && p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
