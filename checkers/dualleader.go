@@ -43,7 +43,7 @@ func (c *dualLeaders) Check(_ context.Context, h []history.Op) Result {
 		for j := i + 1; j < len(a.intervals); j++ {
 			y := a.intervals[j]
 			if y.start >= x.end {
-				continue
+				break // sorted by start: no later one overlaps x either
 			}
 			start, end := y.start, min(x.end, y.end)
 			if end <= start || x.process == y.process {

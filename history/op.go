@@ -67,17 +67,17 @@ func (o *Op) IsClient() bool { return o.Process != Nemesis && o.Process != Obser
 // Fields are the well-known keys of an op's value across the election,
 // register and nemesis vocabularies. Absent keys are nil.
 type Fields struct {
-	Token  *uint64          `json:"token,omitempty"`
-	Seq    *int64           `json:"seq,omitempty"`
-	Reason string           `json:"reason,omitempty"`
-	Leader *string          `json:"leader,omitempty"`
-	Key    *string          `json:"key,omitempty"`
-	Value  json.RawMessage  `json:"value,omitempty"`
-	From   json.RawMessage  `json:"from,omitempty"`
-	To     json.RawMessage  `json:"to,omitempty"`
-	Fault  string           `json:"fault,omitempty"`
-	Nodes  []string         `json:"nodes,omitempty"`
-	Groups [][]string       `json:"groups,omitempty"`
+	Token  *uint64         `json:"token,omitempty"`
+	Seq    *int64          `json:"seq,omitempty"`
+	Reason string          `json:"reason,omitempty"`
+	Leader *string         `json:"leader,omitempty"`
+	Key    *string         `json:"key,omitempty"`
+	Value  json.RawMessage `json:"value,omitempty"`
+	From   json.RawMessage `json:"from,omitempty"`
+	To     json.RawMessage `json:"to,omitempty"`
+	Fault  string          `json:"fault,omitempty"`
+	Nodes  []string        `json:"nodes,omitempty"`
+	Groups [][]string      `json:"groups,omitempty"`
 }
 
 // Fields decodes the well-known keys of the op's value. A value that is

@@ -143,12 +143,15 @@ func (v *validator) errf(line int, field, format string, args ...any) error {
 
 func (v *validator) parse(b []byte, line int) (Op, bool, error) {
 	var w wireOp
-	if err := json.Unmarshal(b, &w); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return Op{}, false, v.errf(line, te.Field, "want %s, got JSON %s", te.Type, te.Value)
+	if !parseFast(b, &w) {
+		w = wireOp{}
+		if err := json.Unmarshal(b, &w); err != nil {
+			var te *json.UnmarshalTypeError
+			if errors.As(err, &te) && te.Field != "" {
+				return Op{}, false, v.errf(line, te.Field, "want %s, got JSON %s", te.Type, te.Value)
+			}
+			return Op{}, false, v.errf(line, "", "not a JSON object: %v", err)
 		}
-		return Op{}, false, v.errf(line, "", "not a JSON object: %v", err)
 	}
 	if w.Format != nil {
 		if line != 1 {

@@ -1,0 +1,199 @@
+package history
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+)
+
+// parseFast decodes the common shape of a history line — a flat object of
+// integers and plain strings, with the value kept raw — without
+// encoding/json's reflection, which would otherwise dominate reading a
+// history of millions of lines. It reports ok=false for anything else (an
+// escaped string, null, a float, bad syntax...), and the caller then
+// decodes the line with encoding/json, which also words the errors. So the
+// fast path decides nothing on its own: it accepts only what encoding/json
+// would decode to the same result.
+func parseFast(b []byte, w *wireOp) bool {
+	i := ws(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = ws(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return ws(b, i+1) == len(b)
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return false
+		}
+		k0 := i + 1
+		k1 := plainEnd(b, k0)
+		if k1 < 0 {
+			return false
+		}
+		key := b[k0:k1]
+		i = ws(b, k1+1)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = ws(b, i+1)
+		end, ok := fastValue(b, i, key, w)
+		if !ok {
+			return false
+		}
+		i = ws(b, end)
+		if i >= len(b) {
+			return false
+		}
+		if b[i] == '}' {
+			return ws(b, i+1) == len(b)
+		}
+		if b[i] != ',' {
+			return false
+		}
+		i = ws(b, i+1)
+	}
+}
+
+// fastValue decodes the value of key starting at b[i] into w and returns
+// where it ends.
+func fastValue(b []byte, i int, key []byte, w *wireOp) (int, bool) {
+	str := func(dst **string) (int, bool) {
+		if i >= len(b) || b[i] != '"' {
+			return 0, false
+		}
+		e := plainEnd(b, i+1)
+		if e < 0 {
+			return 0, false
+		}
+		s := string(b[i+1 : e])
+		*dst = &s
+		return e + 1, true
+	}
+	switch string(key) {
+	case "index":
+		return fastInt(b, i, &w.Index)
+	case "time":
+		return fastInt(b, i, &w.Time)
+	case "process":
+		return str(&w.Process)
+	case "type":
+		return str(&w.Type)
+	case "f":
+		return str(&w.F)
+	case "node", "error":
+		var s *string
+		e, ok := str(&s)
+		if ok {
+			if key[0] == 'n' {
+				w.Node = *s
+			} else {
+				w.Error = *s
+			}
+		}
+		return e, ok
+	case "value":
+		e := rawEnd(b, i)
+		if e < 0 || !json.Valid(b[i:e]) {
+			return 0, false
+		}
+		w.Value = b[i:e]
+		return e, true
+	}
+	return 0, false // "format", "version", unknown keys: the slow path
+}
+
+// fastInt parses a JSON integer that fits an int64.
+func fastInt(b []byte, i int, dst **int64) (int, bool) {
+	j := i
+	if j < len(b) && b[j] == '-' {
+		j++
+	}
+	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
+		j++
+	}
+	if j == i || (j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(string(b[i:j]), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	*dst = &n
+	return j, true
+}
+
+// plainEnd returns the index of the closing quote of a string starting
+// at b[i] that has no escapes and no control characters, or -1.
+func plainEnd(b []byte, i int) int {
+	j := bytes.IndexByte(b[i:], '"')
+	if j < 0 {
+		return -1
+	}
+	for _, c := range b[i : i+j] {
+		if c == '\\' || c < 0x20 {
+			return -1
+		}
+	}
+	if !utf8.Valid(b[i : i+j]) {
+		return -1 // encoding/json would replace the bad bytes
+	}
+	return i + j
+}
+
+// rawEnd returns where the JSON value at b[i] ends (syntax is checked by
+// the caller with json.Valid).
+func rawEnd(b []byte, i int) int {
+	if i >= len(b) {
+		return -1
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1
+			}
+		}
+		return -1
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				e := rawEnd(b, j)
+				if e < 0 {
+					return -1
+				}
+				j = e - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1
+				}
+			}
+		}
+		return -1
+	}
+	j := i
+	for j < len(b) && !bytes.ContainsRune([]byte(",}] \t\r\n"), rune(b[j])) {
+		j++
+	}
+	if j == i {
+		return -1
+	}
+	return j
+}
+
+func ws(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
