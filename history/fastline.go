@@ -111,10 +111,14 @@ func fastInt(b []byte, i int, dst **int64) (int, bool) {
 	if j < len(b) && b[j] == '-' {
 		j++
 	}
+	if j+1 < len(b) && b[j] == '0' && b[j+1] >= '0' && b[j+1] <= '9' {
+		return 0, false // JSON has no leading zeros
+	}
+	digits := j
 	for j < len(b) && b[j] >= '0' && b[j] <= '9' {
 		j++
 	}
-	if j == i || (j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
+	if j == digits || (j < len(b) && (b[j] == '.' || b[j] == 'e' || b[j] == 'E')) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(string(b[i:j]), 10, 64)

@@ -42,6 +42,7 @@ const (
 	FCas        = "cas"
 	FFaultStart = "fault-start"
 	FFaultHeal  = "fault-heal"
+	FFaultError = "fault-error"
 )
 
 // Op is one line of a history.

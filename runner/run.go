@@ -31,8 +31,6 @@ type RunConfig struct {
 	// terminal (one line redrawn) or not (plain lines).
 	Progress io.Writer
 	IsTTY    bool
-	// Command is the command line that replays this run, for the report.
-	Command string
 	Log     *slog.Logger
 }
 
@@ -163,7 +161,9 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	if out.Interrupted {
 		out.Results.Validity = checkers.Worst(out.Results.Validity, checkers.Unknown)
 	}
-	if err := writeArtifacts(rd, plan, cfg.Command, clock.Start(), ops, out.Results, nemErr); err != nil {
+	// The saved plan carries the seed: running it again replays the schedule.
+	replay := "chaos run --config " + rd.Plan()
+	if err := writeArtifacts(rd, plan, replay, clock.Start(), ops, out.Results, nemErr); err != nil {
 		return out, err
 	}
 	log.Info("run finished", "verdict", out.Results.Validity, "ops", len(ops), "report", rd.Report())

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"strings"
-
 	"github.com/spf13/cobra"
 
 	"github.com/chaos-election/chaos/checkers"
@@ -53,7 +50,7 @@ Ctrl-C heals every fault and removes every container before exiting.`,
 			}
 			out, err := runner.Run(cmd.Context(), runner.RunConfig{
 				Plan: plan, Root: root, Progress: g.stderr, IsTTY: runner.IsTerminal(g.stderr),
-				Command: "chaos " + strings.Join(os.Args[1:], " "), Log: g.logger(),
+				Log: g.logger(),
 			})
 			if err != nil {
 				return err

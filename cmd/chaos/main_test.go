@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// chaos runs the command line in-process and returns its exit code and
+// output.
+func chaos(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func fixture(t *testing.T, name string) string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("..", "..", "checkers", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "history.jsonl")
+	if err := os.WriteFile(p, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	tests := []struct {
+		fixture string
+		code    int
+		verdict string
+	}{
+		{"valid.jsonl", 0, "verdict: VALID"},
+		{"invalid-stale-write.jsonl", 1, "verdict: INVALID"},
+		{"unknown-no-faults.jsonl", 2, "verdict: UNKNOWN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			p := fixture(t, tt.fixture)
+			code, out, errOut := chaos(t, "check", p)
+			if code != tt.code || !strings.Contains(out, tt.verdict) {
+				t.Fatalf("exit %d (want %d)\n%s%s", code, tt.code, out, errOut)
+			}
+			var rf map[string]any
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(p), "results.json"))
+			if err != nil || json.Unmarshal(b, &rf) != nil || rf["exit_code"] != float64(tt.code) {
+				t.Fatalf("results.json beside the history: %v %s", err, b)
+			}
+		})
+	}
+}
+
+func TestCheckInvalidSaysWhy(t *testing.T) {
+	code, out, _ := chaos(t, "check", fixture(t, "invalid-stale-write.jsonl"))
+	if code != 1 || !strings.Contains(out, "the resource accepted it") || !strings.Contains(out, "split brain") {
+		t.Fatalf("exit %d, summary does not explain:\n%s", code, out)
+	}
+}
+
+func TestCheckJSONAndAllowNoFaults(t *testing.T) {
+	p := fixture(t, "unknown-no-faults.jsonl")
+	code, out, _ := chaos(t, "check", "--json", "--allow-no-faults", "--out", filepath.Join(t.TempDir(), "r.json"), p)
+	var r struct{ Validity string }
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 || r.Validity != "valid" {
+		t.Fatalf("exit %d validity %q err %v\n%s", code, r.Validity, err, out)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(bad, []byte(`{"index":0,"time":1,"process":"n1","type":"invoke","f":"write"}`+"\n"+`{"index":5,"time":2,"process":"n1","type":"ok","f":"write"}`+"\n"), 0o644)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"check", bad}, "bad.jsonl:2: field \"index\""},
+		{[]string{"check", filepath.Join(dir, "missing")}, "no such file"},
+		{[]string{"check"}, "accepts 1 arg"},
+		{[]string{"check", "--no-such-flag", bad}, "unknown flag"},
+		{[]string{"frobnicate"}, "unknown command"},
+		{[]string{"run", "--nodes", "0"}, "nodes"},
+		{[]string{"run", "--config", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+	}
+	for _, tt := range tests {
+		code, _, errOut := chaos(t, tt.args...)
+		if code != 254 || !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 254 and %q", tt.args, code, errOut, tt.want)
+		}
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	if code, out, _ := chaos(t, "version"); code != 0 || !strings.HasPrefix(out, "chaos ") {
+		t.Fatalf("version: %d %q", code, out)
+	}
+	code, out, _ := chaos(t, "--help")
+	for _, want := range []string{"run", "check", "down", "images", "Exit codes"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("help lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "netctl") {
+		t.Fatal("the sidecar's netctl command is internal and must stay hidden")
+	}
+}
+
+// FuzzCheck runs `chaos check` on arbitrary bytes: it must never panic and
+// never blame itself (255); malformed input is 254 with a file:line.
+func FuzzCheck(f *testing.F) {
+	for _, name := range []string{"valid.jsonl", "invalid-stale-write.jsonl", "unknown-no-faults.jsonl"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "checkers", "testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(b[:len(b)/2])
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "history.jsonl")
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var out, errOut bytes.Buffer
+		code := run([]string{"check", p}, &out, &errOut)
+		switch code {
+		case 0, 1, 2:
+		case 254:
+			if !strings.Contains(errOut.String(), "history.jsonl:") {
+				t.Fatalf("254 without file:line: %q", errOut.String())
+			}
+		default:
+			t.Fatalf("exit %d on input %q: %s", code, data, errOut.String())
+		}
+	})
+}

@@ -1,0 +1,64 @@
+package nemesis
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/chaos-election/chaos/history"
+)
+
+// Cluster is what the nemesis needs of the cluster (compose.Cluster
+// satisfies it).
+type Cluster interface {
+	Names() []string
+	Cut(ctx context.Context, grudge map[string][]string) error
+	Mend(ctx context.Context) error
+	Pause(ctx context.Context, node string) error
+	Unpause(ctx context.Context, node string) error
+	Kill(ctx context.Context, node string) error
+	Start(ctx context.Context, node string) error
+}
+
+// Clients is what the nemesis needs of the workload: who leads, and the
+// client pause.
+type Clients interface {
+	Leader() (node string, ok bool)
+	Freeze(ctx context.Context, node string, d time.Duration) (process string, err error)
+}
+
+// Recorder records ops in the history (history.Writer satisfies it).
+type Recorder interface {
+	Record(op history.Op) history.Op
+	Flush() error
+}
+
+// Env is what faults act on and record to.
+type Env struct {
+	Cluster Cluster
+	Clients Clients
+	Rec     Recorder
+	Log     *slog.Logger
+}
+
+// FaultSpec is one fault of a plan.
+type FaultSpec struct {
+	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause
+	Shape    string        `yaml:"shape"`    // partitions: halves | isolate-leader | majority-ring | bridge | random
+	Victim   string        `yaml:"victim"`   // pause, kill, client-pause: leader | minority | majority | random | a node name
+	Duration time.Duration `yaml:"duration"` // how long until healed
+}
+
+// Spec is a fault schedule.
+type Spec struct {
+	Faults   []FaultSpec
+	Interval time.Duration // quiet time between one fault's heal and the next fault's start
+}
+
+// healTimeout bounds one heal; heals run on a context that outlives the
+// run's cancellation.
+const healTimeout = 60 * time.Second
+
+func healContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), healTimeout)
+}

@@ -1,0 +1,189 @@
+package nemesis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/chaos-election/chaos/history"
+)
+
+// Nemesis runs a fault schedule: wait Interval, pick a fault (from the one
+// seeded random source), start it, hold it for its duration, heal it,
+// again, until the context is done. One fault at a time. Every start and
+// heal is recorded when in effect and flushed to disk.
+type Nemesis struct {
+	spec Spec
+	env  Env
+	rng  *rand.Rand
+	log  *slog.Logger
+
+	mu     sync.Mutex
+	active []Fault // started and not yet healed
+}
+
+// New checks the spec and returns a Nemesis.
+func New(spec Spec, env Env, rng *rand.Rand) (*Nemesis, error) {
+	if env.Cluster == nil || env.Rec == nil {
+		return nil, errors.New("nemesis: a cluster and a recorder are required")
+	}
+	n := len(env.Cluster.Names())
+	for i, f := range spec.Faults {
+		if field, err := ValidateFault(f, n); err != nil {
+			return nil, fmt.Errorf("nemesis: fault %d, %s: %w", i, field, err)
+		}
+	}
+	log := env.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Nemesis{spec: spec, env: env, rng: rng, log: log}, nil
+}
+
+// Run runs the schedule until ctx is done, then heals everything. Errors
+// of single faults are recorded and logged and do not stop the schedule;
+// Run returns them joined with any heal error.
+func (n *Nemesis) Run(ctx context.Context) error {
+	var errs []error
+	defer func() {
+		hctx, cancel := healContext(ctx)
+		defer cancel()
+		if err := n.HealAll(hctx); err != nil {
+			n.log.Error("heal", "err", err)
+		}
+	}()
+	if len(n.spec.Faults) == 0 {
+		<-ctx.Done()
+		return nil
+	}
+	for {
+		if !wait(ctx, n.spec.Interval) {
+			return errors.Join(errs...)
+		}
+		spec := n.spec.Faults[n.rng.IntN(len(n.spec.Faults))]
+		f, err := newFault(spec, n.rng)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		if err := n.start(ctx, f); err != nil {
+			errs = append(errs, err)
+		} else {
+			wait(ctx, spec.Duration)
+		}
+		hctx, cancel := healContext(ctx)
+		if err := n.heal(hctx, f); err != nil {
+			errs = append(errs, err)
+		}
+		cancel()
+		if ctx.Err() != nil {
+			return errors.Join(errs...)
+		}
+	}
+}
+
+// start starts f and records it; a failed start is recorded as
+// "fault-error" and f stays active so that it is healed.
+func (n *Nemesis) start(ctx context.Context, f Fault) error {
+	n.mu.Lock()
+	n.active = append(n.active, f)
+	n.mu.Unlock()
+	v, err := f.Start(ctx, n.env)
+	if err != nil {
+		n.record(history.FFaultError, v, err)
+		n.log.Warn("fault failed to start", "fault", f.Name(), "err", err)
+		return err
+	}
+	n.record(history.FFaultStart, v, nil)
+	n.log.Info("fault in effect", "fault", f.Name())
+	return nil
+}
+
+// heal heals f if it is still active.
+func (n *Nemesis) heal(ctx context.Context, f Fault) error {
+	n.mu.Lock()
+	idx := -1
+	for i, a := range n.active {
+		if a == f {
+			idx = i
+		}
+	}
+	if idx < 0 {
+		n.mu.Unlock()
+		return nil
+	}
+	n.mu.Unlock()
+	v, err := f.Heal(ctx, n.env)
+	if err != nil {
+		n.record(history.FFaultError, v, err)
+		n.log.Error("heal failed", "fault", f.Name(), "err", err)
+		return fmt.Errorf("heal %s: %w", f.Name(), err)
+	}
+	n.mu.Lock()
+	for i, a := range n.active {
+		if a == f {
+			n.active = append(n.active[:i], n.active[i+1:]...)
+			break
+		}
+	}
+	n.mu.Unlock()
+	n.record(history.FFaultHeal, v, nil)
+	n.log.Info("fault healed", "fault", f.Name())
+	return nil
+}
+
+// HealAll heals every fault still active. It is idempotent; pass a context
+// that outlives the run's cancellation.
+func (n *Nemesis) HealAll(ctx context.Context) error {
+	n.mu.Lock()
+	active := append([]Fault(nil), n.active...)
+	n.mu.Unlock()
+	var errs []error
+	for i := len(active) - 1; i >= 0; i-- {
+		errs = append(errs, n.heal(ctx, active[i]))
+	}
+	return errors.Join(errs...)
+}
+
+// Active names the faults in effect now.
+func (n *Nemesis) Active() []string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	out := make([]string, 0, len(n.active))
+	for _, f := range n.active {
+		out = append(out, f.Name())
+	}
+	return out
+}
+
+func (n *Nemesis) record(f string, v map[string]any, err error) {
+	op := history.Op{Process: history.Nemesis, Type: history.Info, F: f, Value: history.MustValue(v)}
+	if nodes, ok := v["nodes"].([]string); ok && len(nodes) == 1 {
+		op.Node = nodes[0]
+	}
+	if err != nil {
+		op.Err = err.Error()
+	}
+	n.env.Rec.Record(op)
+	if ferr := n.env.Rec.Flush(); ferr != nil {
+		n.log.Error("flush history", "err", ferr)
+	}
+}
+
+// wait waits d or until ctx is done; false when ctx is done.
+func wait(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}

@@ -1,0 +1,35 @@
+package nemesis
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+)
+
+// Roles a fault can name instead of a node.
+var roles = []string{"leader", "minority", "majority", "random"}
+
+// victims resolves a role or node name to nodes. fallback is true when the
+// role was "leader" and there was none, so a random node was taken.
+func victims(rng *rand.Rand, env Env, victim string) (nodes []string, fallback bool, err error) {
+	all := sorted(env.Cluster.Names())
+	switch victim {
+	case "leader":
+		if env.Clients != nil {
+			if l, ok := env.Clients.Leader(); ok && slices.Contains(all, l) {
+				return []string{l}, false, nil
+			}
+		}
+		return []string{all[rng.IntN(len(all))]}, true, nil
+	case "random", "":
+		return []string{all[rng.IntN(len(all))]}, false, nil
+	case "minority":
+		return sorted(shuffled(rng, all)[:max(1, (len(all)-1)/2)]), false, nil
+	case "majority":
+		return sorted(shuffled(rng, all)[:len(all)/2+1]), false, nil
+	}
+	if slices.Contains(all, victim) {
+		return []string{victim}, false, nil
+	}
+	return nil, false, fmt.Errorf("no node %q (nodes: %v)", victim, all)
+}

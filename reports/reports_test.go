@@ -1,0 +1,136 @@
+package reports
+
+import (
+	"context"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/history"
+)
+
+// sample is a small history: two candidates, a stale write accepted after
+// the new leader's, two faults, and values that try to inject HTML.
+func sample() []history.Op {
+	var ops []history.Op
+	add := func(ms int, p string, typ history.Type, f string, v any, errText string) {
+		node, _, _ := strings.Cut(p, "#")
+		if p == history.Nemesis || p == history.Observer {
+			node = ""
+		}
+		ops = append(ops, history.Op{Index: int64(len(ops)), Time: time.Duration(ms) * time.Millisecond,
+			Process: p, Node: node, Type: typ, F: f, Value: history.MustValue(v), Err: errText})
+	}
+	add(0, "n1", history.Invoke, "campaign", map[string]any{}, "")
+	add(0, "n2", history.Invoke, "campaign", map[string]any{}, "")
+	add(10, "n1", history.OK, "campaign", map[string]any{"token": 5}, "")
+	add(11, history.Observer, history.Info, "leader", map[string]any{"leader": "n1", "token": 5}, "")
+	for i := 0; i < 12; i++ {
+		add(20+10*i, "n1", history.Invoke, "write", map[string]any{"token": 5, "seq": i}, "")
+		add(21+10*i, "n1", history.OK, "write", map[string]any{"token": 5, "seq": i}, "")
+	}
+	add(200, history.Nemesis, history.Info, "fault-start", map[string]any{"fault": "pause", "nodes": []string{"n1"}}, "")
+	add(900, "n2", history.OK, "campaign", map[string]any{"token": 6}, "")
+	add(910, "n2", history.Invoke, "write", map[string]any{"token": 6, "seq": 100, "note": `<script>alert("x")</script>`}, "")
+	add(911, "n2", history.OK, "write", map[string]any{"token": 6, "seq": 100}, "")
+	add(950, history.Nemesis, history.Info, "fault-heal", map[string]any{"fault": "pause", "nodes": []string{"n1"}}, "")
+	add(960, "n1", history.Invoke, "write", map[string]any{"token": 5, "seq": 13}, "")
+	add(961, "n1", history.OK, "write", map[string]any{"token": 5, "seq": 13}, "")
+	add(970, "n1", history.Info, "lost", map[string]any{"token": 5, "reason": `"quoted" <b>`}, "")
+	add(1000, history.Nemesis, history.Info, "fault-start", map[string]any{"fault": "partition", "shape": "halves"}, "")
+	add(1500, history.Nemesis, history.Info, "fault-heal", map[string]any{"fault": "partition", "shape": "halves"}, "")
+	return ops
+}
+
+func TestHTML(t *testing.T) {
+	ops := sample()
+	r := checkers.Run(context.Background(), ops, checkers.Election(checkers.Options{})...)
+	if r.Validity != checkers.Invalid {
+		t.Fatalf("sample should be invalid, is %s", r.Validity)
+	}
+	path := filepath.Join(t.TempDir(), "report.html")
+	err := WriteHTML(path, Input{Title: `run "<script>x</script>"`, Results: r, Ops: ops, Plan: "name: <script>p</script>", Seed: 42, Command: "chaos run --config plan.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	html := string(b)
+	for _, want := range []string{"INVALID", "fencing failed", `data-lane="n1"`, `data-lane="n2"`, `data-lane="observer"`, "seed 42", "chaos run --config plan.yaml"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	if n := strings.Count(html, "data-fault="); n != 2 {
+		t.Errorf("%d shaded faults, want 2", n)
+	}
+	if strings.Count(html, "data-anomaly=") < 2 {
+		t.Error("anomalies are not outlined on the timeline")
+	}
+	if strings.Contains(html, "<script>") || strings.Contains(html, "<b>") {
+		t.Error("a value's HTML got into the page unescaped")
+	}
+	if strings.Contains(html, "src=\"http") || strings.Contains(html, "href=\"http") {
+		t.Error("the report must not load anything from outside")
+	}
+}
+
+func TestHTMLAggregatesDenseWrites(t *testing.T) {
+	var ops []history.Op
+	add := func(ms int64, typ history.Type, f string, v any) {
+		ops = append(ops, history.Op{Index: int64(len(ops)), Time: time.Duration(ms) * time.Millisecond, Process: "n1", Node: "n1", Type: typ, F: f, Value: history.MustValue(v)})
+	}
+	add(0, history.Invoke, "campaign", map[string]any{})
+	add(1, history.OK, "campaign", map[string]any{"token": 1})
+	for i := int64(0); i < 100000; i++ {
+		add(2+i, history.Invoke, "write", map[string]any{"token": 1, "seq": i})
+		add(2+i, history.OK, "write", map[string]any{"token": 1, "seq": i})
+	}
+	r := checkers.Run(context.Background(), ops, checkers.Election(checkers.Options{AllowNoFaults: true})...)
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := WriteHTML(path, Input{Title: "dense", Results: r, Ops: ops}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := os.Stat(path)
+	if st.Size() > 2<<20 {
+		t.Fatalf("report of 100,000 writes is %d bytes", st.Size())
+	}
+}
+
+func TestJUnitAndResults(t *testing.T) {
+	ops := sample()
+	r := checkers.Run(context.Background(), ops, checkers.Election(checkers.Options{})...)
+	dir := t.TempDir()
+	if err := WriteJUnit(filepath.Join(dir, "junit.xml"), "etcd-default", r); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	var js junitSuites
+	if err := xml.Unmarshal(b, &js); err != nil {
+		t.Fatal(err)
+	}
+	s := js.Suites[0]
+	if s.Tests != len(r.Results) || s.Failures != 2 {
+		t.Fatalf("junit: %d tests %d failures", s.Tests, s.Failures)
+	}
+	for _, c := range s.Cases {
+		if c.Name == "stale-writes" && (c.Failure == nil || !strings.Contains(c.Failure.Text, "the resource accepted it")) {
+			t.Fatalf("stale-writes case: %+v", c)
+		}
+	}
+	var rf ResultsFile
+	rf.History, rf.Seed = "history.jsonl", 7
+	rf.Fill(r)
+	p := filepath.Join(dir, "results.json")
+	if err := WriteResults(p, rf); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadResults(p)
+	if err != nil || got.ExitCode != 1 || got.Validity != checkers.Invalid || !reflect.DeepEqual(got.Checkers[0].Checker, rf.Checkers[0].Checker) {
+		t.Fatalf("round trip: %v %+v", err, got)
+	}
+}

@@ -1,0 +1,12 @@
+// Package targets owns what the harness knows about an election backend
+// from the client side: a [Target] makes [Candidate]s (one per node, each
+// talking only to its own node) that campaign for leadership and write to
+// the shared resource with a fencing token, and an [Observer] that reports
+// the backend's own view of who leads. One sub-package per backend
+// implements it (etcd first).
+//
+// Outcomes a workload must tell apart are sentinel errors: a write fenced
+// off by the backend wraps [ErrRejected]; a campaign that certainly did not
+// make the candidate leader wraps [ErrNotElected]. Any other error is an
+// unknown outcome.
+package targets

@@ -1,0 +1,298 @@
+package etcd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"go.etcd.io/etcd/api/v3/mvccpb"
+	"go.etcd.io/etcd/api/v3/v3rpc/rpctypes"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"go.etcd.io/etcd/client/v3/concurrency"
+
+	"github.com/chaos-election/chaos/targets"
+)
+
+// Reasons a candidate gives for losing leadership.
+const (
+	ReasonSessionDone = "session expired"
+	ReasonKeyDeleted  = "leader key deleted"
+)
+
+// Candidate campaigns through concurrency.Election over its own client,
+// which talks only to its node.
+type Candidate struct {
+	t       *Target
+	ep      targets.Endpoint
+	process string
+	ttl     int // whole seconds, >= 1
+	cli     *clientv3.Client
+	log     *slog.Logger
+
+	sess     *concurrency.Session // nil until the first Campaign; renewed once done
+	dropSess bool                 // the session is not to be used again (mu)
+	el   *concurrency.Election // set by a successful Campaign
+	tok  uint64
+
+	mu         sync.Mutex
+	lost       chan struct{}
+	reason     string
+	stopWatch  context.CancelFunc // ends the goroutine that closes lost
+	watchDone  chan struct{}
+	closedOnce sync.Once
+}
+
+var _ targets.Candidate = (*Candidate)(nil)
+
+// NewCandidate returns a candidate of ep. It does not contact the node.
+func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targets.CandidateConfig) (targets.Candidate, error) {
+	cli, err := newClient([]string{ep.Addr}, cfg.Dial)
+	if err != nil {
+		return nil, fmt.Errorf("candidate %s: %w", cfg.Process, err)
+	}
+	ttl := int((cfg.TTL + time.Second - 1) / time.Second)
+	ttl = max(ttl, 1)
+	c := &Candidate{t: t, ep: ep, process: cfg.Process, ttl: ttl, cli: cli,
+		log: logger(cfg.Log).With("process", cfg.Process, "node", ep.Node), lost: make(chan struct{})}
+	return c, nil
+}
+
+// Campaign waits until this candidate leads; the token is the leader key's
+// create revision. An expired session while waiting yields ErrNotElected.
+func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
+	c.endWatch()
+	c.mu.Lock()
+	c.lost, c.reason = make(chan struct{}), ""
+	c.mu.Unlock()
+	c.el, c.tok = nil, 0
+	sess, err := c.session(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("campaign: %w", err)
+	}
+	el := concurrency.NewElection(sess, c.t.opts.Prefix)
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-sess.Done():
+			cancel()
+		case <-cctx.Done():
+		}
+	}()
+	err = el.Campaign(cctx, c.process)
+	if errors.Is(err, rpctypes.ErrLeaseNotFound) {
+		c.mu.Lock()
+		c.dropSess = true
+		c.mu.Unlock()
+		return 0, fmt.Errorf("campaign: %w: %w", err, targets.ErrNotElected)
+	}
+	switch {
+	case err != nil && ctx.Err() == nil && isDone(sess.Done()):
+		return 0, fmt.Errorf("campaign: %s: %w", ReasonSessionDone, targets.ErrNotElected)
+	case err != nil:
+		return 0, fmt.Errorf("campaign: %w", err)
+	case isDone(sess.Done()):
+		return 0, fmt.Errorf("campaign: %s: %w", ReasonSessionDone, targets.ErrNotElected)
+	}
+	c.el, c.tok = el, uint64(el.Rev())
+	c.startWatch(sess, el.Key(), el.Rev())
+	return c.tok, nil
+}
+
+// session returns the live session, granting a new lease (bounded by the
+// request timeout) when there is none or the last one ended.
+func (c *Candidate) session(ctx context.Context) (*concurrency.Session, error) {
+	c.mu.Lock()
+	sess, drop := c.sess, c.dropSess
+	c.dropSess = false
+	c.mu.Unlock()
+	if sess != nil && !isDone(sess.Done()) && !drop {
+		return sess, nil
+	}
+	if sess != nil {
+		sess.Orphan() // its lease may be gone already; else it expires
+	}
+	gctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	lease, err := c.cli.Grant(gctx, int64(c.ttl))
+	cancel()
+	if err != nil {
+		return nil, fmt.Errorf("grant lease: %w", err)
+	}
+	sess, err = concurrency.NewSession(c.cli, concurrency.WithTTL(c.ttl), concurrency.WithLease(lease.ID))
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	c.mu.Lock()
+	c.sess = sess
+	c.mu.Unlock()
+	return sess, nil
+}
+
+// startWatch closes lost when the session ends or the leader key is
+// deleted.
+func (c *Candidate) startWatch(sess *concurrency.Session, key string, rev int64) {
+	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(context.Background()))
+	done := make(chan struct{})
+	c.mu.Lock()
+	c.stopWatch, c.watchDone = cancel, done
+	lost := c.lost
+	c.mu.Unlock()
+	go func() {
+		defer close(done)
+		for {
+			wch := c.cli.Watch(wctx, key, clientv3.WithRev(rev))
+			for wr := range wch {
+				for _, ev := range wr.Events {
+					if ev.Type == mvccpb.DELETE {
+						c.markLost(lost, ReasonKeyDeleted)
+						return
+					}
+				}
+				if wr.Header.Revision > rev {
+					rev = wr.Header.Revision
+				}
+			}
+			// The watch ended: a cancellation, or an error (no leader,
+			// connection lost). Retry while the session lives.
+			select {
+			case <-wctx.Done():
+				return
+			case <-sess.Done():
+				c.markLost(lost, ReasonSessionDone)
+				return
+			case <-time.After(200 * time.Millisecond):
+			}
+		}
+	}()
+	go func() {
+		select {
+		case <-sess.Done():
+			c.markLost(lost, ReasonSessionDone)
+		case <-done:
+		}
+	}()
+}
+
+func (c *Candidate) markLost(lost chan struct{}, reason string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.lost != lost || isDone(lost) {
+		return
+	}
+	c.reason = reason
+	c.dropSess = true // the next Campaign starts a new session
+	close(lost)
+}
+
+// endWatch stops the goroutines of the last Campaign.
+func (c *Candidate) endWatch() {
+	c.mu.Lock()
+	stop, done := c.stopWatch, c.watchDone
+	c.stopWatch, c.watchDone = nil, nil
+	c.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
+}
+
+// Lost is closed when the candidate learns it no longer leads.
+func (c *Candidate) Lost() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lost
+}
+
+// LostReason says why Lost was closed.
+func (c *Candidate) LostReason() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reason
+}
+
+// Token returns the token of the last successful Campaign.
+func (c *Candidate) Token() uint64 { return c.tok }
+
+// Resign deletes the leader key if it still is this candidate's.
+func (c *Candidate) Resign(ctx context.Context) error {
+	c.endWatch()
+	if c.el == nil {
+		return nil
+	}
+	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	err := c.el.Resign(rctx)
+	c.el = nil
+	if err != nil {
+		return fmt.Errorf("resign: %w", err)
+	}
+	return nil
+}
+
+// FencedWrite puts value at the resource key only if the leader key still
+// has create revision token.
+func (c *Candidate) FencedWrite(ctx context.Context, token uint64, value []byte) error {
+	key := c.leaderKey()
+	if key == "" {
+		return fmt.Errorf("fenced write: never elected: %w", targets.ErrRejected)
+	}
+	wctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	resp, err := c.cli.Txn(wctx).
+		If(clientv3.Compare(clientv3.CreateRevision(key), "=", int64(token))).
+		Then(clientv3.OpPut(c.t.opts.ResourceKey, string(value))).
+		Commit()
+	if err != nil {
+		return fmt.Errorf("fenced write: %w", err)
+	}
+	if !resp.Succeeded {
+		return fmt.Errorf("fenced write: token %d no longer holds %s: %w", token, key, targets.ErrRejected)
+	}
+	return nil
+}
+
+// leaderKey is the key this candidate campaigns with: the election prefix
+// and its lease id, as concurrency.Election names it.
+func (c *Candidate) leaderKey() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sess == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s/%x", c.t.opts.Prefix, c.sess.Lease())
+}
+
+// Close ends the session (revoking its lease, bounded by the TTL) and the
+// client. It is idempotent.
+func (c *Candidate) Close() error {
+	var err error
+	c.closedOnce.Do(func() {
+		c.endWatch()
+		c.mu.Lock()
+		sess := c.sess
+		c.mu.Unlock()
+		if sess != nil {
+			ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
+			_, rerr := c.cli.Revoke(ctx, sess.Lease())
+			cancel()
+			if rerr != nil && !errors.Is(rerr, context.DeadlineExceeded) {
+				c.log.Debug("revoke lease", "err", rerr)
+			}
+			sess.Orphan()
+		}
+		err = c.cli.Close()
+	})
+	return err
+}
+
+func isDone(ch <-chan struct{}) bool {
+	select {
+	case <-ch:
+		return true
+	default:
+		return false
+	}
+}

@@ -1,0 +1,109 @@
+package election
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/workloads/freezenet"
+)
+
+// slot is one node's place in the workload: the succession of processes
+// (candidates) that talk to it, and its freeze state.
+type slot struct {
+	ep targets.Endpoint
+	sw *freezenet.Switch // every candidate of the slot dials through it
+
+	mu      sync.Mutex
+	gen     int // generation of the current process: 1 = "n1", 2 = "n1#2"
+	process string
+	cand    targets.Candidate
+	frozen  chan struct{} // non-nil while frozen; closed at the thaw
+	armed   bool          // the loop stops at its next freeze point
+	until   time.Time
+	parked  bool // the loop waits at its freeze point
+}
+
+func newSlot(ep targets.Endpoint) *slot {
+	return &slot{ep: ep, sw: freezenet.New()}
+}
+
+// nextProcess returns the next process id of the slot.
+func (s *slot) nextProcess() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.gen++
+	s.process = s.ep.Node
+	if s.gen > 1 {
+		s.process = fmt.Sprintf("%s#%d", s.ep.Node, s.gen)
+	}
+	return s.process
+}
+
+func (s *slot) setCandidate(c targets.Candidate) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cand = c
+}
+
+// closeCandidate closes the current candidate, if any (Close is idempotent).
+func (s *slot) closeCandidate() {
+	s.mu.Lock()
+	c := s.cand
+	s.mu.Unlock()
+	if c != nil {
+		_ = c.Close()
+	}
+}
+
+// freeze freezes the slot's connections and arms its loop; it returns the
+// current process and the channel closed at the thaw.
+func (s *slot) freeze(d time.Duration) (string, chan struct{}, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.frozen != nil {
+		return "", nil, fmt.Errorf("freeze %s: already frozen until %s", s.ep.Node, s.until.Format(time.TimeOnly))
+	}
+	s.frozen = make(chan struct{})
+	s.armed = true
+	s.until = time.Now().Add(d)
+	s.sw.Freeze()
+	return s.process, s.frozen, nil
+}
+
+// thaw ends a freeze; idempotent.
+func (s *slot) thaw() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sw.Thaw()
+	if s.frozen != nil {
+		close(s.frozen)
+		s.frozen, s.armed = nil, false
+	}
+}
+
+// freezePoint is where a frozen loop stops, between its leadership check
+// and its write. It returns the channel to wait on, or nil when the loop is
+// not armed; it disarms.
+func (s *slot) freezePoint() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.armed {
+		return nil
+	}
+	s.armed = false
+	return s.frozen
+}
+
+func (s *slot) setParked(v bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.parked = v
+}
+
+func (s *slot) isParked() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.parked
+}

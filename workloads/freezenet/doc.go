@@ -1,0 +1,7 @@
+// Package freezenet owns connections that can be frozen: while a [Switch]
+// is frozen, reads and writes on every connection dialed through it block
+// (data already in flight is held back, not dropped), so a client's
+// requests and lease keepalives stop reaching the server and its
+// responses stop reaching the client, as in a long GC pause of the client
+// process. Thawing lets everything flow again.
+package freezenet
