@@ -32,10 +32,10 @@ type Candidate struct {
 	cli     *clientv3.Client
 	log     *slog.Logger
 
-	sess     *concurrency.Session // nil until the first Campaign; renewed once done
-	dropSess bool                 // the session is not to be used again (mu)
-	el   *concurrency.Election // set by a successful Campaign
-	tok  uint64
+	sess     *concurrency.Session  // nil until the first Campaign; renewed once done
+	dropSess bool                  // the session is not to be used again (mu)
+	el       *concurrency.Election // set by a successful Campaign
+	tok      uint64
 
 	mu         sync.Mutex
 	lost       chan struct{}
