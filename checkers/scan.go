@@ -3,6 +3,8 @@ package checkers
 import (
 	"encoding/json"
 	"strconv"
+
+	"github.com/chaos-election/chaos/internal/jsonscan"
 )
 
 // topFields are the few top-level keys of an op's value the election
@@ -22,13 +24,13 @@ type topFields struct {
 // that is not a well-formed object yields empty fields.
 func scanTop(b json.RawMessage) topFields {
 	var f topFields
-	i := skipWS(b, 0)
+	i := jsonscan.WS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return f
 	}
 	i++
 	for {
-		i = skipWS(b, i)
+		i = jsonscan.WS(b, i)
 		if i >= len(b) {
 			return topFields{}
 		}
@@ -42,17 +44,17 @@ func scanTop(b json.RawMessage) topFields {
 		if b[i] != '"' {
 			return topFields{}
 		}
-		kEnd := skipString(b, i)
+		kEnd := jsonscan.StringEnd(b, i)
 		if kEnd < 0 {
 			return topFields{}
 		}
 		key := string(b[i+1 : kEnd-1])
-		i = skipWS(b, kEnd)
+		i = jsonscan.WS(b, kEnd)
 		if i >= len(b) || b[i] != ':' {
 			return topFields{}
 		}
-		i = skipWS(b, i+1)
-		vEnd := skipValue(b, i)
+		i = jsonscan.WS(b, i+1)
+		vEnd := jsonscan.ValueEnd(b, i)
 		if vEnd < 0 {
 			return topFields{}
 		}
@@ -71,63 +73,4 @@ func scanTop(b json.RawMessage) topFields {
 		}
 		i = vEnd
 	}
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i] == '"'.
-func skipString(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return -1
-}
-
-// skipValue returns the index after the JSON value starting at b[i].
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e := skipString(b, j)
-				if e < 0 {
-					return -1
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	}
-	j := i
-	for j < len(b) && b[j] != ',' && b[j] != '}' && b[j] != ']' && b[j] != ' ' && b[j] != '\n' && b[j] != '\t' && b[j] != '\r' {
-		j++
-	}
-	if j == i {
-		return -1
-	}
-	return j
 }

@@ -59,43 +59,29 @@ func (c *staleWrites) Check(_ context.Context, h []history.Op) Result {
 		}
 		attempted++
 		after := w.invokeT - maxGrant.t
-		switch w.outcome {
-		case history.OK:
-			if haveOK && maxOK.token > w.token {
-				accepted++
-				res.Anomalies = append(res.Anomalies, Anomaly{
-					Kind: "stale-write-accepted", Fatal: true,
-					Ops:       sortedOps(maxGrant.idx, maxOK.doneIdx, w.invokeIdx, w.doneIdx),
-					Processes: uniq(w.process, maxGrant.process),
-					Start:     maxGrant.t, End: w.doneT,
-					Message: fmt.Sprintf("%s wrote with token %d at %s, %s after %s was granted token %d and after the resource had accepted token %d; the resource accepted it",
-						w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token, maxOK.token),
-				})
-			} else {
-				raced++
-				res.Anomalies = append(res.Anomalies, Anomaly{
-					Kind: "stale-write-raced", Ops: sortedOps(maxGrant.idx, w.invokeIdx, w.doneIdx),
-					Processes: uniq(w.process, maxGrant.process), Start: maxGrant.t, End: w.doneT,
-					Message: fmt.Sprintf("%s wrote with token %d at %s, %s after %s was granted token %d but before any write of a newer token reached the resource; accepted, as fencing allows",
-						w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token),
-				})
-			}
-		case history.Fail:
-			rejected++
+		stale := func(kind string, fatal bool, ops []int64, how string) {
 			res.Anomalies = append(res.Anomalies, Anomaly{
-				Kind: "stale-write-attempted", Ops: sortedOps(maxGrant.idx, w.invokeIdx, w.doneIdx),
+				Kind: kind, Fatal: fatal, Ops: sortedOps(append(ops, maxGrant.idx, w.invokeIdx, w.doneIdx)...),
 				Processes: uniq(w.process, maxGrant.process), Start: maxGrant.t, End: w.doneT,
-				Message: fmt.Sprintf("%s tried to write with token %d at %s, %s after %s was granted token %d; the resource rejected it",
-					w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token),
+				Message: fmt.Sprintf("%s %s token %d at %s, %s after %s was granted token %d%s",
+					w.process, map[bool]string{true: "wrote with", false: "tried to write with"}[w.outcome == history.OK],
+					w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token, how),
 			})
+		}
+		switch {
+		case w.outcome == history.OK && haveOK && maxOK.token > w.token:
+			accepted++
+			stale("stale-write-accepted", true, []int64{maxOK.doneIdx},
+				fmt.Sprintf(" and after the resource had accepted token %d; the resource accepted it", maxOK.token))
+		case w.outcome == history.OK:
+			raced++
+			stale("stale-write-raced", false, nil, " but before any write of a newer token reached the resource; accepted, as fencing allows")
+		case w.outcome == history.Fail:
+			rejected++
+			stale("stale-write-attempted", false, nil, "; the resource rejected it")
 		default:
 			unknown++
-			res.Anomalies = append(res.Anomalies, Anomaly{
-				Kind: "stale-write-attempted", Ops: sortedOps(maxGrant.idx, w.invokeIdx, w.doneIdx),
-				Processes: uniq(w.process, maxGrant.process), Start: maxGrant.t, End: w.doneT,
-				Message: fmt.Sprintf("%s tried to write with token %d at %s, %s after %s was granted token %d; its outcome is unknown",
-					w.process, w.token, secs(w.invokeT), secs(after), maxGrant.process, maxGrant.token),
-			})
+			stale("stale-write-attempted", false, nil, "; its outcome is unknown")
 		}
 	}
 	res.Figures = map[string]float64{

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/chaos-election/chaos/internal/jsonscan"
 )
 
 // parseFast decodes the common shape of a history line — a flat object of
@@ -16,13 +18,13 @@ import (
 // fast path decides nothing on its own: it accepts only what encoding/json
 // would decode to the same result.
 func parseFast(b []byte, w *wireOp) bool {
-	i := ws(b, 0)
+	i := jsonscan.WS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
 	}
-	i = ws(b, i+1)
+	i = jsonscan.WS(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return ws(b, i+1) == len(b)
+		return jsonscan.WS(b, i+1) == len(b)
 	}
 	for {
 		if i >= len(b) || b[i] != '"' {
@@ -34,26 +36,26 @@ func parseFast(b []byte, w *wireOp) bool {
 			return false
 		}
 		key := b[k0:k1]
-		i = ws(b, k1+1)
+		i = jsonscan.WS(b, k1+1)
 		if i >= len(b) || b[i] != ':' {
 			return false
 		}
-		i = ws(b, i+1)
+		i = jsonscan.WS(b, i+1)
 		end, ok := fastValue(b, i, key, w)
 		if !ok {
 			return false
 		}
-		i = ws(b, end)
+		i = jsonscan.WS(b, end)
 		if i >= len(b) {
 			return false
 		}
 		if b[i] == '}' {
-			return ws(b, i+1) == len(b)
+			return jsonscan.WS(b, i+1) == len(b)
 		}
 		if b[i] != ',' {
 			return false
 		}
-		i = ws(b, i+1)
+		i = jsonscan.WS(b, i+1)
 	}
 }
 
@@ -95,7 +97,7 @@ func fastValue(b []byte, i int, key []byte, w *wireOp) (int, bool) {
 		}
 		return e, ok
 	case "value":
-		e := rawEnd(b, i)
+		e := jsonscan.ValueEnd(b, i)
 		if e < 0 || !json.Valid(b[i:e]) {
 			return 0, false
 		}
@@ -145,59 +147,4 @@ func plainEnd(b []byte, i int) int {
 		return -1 // encoding/json would replace the bad bytes
 	}
 	return i + j
-}
-
-// rawEnd returns where the JSON value at b[i] ends (syntax is checked by
-// the caller with json.Valid).
-func rawEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		for j := i + 1; j < len(b); j++ {
-			switch b[j] {
-			case '\\':
-				j++
-			case '"':
-				return j + 1
-			}
-		}
-		return -1
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				e := rawEnd(b, j)
-				if e < 0 {
-					return -1
-				}
-				j = e - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	}
-	j := i
-	for j < len(b) && !bytes.ContainsRune([]byte(",}] \t\r\n"), rune(b[j])) {
-		j++
-	}
-	if j == i {
-		return -1
-	}
-	return j
-}
-
-func ws(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
 }

@@ -112,34 +112,3 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Fatal("the sidecar's netctl command is internal and must stay hidden")
 	}
 }
-
-// FuzzCheck runs `chaos check` on arbitrary bytes: it must never panic and
-// never blame itself (255); malformed input is 254 with a file:line.
-func FuzzCheck(f *testing.F) {
-	for _, name := range []string{"valid.jsonl", "invalid-stale-write.jsonl", "unknown-no-faults.jsonl"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "checkers", "testdata", name))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-		f.Add(b[:len(b)/2])
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		dir := t.TempDir()
-		p := filepath.Join(dir, "history.jsonl")
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		var out, errOut bytes.Buffer
-		code := run([]string{"check", p}, &out, &errOut)
-		switch code {
-		case 0, 1, 2:
-		case 254:
-			if !strings.Contains(errOut.String(), "history.jsonl:") {
-				t.Fatalf("254 without file:line: %q", errOut.String())
-			}
-		default:
-			t.Fatalf("exit %d on input %q: %s", code, data, errOut.String())
-		}
-	})
-}

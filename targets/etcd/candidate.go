@@ -97,9 +97,37 @@ func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 	case isDone(sess.Done()):
 		return 0, fmt.Errorf("campaign: %s: %w", ReasonSessionDone, targets.ErrNotElected)
 	}
+	// Campaign returns once every key older than ours is gone, without
+	// checking that ours still exists: when our lease expired while we
+	// waited (a partition, a pause), the key went with it and another
+	// candidate may already lead with a newer revision. Chaos runs found
+	// exactly that (a grant of token 7 after token 8). Confirm the key, by
+	// a linearizable read, before claiming leadership.
+	if err := c.confirm(ctx, el); err != nil {
+		return 0, err
+	}
 	c.el, c.tok = el, uint64(el.Rev())
 	c.startWatch(sess, el.Key(), el.Rev())
 	return c.tok, nil
+}
+
+// confirm checks that the election key Campaign made still exists with
+// the revision it was created at.
+func (c *Candidate) confirm(ctx context.Context, el *concurrency.Election) error {
+	gctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	resp, err := c.cli.Get(gctx, el.Key())
+	if err != nil {
+		return fmt.Errorf("campaign: confirm leader key: %w", err)
+	}
+	if len(resp.Kvs) == 0 || resp.Kvs[0].CreateRevision != el.Rev() {
+		c.mu.Lock()
+		c.dropSess = true
+		c.mu.Unlock()
+		return fmt.Errorf("campaign: %s: leader key %s (revision %d) gone when the campaign returned: %w",
+			ReasonSessionDone, el.Key(), el.Rev(), targets.ErrNotElected)
+	}
+	return nil
 }
 
 // session returns the live session, granting a new lease (bounded by the

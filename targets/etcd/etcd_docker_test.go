@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/chaos-election/chaos/internal/clustertest"
 	"slices"
 	"sync"
 	"testing"
@@ -17,7 +18,7 @@ import (
 )
 
 func TestEtcd(t *testing.T) {
-	eps := upCluster(t)
+	eps := clustertest.Up(t, New(Options{}), 3)
 	ctx := context.Background()
 	raw, err := newClient([]string{eps[0].Addr, eps[1].Addr, eps[2].Addr}, nil)
 	if err != nil {

@@ -4,57 +4,20 @@ package election
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
-	"github.com/chaos-election/chaos/compose"
 	"github.com/chaos-election/chaos/history"
-	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/internal/clustertest"
 	"github.com/chaos-election/chaos/targets/etcd"
 )
-
-// upEtcd brings up a 3-node etcd cluster, removed in t.Cleanup. It fails
-// (never skips) when Docker is unreachable.
-func upEtcd(t *testing.T) []targets.Endpoint {
-	t.Helper()
-	ctx := context.Background()
-	dc, err := compose.NewDocker(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { dc.Close() })
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	tgt := etcd.New(etcd.Options{})
-	c, err := compose.Up(ctx, dc, compose.Spec{Nodes: 3, RunID: "t" + hex.EncodeToString(b), Dir: t.TempDir(),
-		Healthy: func(ctx context.Context, n compose.Node) error {
-			return tgt.Probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
-		}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := c.Down(ctx); err != nil {
-			t.Errorf("down: %v", err)
-		}
-	})
-	var eps []targets.Endpoint
-	for _, n := range c.Nodes() {
-		eps = append(eps, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
-	}
-	return eps
-}
 
 // TestFreezeLeaderEtcd freezes the leader for TTL+3s: its lease expires,
 // another candidate is elected, and when the zombie thaws it makes one
 // write with its old token: accepted with resource "none", rejected with
 // "token" and "backend".
 func TestFreezeLeaderEtcd(t *testing.T) {
-	eps := upEtcd(t)
+	eps := clustertest.Up(t, etcd.New(etcd.Options{}), 3)
 	const ttl = 2 * time.Second
 	for _, c := range []struct {
 		resource string

@@ -1,6 +1,8 @@
-//go:build docker
-
-package etcd
+// Package clustertest brings up a real backend cluster in Docker for a
+// test, the way `chaos run` does, and removes it when the test ends. It is
+// for Docker-tagged tests: it fails, never skips, when Docker is
+// unreachable.
+package clustertest
 
 import (
 	"context"
@@ -13,9 +15,9 @@ import (
 	"github.com/chaos-election/chaos/targets"
 )
 
-// upCluster brings up a 3-node etcd cluster for the test and removes it
-// in t.Cleanup. It fails (never skips) when Docker is unreachable.
-func upCluster(t *testing.T) []targets.Endpoint {
+// Up starts a cluster of nodes for tgt, waits until every node passes the
+// target's probe, and returns the endpoints; t.Cleanup tears it down.
+func Up(t testing.TB, tgt targets.Target, nodes int) []targets.Endpoint {
 	t.Helper()
 	ctx := context.Background()
 	dc, err := compose.NewDocker(ctx)
@@ -25,9 +27,8 @@ func upCluster(t *testing.T) []targets.Endpoint {
 	t.Cleanup(func() { dc.Close() })
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
-	tgt := New(Options{})
 	start := time.Now()
-	c, err := compose.Up(ctx, dc, compose.Spec{Nodes: 3, RunID: "t" + hex.EncodeToString(b), Dir: t.TempDir(),
+	c, err := compose.Up(ctx, dc, compose.Spec{Target: tgt.Name(), Nodes: nodes, RunID: "t" + hex.EncodeToString(b), Dir: t.TempDir(),
 		Healthy: func(ctx context.Context, n compose.Node) error {
 			return tgt.Probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
 		}})
@@ -42,7 +43,7 @@ func upCluster(t *testing.T) []targets.Endpoint {
 			t.Errorf("down: %v", err)
 		}
 	})
-	var eps []targets.Endpoint
+	eps := make([]targets.Endpoint, 0, nodes)
 	for _, n := range c.Nodes() {
 		eps = append(eps, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
 	}

@@ -1,0 +1,99 @@
+//go:build docker
+
+package runner
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// Acceptance 4: SIGINT in the middle of a partition heals, removes every
+// container and network, and still writes the verdict.
+func TestSIGINTMidPartitionCleansUp(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.yaml")
+	os.WriteFile(plan, []byte(`name: sigint
+duration: 2m
+lease_ttl: 2s
+nemesis:
+  interval: 1s
+  faults:
+    - {kind: partition, shape: halves, duration: 1m}
+`), 0o644)
+	cmd := exec.Command(chaosBin, "run", "--config", plan, "--runs", dir)
+	var stderr, stdout bytes.Buffer
+	cmd.Stderr, cmd.Stdout = &stderr, &stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { assertNothingLeft(t) })
+	history := filepath.Join(dir, "latest", HistoryFile)
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		b, _ := os.ReadFile(history)
+		if bytes.Contains(b, []byte(`"f":"fault-start","value":{"fault":"partition"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no partition in effect after 90 s:\n%s", stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err := cmd.Wait()
+	code := cmd.ProcessState.ExitCode()
+	t.Logf("exited %d (%v) %.1f s after SIGINT", code, err, time.Since(start).Seconds())
+	if code != 1 && code != 2 {
+		t.Fatalf("interrupted run exited %d, want 2 (unknown) or 1 (invalid):\n%s", code, stderr.String())
+	}
+	b, _ := os.ReadFile(history)
+	if !bytes.Contains(b, []byte(`"f":"fault-heal","value":{"fault":"partition"`)) {
+		t.Fatalf("the partition's heal was not recorded:\n%s", b)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "latest", ResultsFile)); err != nil {
+		t.Fatalf("no results after SIGINT: %v", err)
+	}
+}
+
+// Acceptance 5: bad plans exit 254 naming file:line and start nothing;
+// Docker unreachable exits 255 with a clear message.
+func TestBadPlansStartNothing(t *testing.T) {
+	dir := t.TempDir()
+	plans := map[string]struct{ text, want string }{
+		"unknown-field.yaml": {"name: x\nnodez: 3\n", `unknown-field.yaml:2: field "nodez"`},
+		"negative.yaml":      {"name: x\nduration: -5s\n", `negative.yaml:2: field "duration"`},
+		"target.yaml":        {"target: mongodb\n", `target.yaml:1: field "target"`},
+		"zero-nodes.yaml":    {"nodes: 0\n", `zero-nodes.yaml:1: field "nodes"`},
+		"bad-fault.yaml":     {"nemesis:\n  faults:\n    - {kind: partition, shape: triangle, duration: 5s}\n", `bad-fault.yaml:3: field "nemesis.faults[0].shape"`},
+	}
+	for name, p := range plans {
+		path := filepath.Join(dir, name)
+		os.WriteFile(path, []byte(p.text), 0o644)
+		cmd := exec.Command(chaosBin, "run", "--config", path, "--runs", dir)
+		out, _ := cmd.CombinedOutput()
+		if code := cmd.ProcessState.ExitCode(); code != 254 || !strings.Contains(string(out), p.want) {
+			t.Errorf("%s: exit %d, output %q; want 254 and %q", name, code, out, p.want)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(dir, "x")); len(entries) > 0 {
+		t.Errorf("a bad plan created a run directory")
+	}
+	assertNothingLeft(t)
+
+	cmd := exec.Command(chaosBin, "run", "--duration", "5s", "--runs", dir)
+	cmd.Env = append(os.Environ(), "DOCKER_HOST=unix:///nonexistent/docker.sock")
+	out, _ := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 255 || !strings.Contains(string(out), "unreachable") {
+		t.Errorf("docker unreachable: exit %d, output %q; want 255 and a clear message", code, out)
+	}
+}

@@ -1,0 +1,123 @@
+//go:build docker
+
+package runner
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/nemesis"
+)
+
+// shortPlan is the default plan cut to CI size: 20 s of faults, 5 s of
+// recovery, a 2 s lease.
+func shortPlan(t *testing.T, name, resource string, faults ...nemesis.FaultSpec) Plan {
+	p := DefaultPlan()
+	p.Name, p.Resource = name, resource
+	p.Duration, p.Recovery, p.LeaseTTL = 20*time.Second, 5*time.Second, 2*time.Second
+	p.Nemesis.Interval = 2 * time.Second
+	if len(faults) > 0 {
+		p.Nemesis.Faults = faults
+	}
+	return p
+}
+
+func runPlan(t *testing.T, p Plan) (RunOutcome, []history.Op) {
+	t.Helper()
+	t.Cleanup(func() { assertNothingLeft(t) })
+	out, err := Run(context.Background(), RunConfig{
+		Plan: p, Root: t.TempDir(), Progress: os.Stderr,
+		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		t.Fatalf("run %s: %v", p.Name, err)
+	}
+	ops, _, err := history.ReadFile(out.Dir + "/" + HistoryFile)
+	if err != nil {
+		t.Fatalf("read the run's history: %v", err)
+	}
+	for _, f := range []string{ResultsFile, ReportFile, JUnitFile, PlanFile, "logs/n1.log"} {
+		if st, err := os.Stat(out.Dir + "/" + f); err != nil || st.Size() == 0 {
+			t.Errorf("run directory lacks %s: %v", f, err)
+		}
+	}
+	return out, ops
+}
+
+func figure(r checkers.Results, checker, name string) float64 {
+	for _, res := range r.Results {
+		if res.Checker == checker {
+			return res.Figures[name]
+		}
+	}
+	return -1
+}
+
+// Acceptance 1: the default plan (shortened) ends valid, with faults in
+// effect and leaders changing.
+func TestDefaultPlanValid(t *testing.T) {
+	out, ops := runPlan(t, shortPlan(t, "default", "token"))
+	if out.Results.Validity != checkers.Valid {
+		t.Fatalf("default plan: %s: %+v", out.Results.Validity, out.Results.Results)
+	}
+	faults, leaders := 0, map[string]bool{}
+	for _, op := range ops {
+		if op.F == history.FFaultStart {
+			faults++
+		}
+		if op.F == history.FCampaign && op.Type == history.OK {
+			leaders[op.Process] = true
+		}
+	}
+	if faults < 2 || len(leaders) < 2 {
+		t.Fatalf("%d faults in effect, %d distinct leaders: the run tested little", faults, len(leaders))
+	}
+	t.Logf("default: %d ops, %d faults, failover median %.2f s max %.2f s", len(ops), faults,
+		figure(out.Results, "liveness", "failover_median_s"), figure(out.Results, "liveness", "failover_max_s"))
+}
+
+var leaderPause = nemesis.FaultSpec{Kind: "client-pause", Victim: "leader", Duration: 6 * time.Second}
+
+// Acceptance 2: no fencing and the leader's client paused past its lease:
+// invalid with accepted stale-token writes, in at least 4 of 5 runs.
+func TestUnfencedFindsStaleWrites(t *testing.T) {
+	found := 0
+	for i := 1; i <= 5 && found < 4; i++ {
+		if 5-i+1+found < 4 {
+			break
+		}
+		p := shortPlan(t, "unfenced", "none", leaderPause)
+		p.Duration = 15 * time.Second
+		out, _ := runPlan(t, p)
+		accepted := figure(out.Results, "stale-writes", "stale_accepted")
+		t.Logf("run %d: %s, %v stale writes accepted", i, out.Results.Validity, accepted)
+		if out.Results.Validity == checkers.Invalid && accepted > 0 {
+			found++
+		}
+	}
+	if found < 4 {
+		t.Fatalf("stale writes found in %d runs, want at least 4 of 5", found)
+	}
+}
+
+// Acceptance 3: the same faults with fencing by token and in the backend:
+// valid, the stale writes rejected and counted.
+func TestFencedModesValid(t *testing.T) {
+	for _, mode := range []string{"token", "backend"} {
+		t.Run(mode, func(t *testing.T) {
+			p := shortPlan(t, "fenced-"+mode, mode, leaderPause)
+			p.Duration = 15 * time.Second
+			out, _ := runPlan(t, p)
+			rejected := figure(out.Results, "stale-writes", "stale_rejected")
+			if out.Results.Validity != checkers.Valid || rejected < 1 {
+				t.Fatalf("%s: %s with %v stale writes rejected: %+v", mode, out.Results.Validity, rejected, out.Results.Results)
+			}
+			t.Logf("%s: valid, %v stale writes rejected", mode, rejected)
+		})
+	}
+}
