@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -50,6 +51,9 @@ var explanations = map[string]string{
 	"too-few-ops":          "Too few operations completed to judge anything: it is not a pass.",
 }
 
+// maxNotes is how many non-fatal anomalies of one kind the report lists.
+const maxNotes = 5
+
 // anomalyView is an anomaly as the report lists it.
 type anomalyView struct {
 	checkers.Anomaly
@@ -75,11 +79,26 @@ type figure struct {
 // WriteHTML writes report.html: one self-contained file, no external
 // script, style or font.
 func WriteHTML(path string, in Input) error {
+	var buf bytes.Buffer
+	if err := RenderHTML(&buf, in); err != nil {
+		return err
+	}
+	return writeAtomic(path, buf.Bytes())
+}
+
+// RenderHTML renders the report to w.
+func RenderHTML(w io.Writer, in Input) error {
 	v := view{Input: in, Verdict: in.Results.Validity, Figures: map[string][]figure{}}
 	seen := map[string]bool{}
 	for _, res := range in.Results.Results {
+		notes := map[string]int{} // non-fatal anomalies listed per kind
 		for _, a := range res.Anomalies {
 			class := "note"
+			if !a.Fatal {
+				if notes[a.Kind]++; notes[a.Kind] > maxNotes {
+					continue
+				}
+			}
 			if a.Fatal {
 				class = "fatal"
 				if e, ok := explanations[a.Kind]; ok && !seen[a.Kind] {
@@ -88,6 +107,12 @@ func WriteHTML(path string, in Input) error {
 				}
 			}
 			v.Anomalies = append(v.Anomalies, anomalyView{Anomaly: a, Checker: res.Checker, Class: class, Ops: opsText(a.Ops)})
+		}
+		for kind, n := range notes {
+			if n > maxNotes {
+				v.Anomalies = append(v.Anomalies, anomalyView{Anomaly: checkers.Anomaly{Kind: kind,
+					Message: fmt.Sprintf("… and %d more like these (all of them are in results.json)", n-maxNotes)}, Checker: res.Checker, Class: "note"})
+			}
 		}
 		var figs []figure
 		for k, val := range res.Figures {
@@ -98,11 +123,10 @@ func WriteHTML(path string, in Input) error {
 	}
 	sort.SliceStable(v.Anomalies, func(i, j int) bool { return v.Anomalies[i].Class == "fatal" && v.Anomalies[j].Class != "fatal" })
 	v.Timeline = buildTimeline(in.Ops, v.Anomalies)
-	var buf bytes.Buffer
-	if err := tmpl.Execute(&buf, v); err != nil {
+	if err := tmpl.Execute(w, v); err != nil {
 		return fmt.Errorf("render report: %w", err)
 	}
-	return writeAtomic(path, buf.Bytes())
+	return nil
 }
 
 func opsText(ops []int64) string {

@@ -45,7 +45,7 @@ func writeArtifacts(rd RunDir, plan Plan, command string, started time.Time, ops
 		reports.WriteResults(rd.Results(), rf),
 		reports.WriteJUnit(rd.JUnit(), plan.Name, r),
 		reports.WriteHTML(rd.Report(), reports.Input{
-			Title: fmt.Sprintf("chaos: %s (%s, %d nodes, resource %s)", plan.Name, plan.Target, plan.Nodes, plan.Resource),
+			Title:   fmt.Sprintf("chaos: %s (%s, %d nodes, resource %s)", plan.Name, plan.Target, plan.Nodes, plan.Resource),
 			Results: r, Ops: ops, Plan: string(planText), Seed: plan.Seed, Command: command,
 			Started: started, Links: links,
 		}),

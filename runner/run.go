@@ -31,7 +31,7 @@ type RunConfig struct {
 	// terminal (one line redrawn) or not (plain lines).
 	Progress io.Writer
 	IsTTY    bool
-	Log     *slog.Logger
+	Log      *slog.Logger
 }
 
 // RunOutcome is where a run left its files and what it concluded.
