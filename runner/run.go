@@ -176,13 +176,14 @@ func watchProgress(ctx context.Context, p *Progress, clock *history.Clock, total
 	rec *history.Writer, wl *election.Workload, nem *nemesis.Nemesis) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
+	begin := clock.Now() // the cluster is up: the plan's time starts now
 	go func() {
 		defer close(finished)
 		t := time.NewTicker(200 * time.Millisecond)
 		defer t.Stop()
 		for {
 			leader, _ := wl.Leader()
-			p.Update(Status{Elapsed: clock.Now(), Total: total, Ops: rec.Len(), Leader: leader, Faults: nem.Active(), Phase: "run"})
+			p.Update(Status{Elapsed: clock.Now() - begin, Total: total, Ops: rec.Len(), Leader: leader, Faults: nem.Active(), Phase: "run"})
 			select {
 			case <-done:
 				return

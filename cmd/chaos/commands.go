@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/docker/docker/client"
 	"github.com/spf13/cobra"
 
 	"github.com/chaos-election/chaos/compose"
@@ -21,12 +22,7 @@ func newDownCmd(g *globals) *cobra.Command {
 whichever run created it: the leftovers of a run that was killed with
 SIGKILL or lost its machine. Runs clean up after themselves otherwise.`,
 		Args: badArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dc, err := compose.NewDocker(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer dc.Close()
+		RunE: withDocker(func(cmd *cobra.Command, dc *client.Client) error {
 			removed, err := compose.DownAll(cmd.Context(), dc, g.logger())
 			for _, r := range removed {
 				fmt.Fprintf(g.stdout, "removed %s\n", r)
@@ -35,7 +31,7 @@ SIGKILL or lost its machine. Runs clean up after themselves otherwise.`,
 				fmt.Fprintln(g.stdout, "nothing to remove")
 			}
 			return err
-		},
+		}),
 	}
 }
 
@@ -55,16 +51,24 @@ packs this (static) chaos binary into the sidecar image that cuts links
 inside a node's network namespace. Nothing is pulled. An image already
 built from the same inputs is kept, so a second call takes seconds.`,
 		Args: badArgs(cobra.NoArgs),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dc, err := compose.NewDocker(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer dc.Close()
+		RunE: withDocker(func(cmd *cobra.Command, dc *client.Client) error {
 			opts.Log = g.logger()
 			return compose.BuildImages(cmd.Context(), dc, opts)
-		},
+		}),
 	}
 	images.AddCommand(build)
 	return images
+}
+
+// withDocker runs fn with a Docker client (exit 255 when Docker is
+// unreachable), closed afterwards.
+func withDocker(fn func(*cobra.Command, *client.Client) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		dc, err := compose.NewDocker(cmd.Context())
+		if err != nil {
+			return err
+		}
+		defer dc.Close()
+		return fn(cmd, dc)
+	}
 }
