@@ -67,44 +67,65 @@ func (o *Observer) Watch(ctx context.Context, fn func(leader string, token uint6
 	return nil
 }
 
-// once reads the leader and then follows the prefix's watch until it ends.
+// once reads every candidate key under the prefix, then applies the
+// watch's events to that set one by one, reporting the leader (the key
+// with the lowest create revision) after each: a leadership shorter than a
+// round trip is still seen, which re-reading the leader on each event
+// would miss.
 func (o *Observer) once(ctx context.Context, report func(string, uint64)) (int64, error) {
-	rev, err := o.read(ctx, report)
+	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	resp, err := o.cli.Get(rctx, o.t.opts.Prefix+"/", clientv3.WithPrefix())
+	cancel()
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("read leader: %w", err)
 	}
-	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
-	defer cancel()
+	keys := make(map[string]candidateKey, len(resp.Kvs))
+	for _, kv := range resp.Kvs {
+		keys[string(kv.Key)] = candidateKey{process: string(kv.Value), rev: kv.CreateRevision}
+	}
+	rev := resp.Header.Revision
+	reportLeader(keys, report)
+	wctx, wcancel := context.WithCancel(clientv3.WithRequireLeader(ctx))
+	defer wcancel()
 	wch := o.cli.Watch(wctx, o.t.opts.Prefix+"/", clientv3.WithPrefix(), clientv3.WithRev(rev+1))
 	for wr := range wch {
 		if err := wr.Err(); err != nil {
 			return rev, fmt.Errorf("watch: %w", err)
 		}
-		if len(wr.Events) == 0 {
-			continue
+		for _, ev := range wr.Events {
+			k := string(ev.Kv.Key)
+			if ev.Type == clientv3.EventTypeDelete {
+				delete(keys, k)
+			} else {
+				keys[k] = candidateKey{process: string(ev.Kv.Value), rev: ev.Kv.CreateRevision}
+			}
+			reportLeader(keys, report)
 		}
-		if rev, err = o.read(ctx, report); err != nil {
-			return rev, err
-		}
+		rev = wr.Header.Revision
 	}
 	return rev, nil
 }
 
-// read reports the current leader and returns the revision it read at.
-func (o *Observer) read(ctx context.Context, report func(string, uint64)) (int64, error) {
-	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	resp, err := o.cli.Get(rctx, o.t.opts.Prefix+"/", clientv3.WithFirstCreate()...)
-	if err != nil {
-		return 0, fmt.Errorf("read leader: %w", err)
+// candidateKey is one campaigning candidate's key.
+type candidateKey struct {
+	process string
+	rev     int64
+}
+
+// reportLeader reports the candidate with the lowest create revision, or
+// none.
+func reportLeader(keys map[string]candidateKey, report func(string, uint64)) {
+	var best candidateKey
+	for _, k := range keys {
+		if best.rev == 0 || k.rev < best.rev {
+			best = k
+		}
 	}
-	if len(resp.Kvs) == 0 {
+	if best.rev == 0 {
 		report("", 0)
-	} else {
-		kv := resp.Kvs[0]
-		report(string(kv.Value), uint64(kv.CreateRevision))
+		return
 	}
-	return resp.Header.Revision, nil
+	report(best.process, uint64(best.rev))
 }
 
 // Close closes the observer's client.
