@@ -25,6 +25,17 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	finished := make(chan struct{})
+	defer close(finished)
+	go func() {
+		select {
+		case <-ctx.Done():
+			// The first signal heals and cleans up; a second one quits at once.
+			stop()
+			fmt.Fprintln(stderr, "chaos: interrupted: healing faults and removing containers (interrupt again to quit at once; `chaos down` removes leftovers)")
+		case <-finished:
+		}
+	}()
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
