@@ -65,7 +65,8 @@ type NemesisPlan struct {
 // Checks are the plan's checker limits. Zero durations and rates mean no
 // limit.
 type Checks struct {
-	// MinOps: fewer completed client operations make the verdict unknown.
+	// MinOps: fewer completed client operations make the verdict unknown;
+	// 0 means the checkers' default (checkers.DefaultMinOps).
 	MinOps int
 	// AllowNoFaults accepts a run in which no fault took effect.
 	AllowNoFaults bool

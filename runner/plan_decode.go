@@ -26,6 +26,17 @@ type fieldDef struct {
 	set  func(field string, v *yaml.Node)
 }
 
+// failed reports whether field, or a field around or inside it, failed to
+// decode.
+func (d *decoder) failed(field string) bool {
+	for _, e := range d.errs.list {
+		if e.Field == field || hasFieldPrefix(field, e.Field) || hasFieldPrefix(e.Field, field) {
+			return true
+		}
+	}
+	return false
+}
+
 func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
 	d.errs.add(&PlanError{File: d.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }

@@ -38,10 +38,10 @@ func ParsePlan(file string, data []byte, base Plan) (Plan, error) {
 	if root != nil {
 		d.top(root)
 	}
+	// Values that failed to decode kept base's; check the rest too, so
+	// that one pass reports everything.
+	d.plan.validate(&d.errs, d.failed)
 	if err := d.errs.err(); err != nil {
-		return base, err
-	}
-	if err := d.plan.Validate(); err != nil {
 		return base, err
 	}
 	return d.plan, nil

@@ -130,6 +130,14 @@ func TestLoadPlanErrors(t *testing.T) {
 			[]wantErr{{1, "workload", `unknown workload "register"`}}},
 		{"unknown resource", "resource: fence\n",
 			[]wantErr{{1, "resource", `unknown resource "fence" (known: none, token, backend)`}}},
+		{"no time for a fault", "nemesis:\n  interval: 5s\nduration: 5s\n",
+			[]wantErr{{3, "duration", "leaves no time for a fault"}}},
+		{"partition on two nodes", "nodes: 2\nnemesis:\n  faults:\n    - {kind: pause, victim: leader, duration: 8s}\n    - {kind: partition, shape: halves, duration: 8s}\n",
+			[]wantErr{{5, "nemesis.faults[1].kind", "at least 3 nodes"}}},
+		{"victim beyond the cluster", "nemesis:\n  faults:\n    - {kind: kill, victim: n4, duration: 8s}\n",
+			[]wantErr{{3, "nemesis.faults[0].victim", `unknown victim "n4"`}}},
+		{"partition without shape", "nemesis:\n  faults:\n    - {kind: partition, duration: 8s}\n",
+			[]wantErr{{3, "nemesis.faults[0].shape", "needs a shape"}}},
 		{"zero nodes", "nodes: 0\n",
 			[]wantErr{{1, "nodes", "must be between 1 and 15, got 0"}}},
 		{"negative nodes", "\n\nnodes: -1\n",
@@ -173,7 +181,9 @@ func TestLoadPlanErrors(t *testing.T) {
 		{"all errors together", "nodes: many\nresource: fence\nduration: soon\nnemesis:\n  faults:\n    - {kind: pause, victim: leader, duration: 1 s}\n",
 			[]wantErr{
 				{1, "nodes", "want an integer"},
+				{2, "resource", "unknown resource"}, // checked though others failed to decode
 				{3, "duration", "bad duration"},
+				// and no second error for the fault's duration, left at 0
 				{6, "nemesis.faults[0].duration", "bad duration"},
 			}},
 		{"semantic errors together", "target: zk\nnodes: 0\nresource: fence\n",

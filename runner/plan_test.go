@@ -81,10 +81,14 @@ func TestPlanYAMLText(t *testing.T) {
 		"    - {kind: partition, shape: isolate-leader, duration: 8s}\n",
 		"    - {kind: pause, victim: leader, duration: 8s}\n",
 		"  max_no_leader: 0s\n",
+		"  max_elections_per_minute: 0\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("plan YAML lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Contains(text, "!!") {
+		t.Errorf("plan YAML has explicit tags:\n%s", text)
 	}
 }
 
@@ -202,6 +206,21 @@ func TestValidatePointsAtFlagOrFile(t *testing.T) {
 	}
 	if got, want := es[1].Error(), `flag --nodes: field "nodes": must be between 1 and 15, got 0`; got != want {
 		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
+
+// A fault of the base plan that does not fit the node count of the file
+// has no line of its own: the error says where the node count came from.
+func TestDefaultFaultBlamesNodes(t *testing.T) {
+	path := writePlanFile(t, "name: x\nnodes: 2\n")
+	_, err := LoadPlan(path, DefaultPlan())
+	es := AllPlanErrors(err)
+	if len(es) != 2 {
+		t.Fatalf("got %v, want an error for each default partition", err)
+	}
+	want := `plan: field "nemesis.faults[0].kind": a partition needs at least 3 nodes`
+	if got := es[0].Error(); !strings.HasPrefix(got, want) || !strings.HasSuffix(got, "(a fault of the default plan; nodes is set by "+path+":2)") {
+		t.Errorf("got %q", got)
 	}
 }
 

@@ -21,14 +21,35 @@ var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 // value; several are returned as [PlanErrors].
 func (p Plan) Validate() error {
 	var errs planErrs
+	p.validate(&errs, nil)
+	return errs.err()
+}
+
+// validate adds the plan's problems to errs, except those of fields for
+// which skip is true (fields that already failed to decode).
+func (p Plan) validate(errs *planErrs, skip func(field string) bool) {
 	for _, fe := range p.check() {
+		if skip != nil && skip(fe.field) {
+			continue
+		}
 		e := &PlanError{Field: fe.field, Msg: fe.msg}
 		if o, ok := p.locate(fe.field); ok {
 			e.File, e.Line, e.Flag = o.file, o.line, o.flag
+		} else if n, ok := p.src["nodes"]; ok && hasFieldPrefix(fe.field, "nemesis.faults") {
+			// A default fault that does not fit the node count set
+			// elsewhere: point there too.
+			e.Msg += fmt.Sprintf(" (a fault of the default plan; nodes is set by %s)", n)
 		}
 		errs.add(e)
 	}
-	return errs.err()
+}
+
+// String is where a value came from: "FILE:LINE" or "--flag".
+func (o origin) String() string {
+	if o.flag != "" {
+		return o.flag
+	}
+	return fmt.Sprintf("%s:%d", o.file, o.line)
 }
 
 // fieldErr is one problem with one field, not yet located.
@@ -92,6 +113,10 @@ func (p Plan) check() []fieldErr {
 			}
 			bad(name, "%v", err)
 		}
+	}
+	if len(p.Nemesis.Faults) > 0 && p.Duration > 0 && p.Nemesis.Interval >= 0 && p.Duration <= p.Nemesis.Interval {
+		bad("duration", "%s leaves no time for a fault: the schedule waits nemesis.interval (%s) before the first one",
+			formatDuration(p.Duration), formatDuration(p.Nemesis.Interval))
 	}
 	if len(p.Nemesis.Faults) == 0 && !p.Checks.AllowNoFaults {
 		bad("nemesis.faults", "no faults: the run could only end unknown; list faults, or set checks.allow_no_faults: true for a run without them")

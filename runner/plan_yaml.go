@@ -3,6 +3,7 @@ package runner
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -40,8 +41,7 @@ func (p Plan) YAML() ([]byte, error) {
 	add(checks, "allow_no_faults", boolNode(p.Checks.AllowNoFaults))
 	add(checks, "max_no_leader", durNode(p.Checks.MaxNoLeader))
 	add(checks, "max_failover", durNode(p.Checks.MaxFailover))
-	add(checks, "max_elections_per_minute", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float",
-		Value: strconv.FormatFloat(p.Checks.MaxElectionsPerMinute, 'g', -1, 64)})
+	add(checks, "max_elections_per_minute", numNode(p.Checks.MaxElectionsPerMinute))
 
 	root := mapNode(0)
 	add(root, "name", strNode(p.Name))
@@ -88,6 +88,14 @@ func strNode(s string) *yaml.Node {
 
 func intNode(v int64) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!int", Value: strconv.FormatInt(v, 10)}
+}
+
+// numNode writes a whole number as an integer ("0", not "!!float 0").
+func numNode(v float64) *yaml.Node {
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return intNode(int64(v))
+	}
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!float", Value: strconv.FormatFloat(v, 'g', -1, 64)}
 }
 
 func boolNode(v bool) *yaml.Node {
