@@ -1,14 +1,30 @@
 package compose
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
-// Images of the etcd backend.
+// Images of the backends. The compose files name the official images;
+// when one is not present locally (no registry: it cannot be pulled), the
+// local build of the same version is used.
 const (
-	// EtcdOfficialImage is the image the compose file names by default.
+	// EtcdOfficialImage is the image the etcd compose file names.
 	EtcdOfficialImage = "gcr.io/etcd-development/etcd:v3.6.16"
-	// EtcdLocalImage is the equivalent image BuildImages compiles from
-	// etcd's Go module (no base layer, same binary path).
+	// EtcdLocalImage is etcd compiled from its Go module by BuildImages
+	// (no base layer, the official image's binary path).
 	EtcdLocalImage = "chaos-local/etcd:v3.6.16"
+	// ZooKeeperOfficialImage is the image the ZooKeeper compose file names.
+	ZooKeeperOfficialImage = "zookeeper:3.8"
+	// ZooKeeperLocalImage is ZooKeeper 3.8 and a JRE from Debian's packages
+	// (debootstrap), with an entrypoint that reads the official image's
+	// variables, built by BuildImages.
+	ZooKeeperLocalImage = "chaos-local/zookeeper:3.8"
+	// ConsulOfficialImage is the image the Consul compose file names.
+	ConsulOfficialImage = "hashicorp/consul:1.22"
+	// ConsulLocalImage is Consul compiled from its Go modules by
+	// BuildImages (no base layer, /bin/consul as in the official image).
+	ConsulLocalImage = "chaos-local/consul:1.22.7"
 	// NetctlImage is the sidecar image that cuts links (a static chaos
 	// binary, no base layer), built by BuildImages.
 	NetctlImage = "chaos-local/netctl:latest"
@@ -24,17 +40,49 @@ type backend struct {
 	clientPort    int
 }
 
-func lookupBackend(target string) (backend, error) {
-	switch target {
-	case "etcd":
-		return backend{
-			name:          "etcd",
-			template:      "files/etcd.compose.yaml.tmpl",
-			imageVar:      "ETCD_IMAGE",
-			officialImage: EtcdOfficialImage,
-			localImage:    EtcdLocalImage,
-			clientPort:    2379,
-		}, nil
+// backends are the targets compose can bring up, in the order help lists
+// them.
+var backends = []backend{
+	{
+		name:          "etcd",
+		template:      "files/etcd.compose.yaml.tmpl",
+		imageVar:      "ETCD_IMAGE",
+		officialImage: EtcdOfficialImage,
+		localImage:    EtcdLocalImage,
+		clientPort:    2379,
+	},
+	{
+		name:          "zookeeper",
+		template:      "files/zookeeper.compose.yaml.tmpl",
+		imageVar:      "ZOOKEEPER_IMAGE",
+		officialImage: ZooKeeperOfficialImage,
+		localImage:    ZooKeeperLocalImage,
+		clientPort:    2181,
+	},
+	{
+		name:          "consul",
+		template:      "files/consul.compose.yaml.tmpl",
+		imageVar:      "CONSUL_IMAGE",
+		officialImage: ConsulOfficialImage,
+		localImage:    ConsulLocalImage,
+		clientPort:    8500,
+	},
+}
+
+// Targets lists the backends compose can bring up.
+func Targets() []string {
+	names := make([]string, len(backends))
+	for i, b := range backends {
+		names[i] = b.name
 	}
-	return backend{}, fmt.Errorf("unknown target %q (known: etcd)", target)
+	return names
+}
+
+func lookupBackend(target string) (backend, error) {
+	for _, b := range backends {
+		if b.name == target {
+			return b, nil
+		}
+	}
+	return backend{}, fmt.Errorf("unknown target %q (known: %s)", target, strings.Join(Targets(), ", "))
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/containerd/errdefs"
@@ -19,9 +20,17 @@ import (
 
 // Images BuildImages knows, by the name BuildOptions.Images uses.
 const (
-	ImageEtcd   = "etcd"
-	ImageNetctl = "netctl"
+	ImageEtcd      = "etcd"
+	ImageZooKeeper = "zookeeper"
+	ImageConsul    = "consul"
+	ImageNetctl    = "netctl"
 )
+
+// imageNames are the images BuildImages knows, in build order.
+var imageNames = []string{ImageEtcd, ImageZooKeeper, ImageConsul, ImageNetctl}
+
+// ImageNames lists the images BuildImages knows.
+func ImageNames() []string { return slices.Clone(imageNames) }
 
 // BuildOptions configures BuildImages.
 type BuildOptions struct {
@@ -29,12 +38,21 @@ type BuildOptions struct {
 	// a static Linux binary (no ELF interpreter: build chaos with
 	// CGO_ENABLED=0). "" = the running executable.
 	ChaosBinary string
-	// CacheDir holds the etcd wrapper module and its build.
+	// CacheDir holds the wrapper modules and their builds, and the
+	// ZooKeeper root file system while it is made.
 	// "" = $XDG_CACHE_HOME/chaos/build (os.UserCacheDir).
 	CacheDir string
-	// Go is the go command that compiles etcd. "" = "go" from PATH.
+	// Go is the go command that compiles etcd and Consul. "" = "go" from
+	// PATH.
 	Go string
-	// Images lists what to build: ImageEtcd, ImageNetctl. Empty = all.
+	// Debootstrap is the debootstrap command that makes the ZooKeeper root
+	// file system (it must run as root). "" = "debootstrap" from PATH.
+	Debootstrap string
+	// DebianMirror is where debootstrap fetches Debian's packages.
+	// "" = DefaultDebianMirror.
+	DebianMirror string
+	// Images lists what to build: ImageEtcd, ImageZooKeeper, ImageConsul,
+	// ImageNetctl. Empty = all.
 	Images []string
 	// Rebuild builds even when an image with the same content hash exists.
 	Rebuild bool
@@ -47,15 +65,18 @@ type BuildOptions struct {
 type buildAPI interface {
 	imageBuildAPI
 	ImageRemove(ctx context.Context, id string, opts image.RemoveOptions) ([]image.DeleteResponse, error)
+	ImageImport(ctx context.Context, src image.ImportSource, ref string, opts image.ImportOptions) (io.ReadCloser, error)
 	ServerVersion(ctx context.Context) (types.Version, error)
 }
 
 var _ buildAPI = (*client.Client)(nil)
 
 // BuildImages builds, without pulling anything, the images a run needs
-// when there is no registry: the etcd image (etcd compiled from its Go
-// module, pinned by a committed go.sum, into an image with no base layer)
-// and the netctl sidecar image (the static chaos binary). Each image is
+// when there is no registry: etcd and Consul compiled from their Go
+// modules (pinned by committed go.sum files) into images with no base
+// layer, ZooKeeper 3.8 with a JRE from Debian's packages (debootstrap,
+// imported as a base image), and the netctl sidecar image (the static
+// chaos binary). Each image is
 // labelled with a hash of its inputs; when the image with that hash
 // already exists it is not rebuilt, so a second call takes seconds.
 // A changed chaos binary rebuilds the netctl image.
@@ -73,6 +94,12 @@ func buildImages(ctx context.Context, api buildAPI, opts BuildOptions) error {
 	if opts.Go == "" {
 		opts.Go = "go"
 	}
+	if opts.Debootstrap == "" {
+		opts.Debootstrap = "debootstrap"
+	}
+	if opts.DebianMirror == "" {
+		opts.DebianMirror = DefaultDebianMirror
+	}
 	if opts.CacheDir == "" {
 		base, err := os.UserCacheDir()
 		if err != nil {
@@ -82,11 +109,11 @@ func buildImages(ctx context.Context, api buildAPI, opts BuildOptions) error {
 	}
 	want := opts.Images
 	if len(want) == 0 {
-		want = []string{ImageEtcd, ImageNetctl}
+		want = imageNames
 	}
 	for _, w := range want {
-		if w != ImageEtcd && w != ImageNetctl {
-			return fmt.Errorf("build images: unknown image %q (known: %s, %s)", w, ImageEtcd, ImageNetctl)
+		if !slices.Contains(imageNames, w) {
+			return fmt.Errorf("build images: unknown image %q (known: %s)", w, strings.Join(imageNames, ", "))
 		}
 	}
 	v, err := api.ServerVersion(ctx)
@@ -101,20 +128,29 @@ func buildImages(ctx context.Context, api buildAPI, opts BuildOptions) error {
 		arch = "amd64"
 	}
 	var errs []error
-	if slices.Contains(want, ImageEtcd) {
-		errs = append(errs, buildEtcd(ctx, api, opts, arch))
-	}
-	if slices.Contains(want, ImageNetctl) {
-		errs = append(errs, buildNetctl(ctx, api, opts, arch))
+	for _, name := range imageNames {
+		if !slices.Contains(want, name) {
+			continue
+		}
+		switch name {
+		case ImageZooKeeper:
+			errs = append(errs, buildZooKeeper(ctx, api, opts, arch))
+		case ImageNetctl:
+			errs = append(errs, buildNetctl(ctx, api, opts, arch))
+		default:
+			for _, g := range goImages {
+				if g.name == name {
+					errs = append(errs, g.build(ctx, api, opts, arch))
+				}
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
 
-// ensureImage builds ref from the context files unless an image of that
-// name already carries hash (or opts.Rebuild). prepare runs only when a
-// build is needed and returns the context files.
-func ensureImage(ctx context.Context, api buildAPI, opts BuildOptions, ref, hash string,
-	prepare func() ([]tarFile, error)) error {
+// ensureImage runs build unless an image named ref already carries hash
+// (or opts.Rebuild); build must make ref labelled with hash.
+func ensureImage(ctx context.Context, api buildAPI, opts BuildOptions, ref, hash string, build func() error) error {
 	start := time.Now()
 	log := opts.Log.With("image", ref)
 	old, err := api.ImageInspect(ctx, ref)
@@ -134,11 +170,7 @@ func ensureImage(ctx context.Context, api buildAPI, opts BuildOptions, ref, hash
 		}
 	}
 	log.Info("building image", "why", why, "hash", short(hash))
-	files, err := prepare()
-	if err != nil {
-		return err
-	}
-	if err := dockerBuild(ctx, api, ref, hash, files, opts.Output); err != nil {
+	if err := build(); err != nil {
 		return err
 	}
 	built, err := api.ImageInspect(ctx, ref)

@@ -30,11 +30,11 @@ func buildNetctl(ctx context.Context, api buildAPI, opts BuildOptions, arch stri
 		return fmt.Errorf("netctl image: hash %s: %w", bin, err)
 	}
 	hash := hashParts([2]string{"Dockerfile", string(dockerfile)}, [2]string{"chaos", sum})
-	return ensureImage(ctx, api, opts, NetctlImage, hash, func() ([]tarFile, error) {
-		return []tarFile{
+	return ensureImage(ctx, api, opts, NetctlImage, hash, func() error {
+		return dockerBuild(ctx, api, NetctlImage, hash, []tarFile{
 			{Name: "Dockerfile", Mode: 0o644, Data: dockerfile},
 			{Name: "chaos", Mode: 0o755, Path: bin},
-		}, nil
+		}, opts.Output)
 	})
 }
 

@@ -113,38 +113,123 @@ func TestBuildNetctlImage(t *testing.T) {
 	}
 }
 
-func TestBuildEtcdImage(t *testing.T) {
+func TestBuildGoModuleImages(t *testing.T) {
 	ctx := context.Background()
-	f := newFake()
-	// No image and no Go toolchain: a clear error.
-	opts := BuildOptions{Images: []string{ImageEtcd}, CacheDir: t.TempDir(), Go: "no-such-go-toolchain"}
-	err := buildImages(ctx, f, opts)
-	if err == nil || !strings.Contains(err.Error(), "not on PATH") {
-		t.Fatalf("err = %v, want the missing Go toolchain named", err)
+	for _, g := range goImages {
+		t.Run(g.name, func(t *testing.T) {
+			f := newFake()
+			// No image and no Go toolchain: a clear error.
+			opts := BuildOptions{Images: []string{g.name}, CacheDir: t.TempDir(), Go: "no-such-go-toolchain"}
+			err := buildImages(ctx, f, opts)
+			if err == nil || !strings.Contains(err.Error(), "not on PATH") {
+				t.Fatalf("err = %v, want the missing Go toolchain named", err)
+			}
+			// The image with the current inputs' hash exists: nothing is
+			// compiled (the missing toolchain is never needed).
+			hash, srcs, err := g.inputs("amd64")
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.addImage(g.ref, map[string]string{LabelContentHash: hash})
+			if err := buildImages(ctx, f, opts); err != nil {
+				t.Fatalf("up-to-date image: %v", err)
+			}
+			if len(f.builds) != 0 {
+				t.Errorf("an up-to-date image was rebuilt")
+			}
+			if h2, _, _ := g.inputs("arm64"); h2 == hash {
+				t.Error("the hash does not depend on the architecture")
+			}
+			if !strings.Contains(string(srcs["Dockerfile"]), "FROM scratch") {
+				t.Error("the Dockerfile has a base image")
+			}
+		})
 	}
-	// The image with the current inputs' hash exists: nothing is compiled
-	// (the missing toolchain is never needed).
-	hash, srcs, err := etcdInputs("amd64")
-	if err != nil {
+	// The wrapper modules are pinned: go.sum committed, versions required.
+	for name, want := range map[string][]string{
+		ImageEtcd:   {"go.etcd.io/etcd/server/v3 v3.6.16", "go.etcd.io/etcd/server/v3 v3.6.16 h1:", "etcdmain.Main(os.Args)"},
+		ImageConsul: {"github.com/hashicorp/consul v1.22.7", "github.com/hashicorp/consul v1.22.7 h1:", "github.com/hashicorp/go-msgpack v1.1.5"},
+	} {
+		for _, g := range goImages {
+			if g.name != name {
+				continue
+			}
+			_, srcs, _ := g.inputs("amd64")
+			all := string(srcs["go.mod"]) + string(srcs["go.sum"]) + string(srcs["main.go"])
+			for _, w := range want {
+				if !strings.Contains(all, w) {
+					t.Errorf("the embedded %s wrapper module lacks %q", name, w)
+				}
+			}
+		}
+	}
+	if err := buildImages(ctx, newFake(), BuildOptions{Images: []string{"mongodb"}}); err == nil {
+		t.Error("unknown image: want error")
+	}
+}
+
+// A fake debootstrap makes the tree; the build adds the entrypoint
+// scripts, drops the package cache and imports the tree with the official
+// image's settings and the content hash.
+func TestBuildZooKeeperImage(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	fake := filepath.Join(dir, "debootstrap")
+	os.WriteFile(fake, []byte(`#!/bin/sh
+# args: --variant --arch --include SUITE ROOTFS MIRROR
+echo "$@" > "$5.args"
+mkdir -p "$5/var/cache/apt/archives" "$5/usr/share/java" "$5/bin"
+echo deb > "$5/var/cache/apt/archives/zookeeper.deb"
+echo jar > "$5/usr/share/java/zookeeper.jar"
+`), 0o755)
+	defer func(f func() int) { geteuid = f }(geteuid)
+	geteuid = func() int { return 0 }
+	f := newFake()
+	opts := BuildOptions{Images: []string{ImageZooKeeper}, CacheDir: dir, Debootstrap: fake, DebianMirror: "http://mirror.example/debian"}
+	if err := buildImages(ctx, f, opts); err != nil {
 		t.Fatal(err)
 	}
-	f.addImage(EtcdLocalImage, map[string]string{LabelContentHash: hash})
-	if err := buildImages(ctx, f, opts); err != nil {
-		t.Fatalf("up-to-date image: %v", err)
+	if len(f.builds) != 1 {
+		t.Fatalf("%d imports, want 1", len(f.builds))
 	}
-	if len(f.builds) != 0 {
-		t.Errorf("an up-to-date image was rebuilt")
+	b := f.builds[0]
+	for _, want := range []string{"docker-entrypoint.sh", "usr/local/bin/zkServer.sh", "usr/share/java/zookeeper.jar"} {
+		if _, ok := b.Files[want]; !ok {
+			t.Errorf("image lacks %s (has %d files)", want, len(b.Files))
+		}
 	}
-	// The wrapper module is pinned: go.sum committed, etcd server v3.6.16 required.
-	if !strings.Contains(string(srcs["go.mod"]), "go.etcd.io/etcd/server/v3 v3.6.16") ||
-		!strings.Contains(string(srcs["go.sum"]), "go.etcd.io/etcd/server/v3 v3.6.16 h1:") ||
-		!strings.Contains(string(srcs["main.go"]), "etcdmain.Main(os.Args)") {
-		t.Error("the embedded etcd wrapper module is incomplete")
+	if _, ok := b.Files["var/cache/apt/archives/zookeeper.deb"]; ok {
+		t.Error("the package cache went into the image")
 	}
-	if h2, _, _ := etcdInputs("arm64"); h2 == hash {
-		t.Error("the hash does not depend on the architecture")
+	changes := strings.Join(b.Changes, "\n")
+	for _, want := range []string{`ENTRYPOINT ["/docker-entrypoint.sh"]`, `CMD ["zkServer.sh", "start-foreground"]`, "ZOO_DATA_DIR=/data"} {
+		if !strings.Contains(changes, want) {
+			t.Errorf("import changes lack %q:\n%s", want, changes)
+		}
 	}
-	if err := buildImages(ctx, f, BuildOptions{Images: []string{"zookeeper"}}); err == nil {
-		t.Error("unknown image: want error")
+	if b.Opts.Labels[LabelContentHash] == "" || b.Opts.Labels[LabelProject] != ProjectValue {
+		t.Errorf("labels %v", b.Opts.Labels)
+	}
+	args, _ := os.ReadFile(filepath.Join(dir, "zookeeper", "rootfs.args"))
+	if !strings.Contains(string(args), "--include=libzookeeper-java,openjdk-17-jre-headless bookworm") ||
+		!strings.HasSuffix(strings.TrimSpace(string(args)), "http://mirror.example/debian") {
+		t.Errorf("debootstrap args %q", args)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "zookeeper", "rootfs")); !os.IsNotExist(err) {
+		t.Errorf("the root file system was left behind: %v", err)
+	}
+	// Up to date: nothing runs.
+	if err := buildImages(ctx, f, opts); err != nil || len(f.builds) != 1 {
+		t.Errorf("second build: %d imports, %v", len(f.builds), err)
+	}
+	// Not root: a clear error before anything runs.
+	geteuid = func() int { return 1000 }
+	opts.Rebuild = true
+	if err := buildImages(ctx, f, opts); err == nil || !strings.Contains(err.Error(), "as root") {
+		t.Errorf("not root: %v", err)
+	}
+	opts.Debootstrap = "no-such-debootstrap"
+	if err := buildImages(ctx, f, opts); err == nil || !strings.Contains(err.Error(), "apt-get install debootstrap") {
+		t.Errorf("no debootstrap: %v", err)
 	}
 }

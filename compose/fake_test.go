@@ -65,6 +65,8 @@ type fakeCtr struct {
 type fakeBuild struct {
 	Opts  build.ImageBuildOptions
 	Files map[string][]byte
+	// Changes are those of an import (ImageImport), nil for a build.
+	Changes []string
 }
 
 func newFake() *fakeDocker {
@@ -148,6 +150,41 @@ func (f *fakeDocker) ImageBuild(_ context.Context, r io.Reader, opts build.Image
 	}
 	body := `{"stream":"Step 1/2 : FROM scratch\n"}` + "\n" + `{"stream":"Successfully built\n"}` + "\n"
 	return build.ImageBuildResponse{Body: io.NopCloser(strings.NewReader(body))}, nil
+}
+
+// ImageImport records an import as a build: the tar's regular files, the
+// changes, and the labels its LABEL changes set.
+func (f *fakeDocker) ImageImport(_ context.Context, src image.ImportSource, ref string, opts image.ImportOptions) (io.ReadCloser, error) {
+	files := map[string][]byte{}
+	tr := tar.NewReader(src.Source)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if h.Typeflag == tar.TypeReg {
+			b, _ := io.ReadAll(tr)
+			files[strings.TrimPrefix(h.Name, "./")] = b
+		}
+	}
+	labels := map[string]string{}
+	for _, c := range opts.Changes {
+		if rest, ok := strings.CutPrefix(c, "LABEL "); ok {
+			for _, kv := range strings.Fields(rest) {
+				k, v, _ := strings.Cut(kv, "=")
+				labels[k] = v
+			}
+		}
+	}
+	f.mu.Lock()
+	f.call("ImageImport %s", ref)
+	f.builds = append(f.builds, fakeBuild{Opts: build.ImageBuildOptions{Tags: []string{ref}, Labels: labels}, Files: files, Changes: opts.Changes})
+	f.mu.Unlock()
+	f.addImage(ref, labels)
+	return io.NopCloser(strings.NewReader(`{"status":"sha256:0123"}` + "\n")), nil
 }
 
 func (f *fakeDocker) ImageRemove(_ context.Context, id string, _ image.RemoveOptions) ([]image.DeleteResponse, error) {

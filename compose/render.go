@@ -23,7 +23,10 @@ type renderParams struct {
 }
 
 // member is one node as the template sees it.
-type member struct{ Name, IP string }
+type member struct {
+	Index    int // 1-based: ZooKeeper's server id
+	Name, IP string
+}
 
 // templateData is the template's input.
 type templateData struct {
@@ -76,7 +79,7 @@ func render(b backend, p renderParams) ([]byte, error) {
 	}
 	peers := make([]string, 0, p.Nodes)
 	for i := 1; i <= p.Nodes; i++ {
-		m := member{Name: nodeName(i), IP: nodeIP(p.Subnet, i).String()}
+		m := member{Index: i, Name: nodeName(i), IP: nodeIP(p.Subnet, i).String()}
 		d.Members = append(d.Members, m)
 		peers = append(peers, fmt.Sprintf("%s=http://%s:2380", m.Name, m.IP))
 	}

@@ -15,10 +15,13 @@ import (
 
 // Acceptance 4: SIGINT in the middle of a partition heals, removes every
 // container and network, and still writes the verdict.
-func TestSIGINTMidPartitionCleansUp(t *testing.T) {
+func TestSIGINTMidPartitionCleansUp(t *testing.T) { forEachTarget(t, testSIGINTMidPartitionCleansUp) }
+
+func testSIGINTMidPartitionCleansUp(t *testing.T, target string) {
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "plan.yaml")
 	os.WriteFile(plan, []byte(`name: sigint
+target: `+target+`
 duration: 2m
 lease_ttl: 2s
 nemesis:
@@ -75,6 +78,9 @@ func TestBadPlansStartNothing(t *testing.T) {
 		"target.yaml":        {"target: mongodb\n", `target.yaml:1: field "target"`},
 		"zero-nodes.yaml":    {"nodes: 0\n", `zero-nodes.yaml:1: field "nodes"`},
 		"bad-fault.yaml":     {"nemesis:\n  faults:\n    - {kind: partition, shape: triangle, duration: 5s}\n", `bad-fault.yaml:3: field "nemesis.faults[0].shape"`},
+		"zk-session.yaml":    {"target: zookeeper\nlease_ttl: 2m\n", `zk-session.yaml:2: field "lease_ttl"`},
+		"consul-field.yaml":  {"target: consul\nconsul:\n  lock-delay: 1s\n", `consul-field.yaml:3: field "consul.lock-delay": unknown field; did you mean "lock_delay"?`},
+		"consul-neg.yaml":    {"target: consul\nconsul:\n  lock_delay: -1s\n", `consul-neg.yaml:3: field "consul.lock_delay"`},
 	}
 	for name, p := range plans {
 		path := filepath.Join(dir, name)
@@ -90,7 +96,7 @@ func TestBadPlansStartNothing(t *testing.T) {
 	}
 	assertNothingLeft(t)
 
-	cmd := exec.Command(chaosBin, "run", "--duration", "5s", "--runs", dir)
+	cmd := exec.Command(chaosBin, "run", "--duration", "20s", "--runs", dir)
 	cmd.Env = append(os.Environ(), "DOCKER_HOST=unix:///nonexistent/docker.sock")
 	out, _ := cmd.CombinedOutput()
 	if code := cmd.ProcessState.ExitCode(); code != 255 || !strings.Contains(string(out), "unreachable") {

@@ -18,7 +18,9 @@ const PlanFile = "plan.yaml"
 type Plan struct {
 	// Name names the run directory: runs/<name>/<time>/.
 	Name string
-	// Target is the backend: "etcd".
+	// Target is the backend: "etcd", "zookeeper" or "consul". Setting it
+	// (in a file or by flag) without a name names the run
+	// "<target>-default".
 	Target string
 	// Nodes is the cluster size, one candidate per node.
 	Nodes int
@@ -38,7 +40,9 @@ type Plan struct {
 	Recovery time.Duration
 	// Seed seeds the fault schedule; 0 picks one at the start of the run.
 	Seed int64
-	// LeaseTTL is the candidates' session / lease TTL.
+	// LeaseTTL is the candidates' session / lease TTL: etcd's lease TTL
+	// (whole seconds), ZooKeeper's session timeout (1 s to 60 s, as the
+	// shipped ensemble allows), Consul's session TTL.
 	LeaseTTL time.Duration
 	// WriteEvery is how often a leader writes to the resource.
 	WriteEvery time.Duration
@@ -46,6 +50,8 @@ type Plan struct {
 	Nemesis NemesisPlan
 	// Checks are the limits the checkers apply.
 	Checks Checks
+	// Consul holds the settings only the Consul target reads.
+	Consul ConsulPlan
 
 	// src remembers where each field's value came from (file:line or a
 	// flag), so that [Plan.Validate] can point at it. Copy-on-write: never
@@ -78,9 +84,20 @@ type Checks struct {
 	MaxElectionsPerMinute float64
 }
 
+// ConsulPlan is the Consul target's session settings.
+type ConsulPlan struct {
+	// LockDelay: after a session is invalidated, its lock key cannot be
+	// acquired for this long (Consul's default is 15 s).
+	LockDelay time.Duration
+	// Behavior is what invalidating a session does to the lock key:
+	// "release" or "delete".
+	Behavior string
+}
+
 // Known values of the plan's enumerated fields.
 var (
-	knownTargets   = []string{"etcd"}
+	knownTargets   = []string{"etcd", "zookeeper", "consul"}
+	knownBehaviors = []string{"release", "delete"}
 	knownWorkloads = []string{"election"}
 	knownResources = []string{"none", "token", "backend"}
 )
@@ -89,6 +106,8 @@ var (
 const (
 	maxNodes      = 15
 	minLeaseTTL   = time.Second
+	maxZKSession  = 60 * time.Second // maxSessionTimeout of the shipped ensemble
+	maxLockDelay  = 60 * time.Second // Consul's own limit
 	minWriteEvery = time.Millisecond
 	maxNameLen    = 64
 )
@@ -118,6 +137,16 @@ func DefaultPlan() Plan {
 			},
 		},
 		Checks: Checks{MinOps: 10},
+		Consul: ConsulPlan{LockDelay: time.Second, Behavior: "release"},
+	}
+}
+
+// setTarget sets the target; a plan whose name was never set is named
+// after it.
+func (p *Plan) setTarget(target string) {
+	p.Target = target
+	if _, named := p.src["name"]; !named {
+		p.Name = target + "-default"
 	}
 }
 

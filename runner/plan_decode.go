@@ -46,7 +46,12 @@ func (d *decoder) top(n *yaml.Node) {
 	p := &d.plan
 	d.mapping(n, "", []fieldDef{
 		{"name", func(f string, v *yaml.Node) { d.str(f, v, &p.Name) }},
-		{"target", func(f string, v *yaml.Node) { d.str(f, v, &p.Target) }},
+		{"target", func(f string, v *yaml.Node) {
+			var t string
+			if d.str(f, v, &t) {
+				p.setTarget(t)
+			}
+		}},
 		{"nodes", func(f string, v *yaml.Node) { d.integer(f, v, &p.Nodes) }},
 		{"workload", func(f string, v *yaml.Node) { d.str(f, v, &p.Workload) }},
 		{"resource", func(f string, v *yaml.Node) { d.str(f, v, &p.Resource) }},
@@ -60,6 +65,12 @@ func (d *decoder) top(n *yaml.Node) {
 			d.mapping(v, f, []fieldDef{
 				{"interval", func(f string, v *yaml.Node) { d.duration(f, v, &p.Nemesis.Interval) }},
 				{"faults", func(f string, v *yaml.Node) { d.faults(f, v) }},
+			})
+		}},
+		{"consul", func(f string, v *yaml.Node) {
+			d.mapping(v, f, []fieldDef{
+				{"lock_delay", func(f string, v *yaml.Node) { d.duration(f, v, &p.Consul.LockDelay) }},
+				{"behavior", func(f string, v *yaml.Node) { d.str(f, v, &p.Consul.Behavior) }},
 			})
 		}},
 		{"checks", func(f string, v *yaml.Node) {
@@ -162,13 +173,14 @@ func suggest(defs []fieldDef, name string) string {
 	return ""
 }
 
-func (d *decoder) str(field string, n *yaml.Node, out *string) {
+func (d *decoder) str(field string, n *yaml.Node, out *string) bool {
 	n = resolve(n)
 	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
 		d.fail(n, field, "want a string, got %s", describe(n))
-		return
+		return false
 	}
 	*out = n.Value
+	return true
 }
 
 func (d *decoder) integer(field string, n *yaml.Node, out *int) {

@@ -40,7 +40,7 @@ func planFlagTable() []planFlag {
 		{PlanFlag{"name", "name", "run name: results go to runs/NAME/TIME/"},
 			str(func(p *Plan) *string { return &p.Name })},
 		{PlanFlag{"target", "target", "backend: " + strings.Join(knownTargets, ", ")},
-			str(func(p *Plan) *string { return &p.Target })},
+			func(p *Plan, v string) error { p.setTarget(v); return nil }},
 		{PlanFlag{"nodes", "nodes", fmt.Sprintf("cluster size, 1 to %d", maxNodes)},
 			func(p *Plan, v string) error {
 				n, err := strconv.Atoi(v)
@@ -76,6 +76,10 @@ func planFlagTable() []planFlag {
 			}},
 		{PlanFlag{"lease-ttl", "lease_ttl", "session / lease TTL of the candidates"},
 			dur(func(p *Plan) *time.Duration { return &p.LeaseTTL })},
+		{PlanFlag{"consul-lock-delay", "consul.lock_delay", "Consul sessions' lock-delay"},
+			dur(func(p *Plan) *time.Duration { return &p.Consul.LockDelay })},
+		{PlanFlag{"consul-behavior", "consul.behavior", "Consul sessions' behavior: " + strings.Join(knownBehaviors, ", ")},
+			str(func(p *Plan) *string { return &p.Consul.Behavior })},
 	}
 }
 

@@ -125,7 +125,7 @@ func TestLoadPlanErrors(t *testing.T) {
 		{"write_every zero", "write_every: 0\n",
 			[]wantErr{{1, "write_every", "at least 1ms"}}},
 		{"unknown target", "name: x\ntarget: etcdd\n",
-			[]wantErr{{2, "target", `unknown target "etcdd" (known: etcd)`}}},
+			[]wantErr{{2, "target", `unknown target "etcdd" (known: etcd, zookeeper, consul)`}}},
 		{"unknown workload", "workload: register\n",
 			[]wantErr{{1, "workload", `unknown workload "register"`}}},
 		{"unknown resource", "resource: fence\n",

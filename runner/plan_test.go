@@ -132,6 +132,7 @@ func TestSetFlag(t *testing.T) {
 	set := map[string]string{
 		"name": "tuning", "target": "etcd", "nodes": "5", "resource": "backend", "strict": "true",
 		"duration": "2m0s", "recovery": "15s", "seed": "77", "lease-ttl": "4s",
+		"consul-lock-delay": "2s", "consul-behavior": "delete",
 	}
 	for _, f := range PlanFlags() {
 		v, ok := set[f.Name]
@@ -148,11 +149,42 @@ func TestSetFlag(t *testing.T) {
 	want := DefaultPlan()
 	want.Name, want.Nodes, want.Resource, want.Strict = "tuning", 5, "backend", true
 	want.Duration, want.Recovery, want.Seed, want.LeaseTTL = 2*time.Minute, 15*time.Second, 77, 4*time.Second
+	want.Consul = ConsulPlan{LockDelay: 2 * time.Second, Behavior: "delete"}
 	if !samePlan(p, want) {
 		t.Errorf("got  %+v\nwant %+v", p, want)
 	}
 	if err := p.Validate(); err != nil {
 		t.Error(err)
+	}
+}
+
+// Choosing a target without naming the run names it after the target; a
+// name given anywhere stays.
+func TestTargetNamesAnUnnamedRun(t *testing.T) {
+	p := DefaultPlan()
+	if err := p.SetFlag("target", "zookeeper"); err != nil || p.Name != "zookeeper-default" {
+		t.Fatalf("--target zookeeper: name %q, %v", p.Name, err)
+	}
+	p, err := LoadPlan(writePlanFile(t, "target: consul\nconsul:\n  lock_delay: 0s\n  behavior: delete\n"), DefaultPlan())
+	if err != nil || p.Name != "consul-default" || p.Consul != (ConsulPlan{0, "delete"}) {
+		t.Fatalf("target: consul in a file: %+v, %v", p, err)
+	}
+	p, err = LoadPlan(writePlanFile(t, "name: mine\ntarget: consul\n"), DefaultPlan())
+	if err != nil || p.Name != "mine" {
+		t.Fatalf("named plan: %q, %v", p.Name, err)
+	}
+	if err := p.SetFlag("target", "zookeeper"); err != nil || p.Name != "mine" {
+		t.Fatalf("named plan, --target: %q, %v", p.Name, err)
+	}
+	_, err = LoadPlan(writePlanFile(t, "target: consul\nconsul:\n  behavior: forget\n  lock_delay: 2m\n"), DefaultPlan())
+	es := AllPlanErrors(err)
+	if len(es) != 2 || !strings.Contains(es[0].Error(), ":3: field \"consul.behavior\": unknown consul.behavior \"forget\"") ||
+		!strings.Contains(es[1].Error(), ":4: field \"consul.lock_delay\": must be between 0s and 1m") {
+		t.Fatalf("bad consul settings: %v", err)
+	}
+	_, err = LoadPlan(writePlanFile(t, "target: zookeeper\nlease_ttl: 90s\n"), DefaultPlan())
+	if err == nil || !strings.Contains(err.Error(), "sessions of at most 1m") {
+		t.Fatalf("zookeeper session of 90s: %v", err)
 	}
 }
 

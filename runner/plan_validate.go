@@ -97,6 +97,9 @@ func (p Plan) check() []fieldErr {
 		bad("lease_ttl", "must be at least %s, got %s", formatDuration(minLeaseTTL), formatDuration(p.LeaseTTL))
 	case p.Target == "etcd" && p.LeaseTTL%time.Second != 0:
 		bad("lease_ttl", "etcd leases are whole seconds, got %s", formatDuration(p.LeaseTTL))
+	case p.Target == "zookeeper" && p.LeaseTTL > maxZKSession:
+		bad("lease_ttl", "the ZooKeeper ensemble grants sessions of at most %s, got %s",
+			formatDuration(maxZKSession), formatDuration(p.LeaseTTL))
 	}
 	if p.WriteEvery < minWriteEvery {
 		bad("write_every", "must be at least %s, got %s", formatDuration(minWriteEvery), formatDuration(p.WriteEvery))
@@ -120,6 +123,12 @@ func (p Plan) check() []fieldErr {
 	}
 	if len(p.Nemesis.Faults) == 0 && !p.Checks.AllowNoFaults {
 		bad("nemesis.faults", "no faults: the run could only end unknown; list faults, or set checks.allow_no_faults: true for a run without them")
+	}
+	if p.Target == "consul" {
+		if p.Consul.LockDelay < 0 || p.Consul.LockDelay > maxLockDelay {
+			bad("consul.lock_delay", "must be between 0s and %s, got %s", formatDuration(maxLockDelay), formatDuration(p.Consul.LockDelay))
+		}
+		oneOf("consul.behavior", p.Consul.Behavior, knownBehaviors)
 	}
 	if p.Checks.MinOps < 0 {
 		bad("checks.min_ops", "must not be negative, got %d", p.Checks.MinOps)

@@ -61,6 +61,12 @@ func (p Plan) YAML() ([]byte, error) {
 	add(root, "write_every", durNode(p.WriteEvery))
 	add(root, "nemesis", nem)
 	add(root, "checks", checks)
+	if p.Target == "consul" || p.Consul != DefaultPlan().Consul {
+		consul := mapNode(0)
+		add(consul, "lock_delay", durNode(p.Consul.LockDelay))
+		add(consul, "behavior", strNode(p.Consul.Behavior))
+		add(root, "consul", consul)
+	}
 
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)

@@ -2,16 +2,27 @@ package runner
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/targets/consul"
 	"github.com/chaos-election/chaos/targets/etcd"
+	"github.com/chaos-election/chaos/targets/zookeeper"
 )
 
-// lookupTarget returns the backend a plan names.
+// lookupTarget returns the backend a plan names, with the plan's settings.
 func lookupTarget(p Plan) (targets.Target, error) {
 	switch p.Target {
 	case "etcd":
 		return etcd.New(etcd.Options{}), nil
+	case "zookeeper":
+		return zookeeper.New(zookeeper.Options{}), nil
+	case "consul":
+		return consul.New(consul.Options{LockDelay: max(p.Consul.LockDelay, consulMinLockDelay), Behavior: p.Consul.Behavior}), nil
 	}
-	return nil, fmt.Errorf("unknown target %q (known: etcd)", p.Target)
+	return nil, fmt.Errorf("unknown target %q (known: %s)", p.Target, strings.Join(knownTargets, ", "))
 }
+
+// consulMinLockDelay is what a lock-delay of 0 is sent as: Consul's client
+// library leaves 0 out, and the server then applies its default of 15 s.
+const consulMinLockDelay = 1e6 // 1 ms

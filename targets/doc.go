@@ -3,7 +3,7 @@
 // talking only to its own node) that campaign for leadership and write to
 // the shared resource with a fencing token, and an [Observer] that reports
 // the backend's own view of who leads. One sub-package per backend
-// implements it (etcd first).
+// implements it: etcd, zookeeper, consul.
 //
 // Outcomes a workload must tell apart are sentinel errors: a write fenced
 // off by the backend wraps [ErrRejected]; a campaign that certainly did not

@@ -31,21 +31,8 @@ Ctrl-C heals every fault and removes every container before exiting.`,
   chaos run --resource none --duration 2m --seed 42`,
 		Args: badArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			plan := runner.DefaultPlan()
-			if config != "" {
-				var err error
-				if plan, err = runner.LoadPlan(config, plan); err != nil {
-					return err
-				}
-			}
-			for _, f := range runner.PlanFlags() {
-				if cmd.Flags().Changed(f.Name) {
-					if err := plan.SetFlag(f.Name, *values[f.Name]); err != nil {
-						return err
-					}
-				}
-			}
-			if err := plan.Validate(); err != nil {
+			plan, err := planFromFlags(cmd, config, values)
+			if err != nil {
 				return err
 			}
 			out, err := runner.Run(cmd.Context(), runner.RunConfig{
@@ -63,13 +50,39 @@ Ctrl-C heals every fault and removes every container before exiting.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVarP(&config, "config", "c", "", "plan file (YAML); see examples/")
 	f.StringVar(&root, "runs", "runs", "directory that holds the run directories")
+	addPlanFlags(cmd, &config, values)
+	return cmd
+}
+
+// addPlanFlags declares --config and the plan flags.
+func addPlanFlags(cmd *cobra.Command, config *string, values map[string]*string) {
+	f := cmd.Flags()
+	f.StringVarP(config, "config", "c", "", "plan file (YAML); see examples/")
 	for _, pf := range runner.PlanFlags() {
 		values[pf.Name] = f.String(pf.Name, "", pf.Usage)
 		if pf.Name == "strict" {
 			f.Lookup(pf.Name).NoOptDefVal = "true"
 		}
 	}
-	return cmd
+}
+
+// planFromFlags is the default plan, overlaid by --config, overlaid by the
+// plan flags given, validated.
+func planFromFlags(cmd *cobra.Command, config string, values map[string]*string) (runner.Plan, error) {
+	plan := runner.DefaultPlan()
+	if config != "" {
+		var err error
+		if plan, err = runner.LoadPlan(config, plan); err != nil {
+			return plan, err
+		}
+	}
+	for _, f := range runner.PlanFlags() {
+		if cmd.Flags().Changed(f.Name) {
+			if err := plan.SetFlag(f.Name, *values[f.Name]); err != nil {
+				return plan, err
+			}
+		}
+	}
+	return plan, plan.Validate()
 }

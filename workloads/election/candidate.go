@@ -50,6 +50,9 @@ func (w *Workload) runSlot(ctx context.Context, s *slot) {
 		s.setCandidate(nil)
 		if ctx.Err() == nil {
 			id = s.nextProcess()
+			// A backend that fails fast (no quorum: an error at once)
+			// would otherwise have the slot retire a process per round trip.
+			sleep(ctx, retryBackoff)
 		}
 	}
 }

@@ -27,7 +27,7 @@ const (
 // Timing of the candidate loops.
 const (
 	campaignBackoff = 100 * time.Millisecond // after a failed campaign
-	retryBackoff    = 250 * time.Millisecond // after a candidate could not be made
+	retryBackoff    = 250 * time.Millisecond // after a candidate could not be made, or retired
 	resignTimeout   = 3 * time.Second        // resigning when the workload stops
 )
 

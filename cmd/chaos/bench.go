@@ -1,0 +1,71 @@
+package main
+
+import (
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/chaos-election/chaos/runner"
+)
+
+func newBenchCmd(g *globals) *cobra.Command {
+	bench := &cobra.Command{
+		Use:   "bench",
+		Short: "Measure the backends",
+		Args:  badArgs(cobra.NoArgs),
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var (
+		config  string
+		values  = map[string]*string{}
+		cfg     runner.FailoverConfig
+		outPath string
+	)
+	failover := &cobra.Command{
+		Use:   "failover",
+		Short: "Failover time after a pause and a kill of the leader's node, per backend",
+		Long: `failover runs, for each backend and each fault, the default plan (or
+--config, with the plan flags over it) with that one fault on the leader's
+node, and prints a Markdown table of the failovers: the time from the
+fault taking effect to the next grant, median and max, with the settings
+used. Each run keeps its run directory and report.`,
+		Example: `  chaos bench failover
+  chaos bench failover --targets consul --faults kill --duration 2m`,
+		Args: badArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			base, err := planFromFlags(cmd, config, values)
+			if err != nil {
+				return err
+			}
+			cfg.Base, cfg.Progress, cfg.Log = base, g.stderr, g.logger()
+			rows, err := runner.BenchFailover(cmd.Context(), cfg)
+			if err != nil && len(rows) == 0 {
+				return err
+			}
+			if werr := runner.WriteFailoverTable(g.stdout, rows); werr != nil {
+				return werr
+			}
+			if outPath != "" {
+				f, ferr := os.Create(outPath)
+				if ferr != nil {
+					return ferr
+				}
+				defer f.Close()
+				if werr := runner.WriteFailoverTable(f, rows); werr != nil {
+					return werr
+				}
+			}
+			return err
+		},
+	}
+	f := failover.Flags()
+	f.StringSliceVar(&cfg.Targets, "targets", nil, "backends to measure (default all)")
+	f.StringSliceVar(&cfg.Faults, "faults", nil, "faults on the leader's node: pause, kill (default both)")
+	f.DurationVar(&cfg.Hold, "hold", 8*time.Second, "how long each fault lasts")
+	f.StringVar(&cfg.Root, "runs", "runs", "directory that holds the run directories")
+	f.StringVar(&outPath, "out", "", "also write the table to this file")
+	addPlanFlags(failover, &config, values)
+	bench.AddCommand(failover)
+	return bench
+}

@@ -1,0 +1,144 @@
+package consul
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/hashicorp/consul/api"
+
+	"github.com/chaos-election/chaos/targets"
+)
+
+// Defaults of [Options].
+const (
+	DefaultKey         = "chaos/election/leader"
+	DefaultResourceKey = "chaos/resource"
+	DefaultLockDelay   = time.Second
+	DefaultBehavior    = api.SessionBehaviorRelease
+)
+
+// Behaviors are the session behaviors Consul knows.
+var Behaviors = []string{api.SessionBehaviorRelease, api.SessionBehaviorDelete}
+
+// Client timeouts.
+const (
+	requestTimeout = 3 * time.Second // per request, so a cut-off client's ops end as errors
+	probeTimeout   = 2 * time.Second
+	dialTimeout    = 2 * time.Second
+	blockingWait   = 5 * time.Second // longest wait of a blocking query
+)
+
+// Options configure the Consul target.
+type Options struct {
+	Key         string // the lock key ("" = DefaultKey)
+	ResourceKey string // key of the fenced resource ("" = DefaultResourceKey)
+	// LockDelay is the session's lock-delay: after the session is
+	// invalidated, the keys it held cannot be acquired for this long.
+	// 0 = DefaultLockDelay; the client library cannot send 0, its
+	// smallest is 1 ms.
+	LockDelay time.Duration
+	// Behavior is what invalidating the session does to its keys:
+	// "release" or "delete" ("" = DefaultBehavior).
+	Behavior string
+}
+
+// Target is the Consul backend.
+type Target struct {
+	opts Options
+}
+
+var _ targets.Target = (*Target)(nil)
+
+// New returns the Consul target.
+func New(opts Options) *Target {
+	if opts.Key == "" {
+		opts.Key = DefaultKey
+	}
+	if opts.ResourceKey == "" {
+		opts.ResourceKey = DefaultResourceKey
+	}
+	if opts.LockDelay == 0 {
+		opts.LockDelay = DefaultLockDelay
+	}
+	if opts.Behavior == "" {
+		opts.Behavior = DefaultBehavior
+	}
+	return &Target{opts: opts}
+}
+
+// Name returns "consul".
+func (t *Target) Name() string { return "consul" }
+
+// Probe passes once the server at ep knows the Raft leader and its own
+// node is registered and healthy (sessions are tied to the node's
+// serfHealth check, so a candidate's session needs it).
+func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
+	cli, err := newClient(ep.Addr, nil)
+	if err != nil {
+		return fmt.Errorf("probe %s: %w", ep.Node, err)
+	}
+	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	leader, err := cli.Status().LeaderWithQueryOptions((&api.QueryOptions{}).WithContext(pctx))
+	if err != nil {
+		return fmt.Errorf("probe %s: %w", ep.Node, err)
+	}
+	if leader == "" {
+		return fmt.Errorf("probe %s: no leader yet", ep.Node)
+	}
+	checks, _, err := cli.Health().Node(ep.Node, (&api.QueryOptions{}).WithContext(pctx))
+	if err != nil {
+		return fmt.Errorf("probe %s: %w", ep.Node, err)
+	}
+	for _, c := range checks {
+		if c.CheckID == "serfHealth" && c.Status == api.HealthPassing {
+			return nil
+		}
+	}
+	return fmt.Errorf("probe %s: node not registered with a passing serfHealth check yet", ep.Node)
+}
+
+// newClient returns a client of the agent at addr, dialing through dial
+// when set.
+func newClient(addr string, dial targets.Dialer) (*api.Client, error) {
+	tr := &http.Transport{
+		MaxIdleConnsPerHost: 4,
+		IdleConnTimeout:     30 * time.Second,
+		DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+			ctx, cancel := context.WithTimeout(ctx, dialTimeout)
+			defer cancel()
+			if dial != nil {
+				return dial(ctx, a)
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, a)
+		},
+	}
+	cli, err := api.NewClient(&api.Config{Address: addr, Scheme: "http", Transport: tr})
+	if err != nil {
+		return nil, fmt.Errorf("consul client: %w", err)
+	}
+	return cli, nil
+}
+
+// logger returns l, or a discarding logger.
+func logger(l *slog.Logger) *slog.Logger {
+	if l == nil {
+		return slog.New(slog.DiscardHandler)
+	}
+	return l
+}
+
+// queryCtx is a QueryOptions bound to ctx.
+func queryCtx(ctx context.Context) *api.QueryOptions {
+	return (&api.QueryOptions{RequireConsistent: true}).WithContext(ctx)
+}
+
+// writeCtx is a WriteOptions bound to ctx.
+func writeCtx(ctx context.Context) *api.WriteOptions {
+	return (&api.WriteOptions{}).WithContext(ctx)
+}

@@ -1,0 +1,21 @@
+// Package consul is the Consul target: a candidate per node holds a
+// session on its own server agent (TTL, lock-delay and behavior from the
+// plan) and acquires one KV key with it, through
+// github.com/hashicorp/consul/api.
+//
+// The acquire is a transaction (KV lock), whose result carries the key as
+// written. The fencing token is that key's ModifyIndex: the Raft index of
+// the write that acquired it, which grows with every write to the store,
+// so a later acquisition always has a greater one. LockIndex, the key's
+// count of acquisitions, is not a safe token: with behavior "delete" an
+// invalidated session deletes the key and the next acquisition starts
+// LockIndex at 1 again (a test shows it). While a session holds the key
+// nobody else writes it, so ModifyIndex stays the token's value for the
+// whole leadership.
+//
+// A leader learns it lost when a renewal finds its session gone, when it
+// has not renewed for longer than the TTL (by then the servers may have
+// invalidated it), and when a blocking query shows the key with another
+// session or none. The fenced write in the backend is a transaction:
+// check-session and check-index on the lock key, then set the resource.
+package consul
