@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +63,38 @@ func TestLoadPlanFromShippedFile(t *testing.T) {
 	}
 	if _, err := loadPlan(context.Background(), path, content, "chaos-manual", nil, 4); err == nil {
 		t.Error("loadPlan for 4 nodes from a 3-node file: want error")
+	}
+}
+
+// The ZooKeeper file configures its servers through the environment, which
+// must reach the containers; the Consul file through its command.
+func TestLoadPlanZooKeeperAndConsul(t *testing.T) {
+	for _, b := range backends[1:] {
+		content, err := os.ReadFile(shippedFile(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "compose.yaml")
+		p, err := loadPlan(context.Background(), path, content, "chaos-manual", map[string]string{b.imageVar: b.localImage}, 3)
+		if err != nil {
+			t.Fatalf("%s: %v", b.name, err)
+		}
+		c := p.Containers[1]
+		if c.Config.Image != b.localImage {
+			t.Errorf("%s image = %q", b.name, c.Config.Image)
+		}
+		switch b.name {
+		case "zookeeper":
+			if !slices.Contains(c.Config.Env, "ZOO_MY_ID=2") || !slices.ContainsFunc(c.Config.Env, func(e string) bool {
+				return strings.HasPrefix(e, "ZOO_SERVERS=server.1=172.29.0.11:2888:3888;2181 ")
+			}) {
+				t.Errorf("zookeeper n2 env = %v", c.Config.Env)
+			}
+		case "consul":
+			if !slices.Equal(c.Config.Entrypoint, []string{"/bin/consul"}) || !slices.Contains(c.Config.Cmd, "-node=n2") ||
+				!slices.Contains(c.Config.Cmd, `-hcl=session_ttl_min = "1s"`) {
+				t.Errorf("consul n2 entrypoint %v cmd %v", c.Config.Entrypoint, c.Config.Cmd)
+			}
+		}
 	}
 }

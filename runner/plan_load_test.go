@@ -318,5 +318,6 @@ func samePlan(a, b Plan) bool {
 	return a.Name == b.Name && a.Target == b.Target && a.Nodes == b.Nodes && a.Workload == b.Workload &&
 		a.Resource == b.Resource && a.Strict == b.Strict && a.Duration == b.Duration &&
 		a.Recovery == b.Recovery && a.Seed == b.Seed && a.LeaseTTL == b.LeaseTTL &&
-		a.WriteEvery == b.WriteEvery && a.Nemesis.Interval == b.Nemesis.Interval && a.Checks == b.Checks
+		a.WriteEvery == b.WriteEvery && a.Nemesis.Interval == b.Nemesis.Interval && a.Checks == b.Checks &&
+		(a.Target != "consul" || a.Consul == b.Consul) // only Consul reads its settings
 }

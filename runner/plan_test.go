@@ -52,7 +52,10 @@ func TestPlanYAMLRoundTrip(t *testing.T) {
 	noFaults.Checks.AllowNoFaults = true
 	seeded := DefaultPlan()
 	seeded.Seed = 1<<53 - 1
-	for _, p := range []Plan{DefaultPlan(), every, noFaults, seeded} {
+	consul := DefaultPlan()
+	consul.setTarget("consul")
+	consul.Consul = ConsulPlan{LockDelay: 0, Behavior: "delete"}
+	for _, p := range []Plan{DefaultPlan(), every, noFaults, seeded, consul} {
 		b, err := p.YAML()
 		if err != nil {
 			t.Fatal(err)

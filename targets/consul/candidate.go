@@ -29,12 +29,11 @@ type Candidate struct {
 	cli     *api.Client
 	log     *slog.Logger
 
+	targets.Leadership
+
 	mu        sync.Mutex
 	sess      *session          // nil until the first Campaign, or after it ended
 	tokens    map[uint64]string // token -> the session that acquired with it
-	lost      chan struct{}
-	reason    string
-	leading   bool
 	stopWatch context.CancelFunc
 	watchDone chan struct{}
 	closeOnce sync.Once
@@ -59,7 +58,7 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 	}
 	return &Candidate{t: t, ep: ep, process: cfg.Process, ttl: cfg.TTL, cli: cli,
 		log:    logger(cfg.Log).With("process", cfg.Process, "node", ep.Node),
-		tokens: map[uint64]string{}, lost: make(chan struct{})}, nil
+		tokens: map[uint64]string{}}, nil
 }
 
 // Campaign acquires the lock key, waiting while another session holds it
@@ -67,9 +66,7 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 // acquisition. The session ending while it waits yields ErrNotElected.
 func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 	c.endWatch()
-	c.mu.Lock()
-	c.lost, c.reason, c.leading = make(chan struct{}), "", false
-	c.mu.Unlock()
+	c.Start()
 	s, err := c.session(ctx)
 	if err != nil {
 		// Without a session there was no acquire: certainly not leader.
@@ -77,7 +74,7 @@ func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 	}
 	var waitIndex uint64
 	for {
-		if isDone(s.done) {
+		if targets.Closed(s.done) {
 			return 0, fmt.Errorf("campaign: %s: %w", c.sessionReason(s), targets.ErrNotElected)
 		}
 		tok, refused, err := c.acquire(ctx, s)
@@ -87,9 +84,8 @@ func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 		if refused == acquired {
 			c.mu.Lock()
 			c.tokens[tok] = s.id
-			c.leading = true
 			c.mu.Unlock()
-			c.startWatch(s, tok)
+			c.startWatch(s, tok, c.Won())
 			return tok, nil
 		}
 		if refused == refusedLockDelay {
@@ -110,7 +106,7 @@ func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 		_, idx, err := c.waitKey(wctx, waitIndex)
 		stop()
 		cancel()
-		if isDone(s.done) {
+		if targets.Closed(s.done) {
 			continue
 		}
 		if err != nil {
@@ -181,7 +177,7 @@ func (c *Candidate) session(ctx context.Context) (*session, error) {
 	c.mu.Lock()
 	s := c.sess
 	c.mu.Unlock()
-	if s != nil && !isDone(s.done) {
+	if s != nil && !targets.Closed(s.done) {
 		return s, nil
 	}
 	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
@@ -235,11 +231,12 @@ func (c *Candidate) renew(ctx context.Context, s *session) {
 	}
 }
 
-// endSession marks s over and ends the leadership held with it.
+// endSession marks s over; the watch of a leadership held with it then
+// ends that leadership.
 func (c *Candidate) endSession(s *session, reason string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if isDone(s.done) {
+	if targets.Closed(s.done) {
 		return
 	}
 	s.reason = reason
@@ -248,7 +245,6 @@ func (c *Candidate) endSession(s *session, reason string) {
 	if c.sess == s {
 		c.sess = nil
 	}
-	c.markLostLocked(c.lost, reason)
 }
 
 func (c *Candidate) sessionReason(s *session) string {
@@ -259,12 +255,11 @@ func (c *Candidate) sessionReason(s *session) string {
 
 // startWatch closes lost when the session ends or a blocking query shows
 // the key no longer held with token.
-func (c *Candidate) startWatch(s *session, tok uint64) {
+func (c *Candidate) startWatch(s *session, tok uint64, lost <-chan struct{}) {
 	wctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	c.mu.Lock()
 	c.stopWatch, c.watchDone = cancel, done
-	lost := c.lost
 	c.mu.Unlock()
 	go func() {
 		defer close(done)
@@ -279,7 +274,7 @@ func (c *Candidate) startWatch(s *session, tok uint64) {
 				continue
 			}
 			if pair == nil || pair.Session != s.id || pair.ModifyIndex != tok {
-				c.markLost(lost, ReasonSessionChange)
+				c.End(lost, ReasonSessionChange)
 				return
 			}
 			idx = next
@@ -288,24 +283,10 @@ func (c *Candidate) startWatch(s *session, tok uint64) {
 	go func() {
 		select {
 		case <-s.done:
-			c.markLost(lost, c.sessionReason(s))
+			c.End(lost, c.sessionReason(s))
 		case <-done:
 		}
 	}()
-}
-
-func (c *Candidate) markLost(lost chan struct{}, reason string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.markLostLocked(lost, reason)
-}
-
-func (c *Candidate) markLostLocked(lost chan struct{}, reason string) {
-	if c.lost != lost || isDone(lost) || !c.leading {
-		return
-	}
-	c.reason, c.leading = reason, false
-	close(lost)
 }
 
 // endWatch stops the goroutines of the last Campaign.
@@ -320,26 +301,13 @@ func (c *Candidate) endWatch() {
 	}
 }
 
-// Lost is closed when the candidate learns it no longer leads.
-func (c *Candidate) Lost() <-chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lost
-}
-
-// LostReason says why Lost was closed.
-func (c *Candidate) LostReason() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.reason
-}
-
 // Resign releases the lock key if this candidate's session holds it.
 func (c *Candidate) Resign(ctx context.Context) error {
 	c.endWatch()
+	leading := c.Leading()
+	c.Stop()
 	c.mu.Lock()
-	s, leading := c.sess, c.leading
-	c.leading = false
+	s := c.sess
 	c.mu.Unlock()
 	if s == nil || !leading {
 		return nil
@@ -411,13 +379,4 @@ func txnErrors(resp *api.TxnResponse) string {
 		parts = append(parts, e.What)
 	}
 	return strings.Join(parts, "; ")
-}
-
-func isDone(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
 }

@@ -44,11 +44,9 @@ func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *s
 // Watch reports the holder of the lock key now and on every change.
 func (o *Observer) Watch(ctx context.Context, fn func(leader string, token uint64)) error {
 	var (
-		last    string
-		lastTok uint64
-		called  bool
-		idx     uint64
-		which   int
+		report = targets.OnChange(fn)
+		idx    uint64
+		which  int
 	)
 	for ctx.Err() == nil {
 		rctx, cancel := context.WithTimeout(ctx, blockingWait+requestTimeout)
@@ -70,10 +68,7 @@ func (o *Observer) Watch(ctx context.Context, fn func(leader string, token uint6
 		if pair != nil && pair.Session != "" {
 			leader, tok = string(pair.Value), pair.ModifyIndex
 		}
-		if !called || leader != last || tok != lastTok {
-			called, last, lastTok = true, leader, tok
-			fn(leader, tok)
-		}
+		report(leader, tok)
 		if meta.LastIndex < idx {
 			idx = 0 // the index went backwards (a restored server): start over
 		} else {

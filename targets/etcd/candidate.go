@@ -37,9 +37,9 @@ type Candidate struct {
 	el       *concurrency.Election // set by a successful Campaign
 	tok      uint64
 
+	targets.Leadership
+
 	mu         sync.Mutex
-	lost       chan struct{}
-	reason     string
 	stopWatch  context.CancelFunc // ends the goroutine that closes lost
 	watchDone  chan struct{}
 	closedOnce sync.Once
@@ -56,7 +56,7 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 	ttl := int((cfg.TTL + time.Second - 1) / time.Second)
 	ttl = max(ttl, 1)
 	c := &Candidate{t: t, ep: ep, process: cfg.Process, ttl: ttl, cli: cli,
-		log: logger(cfg.Log).With("process", cfg.Process, "node", ep.Node), lost: make(chan struct{})}
+		log: logger(cfg.Log).With("process", cfg.Process, "node", ep.Node)}
 	return c, nil
 }
 
@@ -64,9 +64,7 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 // create revision. An expired session while waiting yields ErrNotElected.
 func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 	c.endWatch()
-	c.mu.Lock()
-	c.lost, c.reason = make(chan struct{}), ""
-	c.mu.Unlock()
+	c.Start()
 	c.el, c.tok = nil, 0
 	sess, err := c.session(ctx)
 	if err != nil {
@@ -90,11 +88,11 @@ func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("campaign: %w: %w", err, targets.ErrNotElected)
 	}
 	switch {
-	case err != nil && ctx.Err() == nil && isDone(sess.Done()):
+	case err != nil && ctx.Err() == nil && targets.Closed(sess.Done()):
 		return 0, fmt.Errorf("campaign: %s: %w", ReasonSessionDone, targets.ErrNotElected)
 	case err != nil:
 		return 0, fmt.Errorf("campaign: %w", err)
-	case isDone(sess.Done()):
+	case targets.Closed(sess.Done()):
 		return 0, fmt.Errorf("campaign: %s: %w", ReasonSessionDone, targets.ErrNotElected)
 	}
 	// Campaign returns once every key older than ours is gone, without
@@ -107,7 +105,7 @@ func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 		return 0, err
 	}
 	c.el, c.tok = el, uint64(el.Rev())
-	c.startWatch(sess, el.Key(), el.Rev())
+	c.startWatch(sess, el.Key(), el.Rev(), c.Won())
 	return c.tok, nil
 }
 
@@ -137,7 +135,7 @@ func (c *Candidate) session(ctx context.Context) (*concurrency.Session, error) {
 	sess, drop := c.sess, c.dropSess
 	c.dropSess = false
 	c.mu.Unlock()
-	if sess != nil && !isDone(sess.Done()) && !drop {
+	if sess != nil && !targets.Closed(sess.Done()) && !drop {
 		return sess, nil
 	}
 	if sess != nil {
@@ -161,12 +159,11 @@ func (c *Candidate) session(ctx context.Context) (*concurrency.Session, error) {
 
 // startWatch closes lost when the session ends or the leader key is
 // deleted.
-func (c *Candidate) startWatch(sess *concurrency.Session, key string, rev int64) {
+func (c *Candidate) startWatch(sess *concurrency.Session, key string, rev int64, lost <-chan struct{}) {
 	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(context.Background()))
 	done := make(chan struct{})
 	c.mu.Lock()
 	c.stopWatch, c.watchDone = cancel, done
-	lost := c.lost
 	c.mu.Unlock()
 	go func() {
 		defer close(done)
@@ -204,15 +201,12 @@ func (c *Candidate) startWatch(sess *concurrency.Session, key string, rev int64)
 	}()
 }
 
-func (c *Candidate) markLost(lost chan struct{}, reason string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.lost != lost || isDone(lost) {
-		return
+func (c *Candidate) markLost(lost <-chan struct{}, reason string) {
+	if c.End(lost, reason) {
+		c.mu.Lock()
+		c.dropSess = true // the next Campaign starts a new session
+		c.mu.Unlock()
 	}
-	c.reason = reason
-	c.dropSess = true // the next Campaign starts a new session
-	close(lost)
 }
 
 // endWatch stops the goroutines of the last Campaign.
@@ -227,26 +221,13 @@ func (c *Candidate) endWatch() {
 	}
 }
 
-// Lost is closed when the candidate learns it no longer leads.
-func (c *Candidate) Lost() <-chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lost
-}
-
-// LostReason says why Lost was closed.
-func (c *Candidate) LostReason() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.reason
-}
-
 // Token returns the token of the last successful Campaign.
 func (c *Candidate) Token() uint64 { return c.tok }
 
 // Resign deletes the leader key if it still is this candidate's.
 func (c *Candidate) Resign(ctx context.Context) error {
 	c.endWatch()
+	c.Stop()
 	if c.el == nil {
 		return nil
 	}
@@ -314,13 +295,4 @@ func (c *Candidate) Close() error {
 		err = c.cli.Close()
 	})
 	return err
-}
-
-func isDone(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
 }

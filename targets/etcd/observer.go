@@ -42,18 +42,7 @@ func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *s
 // election prefix, calling fn when it differs from the last call. Errors
 // (no leader on the node it talks to, a lost connection) are retried.
 func (o *Observer) Watch(ctx context.Context, fn func(leader string, token uint64)) error {
-	var (
-		last    string
-		lastTok uint64
-		called  bool
-	)
-	report := func(leader string, tok uint64) {
-		if called && leader == last && tok == lastTok {
-			return
-		}
-		called, last, lastTok = true, leader, tok
-		fn(leader, tok)
-	}
+	report := targets.OnChange(fn)
 	for ctx.Err() == nil {
 		rev, err := o.once(ctx, report)
 		if err != nil && ctx.Err() == nil {

@@ -34,15 +34,20 @@ type Candidate struct {
 	conn         *zk.Conn // made by the first Campaign
 	resourceMade bool     // the resource znode exists
 
-	mu        sync.Mutex
-	znode     string // this candidate's znode, "" when it has none
-	session   int64  // the session that created znode
-	tokens    map[uint64]string
-	lost      chan struct{}
-	reason    string
-	leading   bool        // between a successful Campaign and lost/Resign
-	discTimer *time.Timer // runs while disconnected
-	closeOnce sync.Once
+	targets.Leadership
+
+	mu      sync.Mutex
+	znode   string // this candidate's znode, "" when it has none
+	session int64  // the session that created znode
+	// stale is a znode given up while its session may live on (leadership
+	// lost to a long disconnection): the next Campaign deletes it before
+	// making a new one, so that it neither blocks the others nor comes back
+	// with its old token.
+	stale        string
+	staleSession int64
+	tokens       map[uint64]string
+	discTimer    *time.Timer // runs while disconnected
+	closeOnce    sync.Once
 }
 
 var _ targets.Candidate = (*Candidate)(nil)
@@ -51,15 +56,13 @@ var _ targets.Candidate = (*Candidate)(nil)
 func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targets.CandidateConfig) (targets.Candidate, error) {
 	return &Candidate{t: t, ep: ep, process: cfg.Process, timeout: cfg.TTL, dial: cfg.Dial,
 		log:    logger(cfg.Log).With("process", cfg.Process, "node", ep.Node),
-		tokens: map[uint64]string{}, lost: make(chan struct{})}, nil
+		tokens: map[uint64]string{}}, nil
 }
 
 // Campaign waits until this candidate's znode is the lowest; the token is
 // its czxid. Its session ending while it waits yields ErrNotElected.
 func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
-	c.mu.Lock()
-	c.lost, c.reason, c.leading = make(chan struct{}), "", false
-	c.mu.Unlock()
+	c.Start()
 	if c.conn == nil {
 		conn, err := connect([]string{c.ep.Addr}, c.timeout, c.dial, c.log, c.onEvent)
 		if err != nil {
@@ -136,16 +139,15 @@ func (c *Candidate) lead(ctx context.Context, me string) (uint64, error) {
 	tok := uint64(ok.stat.Czxid)
 	c.mu.Lock()
 	c.tokens[tok] = me
-	c.leading = true
-	lost := c.lost
 	c.mu.Unlock()
+	lost := c.Won()
 	go func() {
 		for ev := range watch {
 			if ev.Type == zk.EventNodeDeleted {
-				c.markLost(lost, ReasonZnodeDeleted)
+				c.End(lost, ReasonZnodeDeleted)
 			} else if ev.Type == zk.EventNotWatching {
 				// The watch ended with the session or the client.
-				c.markLost(lost, ReasonSessionExpired)
+				c.End(lost, ReasonSessionExpired)
 			}
 			// Data changes do not happen to election znodes: ignore.
 		}
@@ -176,10 +178,20 @@ func (c *Candidate) ensureZnode(ctx context.Context) (string, error) {
 	sid := c.conn.SessionID()
 	c.mu.Lock()
 	me, sess := c.znode, c.session
+	stale, staleSess := c.stale, c.staleSession
 	c.mu.Unlock()
 	if me != "" && sess == sid && sid != 0 {
 		return me, nil
 	}
+	if stale != "" && staleSess == sid {
+		_, err := call(ctx, func() (struct{}, error) { return struct{}{}, c.conn.Delete(stale, -1) })
+		if err != nil && !errors.Is(err, zk.ErrNoNode) {
+			return "", fmt.Errorf("delete the znode given up, %s: %w", stale, err)
+		}
+	}
+	c.mu.Lock()
+	c.stale, c.staleSession = "", 0
+	c.mu.Unlock()
 	me, err := call(ctx, func() (string, error) {
 		return c.conn.CreateProtectedEphemeralSequential(c.t.opts.Path+"/n-", []byte(c.process), zk.WorldACL(zk.PermAll))
 	})
@@ -221,12 +233,17 @@ func (c *Candidate) onEvent(ev zk.Event) {
 	defer c.mu.Unlock()
 	switch ev.State {
 	case zk.StateExpired:
-		c.znode, c.session = "", 0
-		c.markLostLocked(c.lost, ReasonSessionExpired)
+		// The znode went with the session.
+		c.znode, c.session, c.stale, c.staleSession = "", 0, "", 0
+		c.EndCurrent(ReasonSessionExpired)
 	case zk.StateDisconnected:
-		if c.discTimer == nil && c.leading {
-			lost := c.lost
-			c.discTimer = time.AfterFunc(c.timeout, func() { c.markLost(lost, ReasonDisconnected) })
+		if c.discTimer == nil && c.Leading() {
+			lost := c.Lost()
+			c.discTimer = time.AfterFunc(c.timeout, func() {
+				if c.End(lost, ReasonDisconnected) {
+					c.giveUpZnode()
+				}
+			})
 		}
 	case zk.StateHasSession:
 		if c.discTimer != nil {
@@ -236,44 +253,23 @@ func (c *Candidate) onEvent(ev zk.Event) {
 	}
 }
 
-func (c *Candidate) markLost(lost chan struct{}, reason string) {
+// giveUpZnode marks the znode stale: its session may live on, and the
+// next Campaign deletes it and makes a new one (with a new token).
+func (c *Candidate) giveUpZnode() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.markLostLocked(lost, reason)
-}
-
-func (c *Candidate) markLostLocked(lost chan struct{}, reason string) {
-	if c.lost != lost || isDone(lost) || !c.leading {
-		return
+	if c.znode != "" {
+		c.stale, c.staleSession = c.znode, c.session
 	}
-	c.reason, c.leading = reason, false
-	if reason != ReasonZnodeDeleted {
-		// Its session may still live; a fresh znode (and session, if
-		// this one expires) comes with the next Campaign.
-		c.znode, c.session = "", 0
-	}
-	close(lost)
-}
-
-// Lost is closed when the candidate learns it no longer leads.
-func (c *Candidate) Lost() <-chan struct{} {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.lost
-}
-
-// LostReason says why Lost was closed.
-func (c *Candidate) LostReason() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.reason
+	c.znode, c.session = "", 0
 }
 
 // Resign deletes this candidate's znode.
 func (c *Candidate) Resign(ctx context.Context) error {
+	c.Stop()
 	c.mu.Lock()
 	me := c.znode
-	c.znode, c.session, c.leading = "", 0, false
+	c.znode, c.session = "", 0
 	c.mu.Unlock()
 	if me == "" || c.conn == nil {
 		return nil
@@ -339,13 +335,4 @@ func (c *Candidate) Close() error {
 		c.mu.Unlock()
 	})
 	return nil
-}
-
-func isDone(ch <-chan struct{}) bool {
-	select {
-	case <-ch:
-		return true
-	default:
-		return false
-	}
 }

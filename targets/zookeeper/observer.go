@@ -48,18 +48,7 @@ func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *s
 // Watch reads the children of the election path with a watch, reports the
 // lowest, and reads again when they change; errors are retried.
 func (o *Observer) Watch(ctx context.Context, fn func(leader string, token uint64)) error {
-	var (
-		last    string
-		lastTok uint64
-		called  bool
-	)
-	report := func(leader string, tok uint64) {
-		if called && leader == last && tok == lastTok {
-			return
-		}
-		called, last, lastTok = true, leader, tok
-		fn(leader, tok)
-	}
+	report := targets.OnChange(fn)
 	for ctx.Err() == nil {
 		watch, err := o.once(ctx, report)
 		if err != nil {
