@@ -43,10 +43,7 @@ func newImagesCmd(g *globals) *cobra.Command {
 		Args:  badArgs(cobra.NoArgs),
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	var (
-		opts    compose.BuildOptions
-		verbose bool
-	)
+	var opts compose.BuildOptions
 	build := &cobra.Command{
 		Use:   "build",
 		Short: "Build the backend images and the network sidecar image (idempotent)",
@@ -55,14 +52,14 @@ layer, makes ZooKeeper's image from Debian's packages with debootstrap (as
 root), and packs this (static) chaos binary into the sidecar image that
 cuts links inside a node's network namespace. Nothing is pulled. An image
 already built from the same inputs is kept, so a second call takes
-seconds. The first build takes about 12 minutes on 2 cores (Consul 7,
-ZooKeeper 3, etcd 1.5).`,
+seconds. The first build takes about 10 minutes on 2 cores (Consul 7,
+ZooKeeper 1.5-3, etcd 1). With -v the compiler's and debootstrap's output
+is shown.`,
 		Args: badArgs(cobra.NoArgs),
 		RunE: withDocker(func(cmd *cobra.Command, dc *client.Client) error {
 			opts.Log = g.logger()
-			opts.Output = cmd.ErrOrStderr()
-			if !verbose {
-				opts.Output = nil
+			if g.verbose {
+				opts.Output = g.stderr
 			}
 			return compose.BuildImages(cmd.Context(), dc, opts)
 		}),
@@ -71,7 +68,6 @@ ZooKeeper 3, etcd 1.5).`,
 		"images to build (default all): "+strings.Join(compose.ImageNames(), ", "))
 	build.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "build even when the image is up to date")
 	build.Flags().StringVar(&opts.DebianMirror, "debian-mirror", "", "Debian mirror for the ZooKeeper image (default "+compose.DefaultDebianMirror+")")
-	build.Flags().BoolVar(&verbose, "verbose", false, "show the compiler's and debootstrap's output")
 	images.AddCommand(build)
 	return images
 }
