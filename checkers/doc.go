@@ -27,5 +27,14 @@
 //   - vacuity: a history in which no fault took effect, or with too few
 //     completed client ops, proves nothing: unknown, never valid.
 //
+// The register checker ([Linearizable]) runs porcupine over the read,
+// write and cas ops that carry a key, one search per key against a
+// compare-and-set register: info ops are open-ended (they may take effect
+// at any time after their invocation), failed writes and reads did not
+// happen, a failed cas saw another value. A search cut short by its time
+// limit is unknown. On a failure it names the key, the op the search
+// could not place and the ops concurrent with it, and saves porcupine's
+// visualization.
+//
 // Verdicts combine as Jepsen's: invalid beats unknown beats valid ([Worst]).
 package checkers
