@@ -83,11 +83,17 @@ func (o *Observer) once(ctx context.Context, report func(string, uint64)) (<-cha
 		// No candidate has campaigned yet: watch for the path.
 		report("", 0)
 		var watch <-chan zk.Event
-		_, err = call(ctx, func() (bool, error) {
+		exists, err := call(ctx, func() (bool, error) {
 			ok, _, w, err := o.conn.ExistsW(o.t.opts.Path)
 			watch = w
 			return ok, err
 		})
+		if err == nil && exists {
+			// Created since the listing: an exists watch would only fire
+			// on its deletion, and the observer would see no leader for
+			// the whole run (a Docker test caught that). List again.
+			return closedEvents, nil
+		}
 		return watch, err
 	}
 	if err != nil {
@@ -115,6 +121,13 @@ func (o *Observer) once(ctx context.Context, report func(string, uint64)) (<-cha
 	report("", 0)
 	return l.watch, nil
 }
+
+// closedEvents is a watch that has already fired.
+var closedEvents = func() <-chan zk.Event {
+	ch := make(chan zk.Event)
+	close(ch)
+	return ch
+}()
 
 // Close closes the observer's client.
 func (o *Observer) Close() error {
