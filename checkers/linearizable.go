@@ -329,4 +329,3 @@ func compact(v json.RawMessage) string {
 	}
 	return b.String()
 }
-
