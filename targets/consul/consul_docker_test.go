@@ -59,6 +59,7 @@ func TestConsul(t *testing.T) {
 		},
 		LostReasons: []string{ReasonInvalidated, ReasonSessionChange},
 	})
+	targettest.RunRegister(t, New(Options{}), eps)
 
 	// The choice of token: with behavior "delete", each invalidation
 	// deletes the lock key and LockIndex starts again at 1, while

@@ -59,4 +59,5 @@ func TestEtcd(t *testing.T) {
 		},
 		LostReasons: []string{ReasonKeyDeleted, ReasonSessionDone},
 	})
+	targettest.RunRegister(t, New(Options{}), eps)
 }

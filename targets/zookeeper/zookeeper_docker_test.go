@@ -67,4 +67,5 @@ func TestZooKeeper(t *testing.T) {
 		},
 		LostReasons: []string{ReasonZnodeDeleted},
 	})
+	targettest.RunRegister(t, New(Options{}), eps)
 }
