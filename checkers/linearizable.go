@@ -37,6 +37,8 @@ type Linearizable struct {
 	Timeout time.Duration
 	// Dir, when set, is where LinearizabilityFile is written on a failure.
 	Dir string
+	// MinOps: fewer register ops make the verdict unknown (0 = no minimum).
+	MinOps int
 }
 
 // Name returns "linearizable".
@@ -123,6 +125,15 @@ func (l *Linearizable) Check(ctx context.Context, h []history.Op) Result {
 	}
 	sort.Strings(keys)
 	res.Figures["keys"], res.Figures["ops"] = float64(len(keys)), float64(total)
+	if total < l.MinOps {
+		res.Validity = Unknown
+		res.Anomalies = append(res.Anomalies, Anomaly{
+			Kind: "too-few-ops", Fatal: true, Ops: []int64{},
+			Message: fmt.Sprintf("only %s, fewer than the minimum of %d: too little happened to judge", plural(total, "register op", "register ops"), l.MinOps),
+		})
+		res.Summary = "vacuous: too-few-ops"
+		return res
+	}
 	if total == 0 {
 		res.Summary = "no register ops"
 		return res
@@ -214,10 +225,15 @@ func nonLinearizable(key string, ops []porcupine.Operation, info porcupine.Linea
 		in, out := ops[id].Input.(regInput), ops[id].Output.(regOutput)
 		a.Ops = append(a.Ops, in.index, out.index)
 		procs[in.process] = true
+		if out.unknown && id != stuck {
+			continue // open-ended: its invocation may lie far back, and it has no end
+		}
 		if a.Start == 0 || in.invoked < a.Start {
 			a.Start = in.invoked
 		}
-		a.End = max(a.End, in.ended)
+		if !out.unknown {
+			a.End = max(a.End, in.ended)
+		}
 	}
 	slices.Sort(a.Ops)
 	a.Ops = slices.Compact(a.Ops)
@@ -226,8 +242,8 @@ func nonLinearizable(key string, ops []porcupine.Operation, info porcupine.Linea
 	}
 	sort.Strings(a.Processes)
 	in, out := s.Input.(regInput), s.Output.(regOutput)
-	a.Message = fmt.Sprintf("key %s: %s at %.2f s cannot be linearized after the %d ops before it (%d ops concurrent with it)",
-		key, registerModel.DescribeOperation(in, out), in.invoked.Seconds(), len(placed), len(window)-1)
+	a.Message = fmt.Sprintf("key %s: %s at %.2f s cannot be linearized after the %s before it (%s concurrent with it)",
+		key, registerModel.DescribeOperation(in, out), in.invoked.Seconds(), plural(len(placed), "op", "ops"), plural(len(window)-1, "op", "ops"))
 	return a
 }
 

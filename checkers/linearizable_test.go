@@ -225,9 +225,13 @@ func TestLinearizableTimeoutIsUnknown(t *testing.T) {
 // keys (the issue's target: at most 10 s), and shows how the time grows
 // with length and concurrency.
 func BenchmarkLinearizable(b *testing.B) {
-	for _, c := range []struct{ ops, procs int }{{25_000, 10}, {50_000, 10}, {100_000, 10}, {100_000, 30}, {100_000, 60}} {
-		h := genRegister(rand.New(rand.NewPCG(1, 2)), 100, c.procs, c.ops)
-		b.Run(fmt.Sprintf("ops=%d/procs=%d", c.ops, c.procs), func(b *testing.B) {
+	for _, c := range []struct{ ops, keys, procs int }{
+		{25_000, 100, 10}, {50_000, 100, 10}, {100_000, 100, 10}, {100_000, 100, 30}, {100_000, 100, 60},
+		// Fewer keys: more of the concurrent ops fall on one key.
+		{100_000, 10, 10}, {100_000, 10, 30}, {100_000, 10, 60},
+	} {
+		h := genRegister(rand.New(rand.NewPCG(1, 2)), c.keys, c.procs, c.ops)
+		b.Run(fmt.Sprintf("ops=%d/keys=%d/procs=%d", c.ops, c.keys, c.procs), func(b *testing.B) {
 			for b.Loop() {
 				res := (&Linearizable{}).Check(context.Background(), h)
 				if res.Validity != Valid {
@@ -235,5 +239,25 @@ func BenchmarkLinearizable(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The anomaly's window covers the ops that decide it, not an unknown
+// write invoked long before and never completed.
+func TestLinearizableWindowSkipsOpenEndedOps(t *testing.T) {
+	h := new(reg).
+		add(0, "c3", history.Invoke, "write", `{"key":"k","value":9}`).
+		add(5, "c3", history.Info, "write", `{"key":"k","value":9}`).
+		add(5000, "c1", history.Invoke, "write", `{"key":"k","value":1}`).
+		add(5010, "c1", history.OK, "write", `{"key":"k","value":1}`).
+		add(5020, "c2", history.Invoke, "read", `{"key":"k"}`).
+		add(5030, "c2", history.OK, "read", `{"key":"k","value":null}`)
+	res := linearizable(t, h.ops, "")
+	if res.Validity != Invalid {
+		t.Fatalf("%s: %+v", res.Validity, res)
+	}
+	a := res.Anomalies[0]
+	if a.Start < 5000*time.Millisecond || a.End != 5030*time.Millisecond {
+		t.Fatalf("window %v–%v, want within 5 s–5.03 s: %+v", a.Start, a.End, a)
 	}
 }

@@ -13,7 +13,7 @@ type Limits struct {
 	MaxElectionsPerMin float64       // leadership flapping
 }
 
-// Options configure the election checkers.
+// Options configure the checkers.
 type Options struct {
 	// Strict fails every leadership overlap, even one whose stale side was
 	// fenced off (for systems with no fencing at all).
@@ -25,6 +25,12 @@ type Options struct {
 	// [DefaultMinOps].
 	MinOps int
 	Limits Limits
+	// LinearizableTimeout bounds the linearizability search of each key
+	// (0 = DefaultLinearizableTimeout).
+	LinearizableTimeout time.Duration
+	// Dir, when set, is the run directory, where checkers save artifacts
+	// (LinearizabilityFile).
+	Dir string
 }
 
 func (o Options) minOps() int {

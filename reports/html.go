@@ -49,6 +49,7 @@ var explanations = map[string]string{
 	"limit-exceeded":       "A liveness figure went past the limit the plan sets: the cluster was without a working leader for longer than allowed.",
 	"no-faults":            "No fault took effect, so the run tested nothing under failure: it is not a pass.",
 	"too-few-ops":          "Too few operations completed to judge anything: it is not a pass.",
+	"not-linearizable":     "A read or compare-and-set on a key saw a value that no order of the operations consistent with real time can produce: the backend served a stale value (or lost a write) while reporting success. A client that decides on such a read — who leads, whether a lock is free — acts on the past. linearizability.html (porcupine's visualization) shows that key's operations and where every order fails.",
 }
 
 // maxNotes is how many non-fatal anomalies of one kind the report lists.

@@ -134,3 +134,47 @@ func TestJUnitAndResults(t *testing.T) {
 		t.Fatalf("round trip: %v %+v", err, got)
 	}
 }
+
+// A register run's report: register ops in lanes of their own, the
+// not-linearizable explanation, and a link to porcupine's visualization.
+func TestHTMLRegister(t *testing.T) {
+	var ops []history.Op
+	add := func(ms int, p string, typ history.Type, f string, v any) {
+		node, _, _ := strings.Cut(p, "/")
+		if p == history.Nemesis {
+			node = "n2"
+		}
+		ops = append(ops, history.Op{Index: int64(len(ops)), Time: time.Duration(ms) * time.Millisecond,
+			Process: p, Node: node, Type: typ, F: f, Value: history.MustValue(v)})
+	}
+	add(0, history.Nemesis, history.Info, "fault-start", map[string]any{"fault": "partition", "shape": "isolate-leader", "groups": [][]string{{"n1", "n3"}, {"n2"}}})
+	add(10, "n1/r1", history.Invoke, "write", map[string]any{"key": "k0", "value": 1})
+	add(20, "n1/r1", history.OK, "write", map[string]any{"key": "k0", "value": 1})
+	add(30, "n2/r1", history.Invoke, "read", map[string]any{"key": "k0"})
+	add(40, "n2/r1", history.OK, "read", map[string]any{"key": "k0", "value": nil})
+	add(50, history.Nemesis, history.Info, "fault-heal", map[string]any{"fault": "partition"})
+	dir := t.TempDir()
+	r := checkers.Run(context.Background(), ops, checkers.Suite(checkers.Options{MinOps: 1, Dir: dir}, checkers.DetectWorkloads(ops))...)
+	if r.Validity != checkers.Invalid {
+		t.Fatalf("a read of null after a completed write: %s %+v", r.Validity, r.Results)
+	}
+	path := filepath.Join(dir, "report.html")
+	if err := WriteHTML(path, Input{Title: "register", Results: r, Ops: ops}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(path)
+	html := string(b)
+	for _, want := range []string{`data-lane="n1 register"`, `data-lane="n2 register"`, `href="linearizability.html"`, "served a stale value", "n2/r1 read ok"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+	for _, unwanted := range []string{`data-lane="n1"`, `data-lane="observer"`} {
+		if strings.Contains(html, unwanted) {
+			t.Errorf("report has %s, in a run without candidates or observer", unwanted)
+		}
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode().Perm() != 0o644 {
+		t.Errorf("report mode %v, %v: want 0644, readable by a web server", st.Mode(), err)
+	}
+}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -85,6 +86,7 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 	pendingWrite := map[string]history.Op{}
 	observer := &lane{Name: "observer"}
 	var obsSince time.Duration
+	sawObserver := false
 	obsLeader := ""
 	var faults []span
 	var open []history.Op // fault-starts awaiting their heal
@@ -96,6 +98,7 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 		}
 	}
 	writes := map[string][]history.Op{} // node -> write completions
+	regs := map[string][]history.Op{}   // node -> register op completions
 	for _, op := range ops {
 		switch {
 		case op.Process == history.Nemesis:
@@ -111,6 +114,7 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 			}
 			continue
 		case op.Process == history.Observer:
+			sawObserver = true
 			if op.F == history.FLeader {
 				if obsLeader != "" {
 					observer.Bars = append(observer.Bars, span{X: x(obsSince), W: w(obsSince, op.Time), Label: obsLeader, Class: "obs"})
@@ -126,6 +130,15 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 		node := op.Node
 		if node == "" {
 			node, _, _ = strings.Cut(op.Process, "#")
+		}
+		if isRegisterOp(op) {
+			// The register workload's ops: a lane of their own per node,
+			// one mark per completion.
+			if op.Type != history.Invoke {
+				regs[node] = append(regs[node], op)
+				laneOf(node + registerLane)
+			}
+			continue
 		}
 		laneOf(node)
 		switch {
@@ -167,13 +180,19 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 	for _, name := range order {
 		l := byNode[name]
 		l.Y = y
-		l.Writes = writeMarks(writes[name], x, end)
+		if node, ok := strings.CutSuffix(name, registerLane); ok {
+			l.Writes = writeMarks(regs[node], x, end)
+		} else {
+			l.Writes = writeMarks(writes[name], x, end)
+		}
 		tl.Lanes = append(tl.Lanes, *l)
 		y += laneHeight
 	}
-	observer.Y = y
-	tl.Lanes = append(tl.Lanes, *observer)
-	y += laneHeight
+	if sawObserver {
+		observer.Y = y
+		tl.Lanes = append(tl.Lanes, *observer)
+		y += laneHeight
+	}
 	tl.AxisY, tl.Height = y+4, y+24
 	for _, a := range anomalies {
 		if a.End > a.Start {
@@ -187,13 +206,28 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 	return tl
 }
 
+// registerLane suffixes the lane of a node's register ops: "n1 register".
+const registerLane = " register"
+
+// isRegisterOp tells the register workload's ops (read, cas, and writes
+// with a key) from the election's.
+func isRegisterOp(op history.Op) bool {
+	switch op.F {
+	case history.FRead, history.FCas:
+		return true
+	case history.FWrite:
+		return bytes.Contains(op.Value, []byte(`"key"`))
+	}
+	return false
+}
+
 // writeMarks draws each write as a tick, or, past maxTicks, one bar per
 // time bucket coloured by its worst outcome.
 func writeMarks(ws []history.Op, x func(time.Duration) float64, end time.Duration) []mark {
 	if len(ws) <= maxTicks {
 		out := make([]mark, 0, len(ws))
 		for _, op := range ws {
-			out = append(out, mark{X: x(op.Time), W: 1.2, Class: string(op.Type), Title: fmt.Sprintf("%s write %s at %.3f s %s", op.Process, op.Type, op.Time.Seconds(), op.Err)})
+			out = append(out, mark{X: x(op.Time), W: 1.2, Class: string(op.Type), Title: strings.TrimSpace(fmt.Sprintf("%s %s %s at %.3f s %s %s", op.Process, op.F, op.Type, op.Time.Seconds(), op.Value, op.Err))})
 		}
 		return out
 	}
@@ -218,7 +252,7 @@ func writeMarks(ws []history.Op, x func(time.Duration) float64, end time.Duratio
 		t0 := time.Duration(float64(end) * float64(i) / bucketCount)
 		t1 := time.Duration(float64(end) * float64(i+1) / bucketCount)
 		out = append(out, mark{X: x(t0), W: max(1, x(t1)-x(t0)), Class: string(b.worst),
-			Title: fmt.Sprintf("%d writes %.1f–%.1f s, worst %s", b.n, t0.Seconds(), t1.Seconds(), b.worst)})
+			Title: fmt.Sprintf("%d ops %.1f–%.1f s, worst %s", b.n, t0.Seconds(), t1.Seconds(), b.worst)})
 	}
 	return out
 }

@@ -21,6 +21,12 @@ func writeArtifacts(rd RunDir, plan Plan, command string, started time.Time, ops
 		{Name: PlanFile, Href: PlanFile},
 	}
 	files := map[string]string{"history": HistoryFile, "report": ReportFile, "junit": JUnitFile, "plan": PlanFile}
+	for _, res := range r.Results {
+		for _, f := range res.Files {
+			links = append(links, reports.Link{Name: f, Href: f})
+			files[res.Checker] = f
+		}
+	}
 	logs, _ := filepath.Glob(filepath.Join(rd.Logs(), "*.log"))
 	sort.Strings(logs)
 	for _, l := range logs {
@@ -45,7 +51,7 @@ func writeArtifacts(rd RunDir, plan Plan, command string, started time.Time, ops
 		reports.WriteResults(rd.Results(), rf),
 		reports.WriteJUnit(rd.JUnit(), plan.Name, r),
 		reports.WriteHTML(rd.Report(), reports.Input{
-			Title:   fmt.Sprintf("chaos: %s (%s, %d nodes, resource %s)", plan.Name, plan.Target, plan.Nodes, plan.Resource),
+			Title:   fmt.Sprintf("chaos: %s (%s)", plan.Name, plan.Summary()),
 			Results: r, Ops: ops, Plan: string(planText), Seed: plan.Seed, Command: command,
 			Started: started, Links: links,
 		}),

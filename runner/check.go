@@ -57,14 +57,27 @@ func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 	if err != nil {
 		return out, BadInput(err)
 	}
-	out.Results = checkers.Run(ctx, ops, checkers.Election(opts)...)
 	out.ResultsPath = cfg.Out
 	if out.ResultsPath == "" {
 		out.ResultsPath = filepath.Join(filepath.Dir(hist), "results.json")
 	}
+	// Artifacts (linearizability.html) go beside results.json.
+	opts.Dir = filepath.Dir(out.ResultsPath)
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return out, BadInput(fmt.Errorf("--out: %w", err))
+	}
+	out.Results = checkers.Run(ctx, ops, checkers.Suite(opts, checkers.DetectWorkloads(ops))...)
 	rf := reports.ResultsFile{
 		History:  relOrAbs(filepath.Dir(out.ResultsPath), hist),
 		Warnings: warnings,
+	}
+	for _, res := range out.Results.Results {
+		for _, f := range res.Files {
+			if rf.Files == nil {
+				rf.Files = map[string]string{}
+			}
+			rf.Files[res.Checker] = f
+		}
 	}
 	rf.Fill(out.Results)
 	if err := reports.WriteResults(out.ResultsPath, rf); err != nil {

@@ -1,6 +1,8 @@
 package runner
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/chaos-election/chaos/nemesis"
@@ -19,12 +21,15 @@ type Plan struct {
 	// Name names the run directory: runs/<name>/<time>/.
 	Name string
 	// Target is the backend: "etcd", "zookeeper" or "consul". Setting it
-	// (in a file or by flag) without a name names the run
-	// "<target>-default".
+	// or Workload (in a file or by flag) without a name names the run
+	// "<target>-default" (election), "<target>-register" or
+	// "<target>-election-register".
 	Target string
 	// Nodes is the cluster size, one candidate per node.
 	Nodes int
-	// Workload is what the clients do: "election".
+	// Workload is what the clients do: "election" (campaign and write to
+	// the resource), "register" (read, write and cas on a few keys, for
+	// linearizability), or both: "election+register".
 	Workload string
 	// Resource is how the shared resource treats writes: "none" (accepts
 	// all), "token" (rejects tokens lower than the highest accepted),
@@ -52,6 +57,8 @@ type Plan struct {
 	Checks Checks
 	// Consul holds the settings only the Consul target reads.
 	Consul ConsulPlan
+	// Register holds the settings of the register workload.
+	Register RegisterPlan
 
 	// src remembers where each field's value came from (file:line or a
 	// flag), so that [Plan.Validate] can point at it. Copy-on-write: never
@@ -82,6 +89,26 @@ type Checks struct {
 	MaxFailover time.Duration
 	// MaxElectionsPerMinute fails the run when leadership flaps faster.
 	MaxElectionsPerMinute float64
+	// LinearizableTimeout bounds the linearizability search of each key;
+	// a key whose search runs out makes the verdict unknown. 0 means the
+	// checker's default (checkers.DefaultLinearizableTimeout).
+	LinearizableTimeout time.Duration
+}
+
+// RegisterPlan is the register workload's settings.
+type RegisterPlan struct {
+	// ReadMode is how the backend reads: etcd "linearizable" or
+	// "serializable", ZooKeeper "plain" or "sync", Consul "default",
+	// "consistent" or "stale". "" is the backend client's default (etcd
+	// linearizable, ZooKeeper plain, Consul default), written out as such
+	// in the run's plan.yaml.
+	ReadMode string
+	// Keys is how many keys the clients spread their ops over.
+	Keys int
+	// ClientsPerNode is how many client processes talk to each node.
+	ClientsPerNode int
+	// Every is the pause between one client's ops.
+	Every time.Duration
 }
 
 // ConsulPlan is the Consul target's session settings.
@@ -98,7 +125,7 @@ type ConsulPlan struct {
 var (
 	knownTargets   = []string{"etcd", "zookeeper", "consul"}
 	knownBehaviors = []string{"release", "delete"}
-	knownWorkloads = []string{"election"}
+	knownWorkloads = []string{"election", "register", "election+register"}
 	knownResources = []string{"none", "token", "backend"}
 )
 
@@ -110,6 +137,8 @@ const (
 	maxLockDelay  = 60 * time.Second // Consul's own limit
 	minWriteEvery = time.Millisecond
 	maxNameLen    = 64
+	maxKeys       = 1000
+	maxClients    = 64 // register clients per node
 )
 
 // DefaultPlan is the plan of `chaos run` without a config file: etcd, three
@@ -136,17 +165,59 @@ func DefaultPlan() Plan {
 				{Kind: "pause", Victim: "leader", Duration: 8 * time.Second},
 			},
 		},
-		Checks: Checks{MinOps: 10},
-		Consul: ConsulPlan{LockDelay: time.Second, Behavior: "release"},
+		Checks:   Checks{MinOps: 10},
+		Consul:   ConsulPlan{LockDelay: time.Second, Behavior: "release"},
+		Register: RegisterPlan{Keys: 5, ClientsPerNode: 2, Every: 20 * time.Millisecond},
 	}
 }
 
+// Summary is the plan in a few words, for titles: "etcd, 3 nodes,
+// election, resource token".
+func (p Plan) Summary() string {
+	s := fmt.Sprintf("%s, %d nodes", p.Target, p.Nodes)
+	if p.Election() {
+		s += ", election, resource " + p.Resource
+	}
+	if p.RegisterWorkload() {
+		s += ", register, " + p.Register.ReadMode + " reads"
+	}
+	return s
+}
+
+// Election reports whether the plan runs the election workload.
+func (p Plan) Election() bool { return p.Workload == "election" || p.Workload == "election+register" }
+
+// RegisterWorkload reports whether the plan runs the register workload.
+func (p Plan) RegisterWorkload() bool {
+	return p.Workload == "register" || p.Workload == "election+register"
+}
+
 // setTarget sets the target; a plan whose name was never set is named
-// after it.
+// after it (autoName).
 func (p *Plan) setTarget(target string) {
 	p.Target = target
-	if _, named := p.src["name"]; !named {
-		p.Name = target + "-default"
+	p.autoName()
+}
+
+// setWorkload sets the workload; a plan whose name was never set is named
+// after it (autoName).
+func (p *Plan) setWorkload(w string) {
+	p.Workload = w
+	p.autoName()
+}
+
+// autoName names a plan whose name was never set after its target and
+// workload: "etcd-default" (election), "etcd-register",
+// "etcd-election-register".
+func (p *Plan) autoName() {
+	if _, named := p.src["name"]; named {
+		return
+	}
+	switch p.Workload {
+	case "election", "":
+		p.Name = p.Target + "-default"
+	default:
+		p.Name = p.Target + "-" + strings.ReplaceAll(p.Workload, "+", "-")
 	}
 }
 

@@ -11,5 +11,6 @@ func (p Plan) CheckerOptions() checkers.Options {
 	o.Limits.MaxNoLeader = p.Checks.MaxNoLeader
 	o.Limits.MaxFailover = p.Checks.MaxFailover
 	o.Limits.MaxElectionsPerMin = p.Checks.MaxElectionsPerMinute
+	o.LinearizableTimeout = p.Checks.LinearizableTimeout
 	return o
 }

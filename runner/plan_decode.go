@@ -53,7 +53,12 @@ func (d *decoder) top(n *yaml.Node) {
 			}
 		}},
 		{"nodes", func(f string, v *yaml.Node) { d.integer(f, v, &p.Nodes) }},
-		{"workload", func(f string, v *yaml.Node) { d.str(f, v, &p.Workload) }},
+		{"workload", func(f string, v *yaml.Node) {
+			var w string
+			if d.str(f, v, &w) {
+				p.setWorkload(w)
+			}
+		}},
 		{"resource", func(f string, v *yaml.Node) { d.str(f, v, &p.Resource) }},
 		{"strict", func(f string, v *yaml.Node) { d.boolean(f, v, &p.Strict) }},
 		{"duration", func(f string, v *yaml.Node) { d.duration(f, v, &p.Duration) }},
@@ -73,6 +78,15 @@ func (d *decoder) top(n *yaml.Node) {
 				{"behavior", func(f string, v *yaml.Node) { d.str(f, v, &p.Consul.Behavior) }},
 			})
 		}},
+		{"register", func(f string, v *yaml.Node) {
+			r := &p.Register
+			d.mapping(v, f, []fieldDef{
+				{"read_mode", func(f string, v *yaml.Node) { d.str(f, v, &r.ReadMode) }},
+				{"keys", func(f string, v *yaml.Node) { d.integer(f, v, &r.Keys) }},
+				{"clients_per_node", func(f string, v *yaml.Node) { d.integer(f, v, &r.ClientsPerNode) }},
+				{"every", func(f string, v *yaml.Node) { d.duration(f, v, &r.Every) }},
+			})
+		}},
 		{"checks", func(f string, v *yaml.Node) {
 			c := &p.Checks
 			d.mapping(v, f, []fieldDef{
@@ -81,6 +95,7 @@ func (d *decoder) top(n *yaml.Node) {
 				{"max_no_leader", func(f string, v *yaml.Node) { d.duration(f, v, &c.MaxNoLeader) }},
 				{"max_failover", func(f string, v *yaml.Node) { d.duration(f, v, &c.MaxFailover) }},
 				{"max_elections_per_minute", func(f string, v *yaml.Node) { d.float(f, v, &c.MaxElectionsPerMinute) }},
+				{"linearizable_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &c.LinearizableTimeout) }},
 			})
 		}},
 	})

@@ -50,6 +50,19 @@ func planFlagTable() []planFlag {
 				p.Nodes = n
 				return nil
 			}},
+		{PlanFlag{"workload", "workload", "what the clients do: " + strings.Join(knownWorkloads, ", ")},
+			func(p *Plan, v string) error { p.setWorkload(v); return nil }},
+		{PlanFlag{"read-mode", "register.read_mode", "register reads: etcd linearizable|serializable, zookeeper sync|plain, consul consistent|default|stale"},
+			str(func(p *Plan) *string { return &p.Register.ReadMode })},
+		{PlanFlag{"keys", "register.keys", "register keys the clients spread their ops over"},
+			func(p *Plan, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return fmt.Errorf("want an integer, got %q", v)
+				}
+				p.Register.Keys = n
+				return nil
+			}},
 		{PlanFlag{"resource", "resource", "how the shared resource treats writes: " + strings.Join(knownResources, ", ")},
 			str(func(p *Plan) *string { return &p.Resource })},
 		{PlanFlag{"strict", "strict", "fail on every leadership overlap, even one whose stale side was fenced off"},

@@ -126,8 +126,16 @@ func TestLoadPlanErrors(t *testing.T) {
 			[]wantErr{{1, "write_every", "at least 1ms"}}},
 		{"unknown target", "name: x\ntarget: etcdd\n",
 			[]wantErr{{2, "target", `unknown target "etcdd" (known: etcd, zookeeper, consul)`}}},
-		{"unknown workload", "workload: register\n",
-			[]wantErr{{1, "workload", `unknown workload "register"`}}},
+		{"unknown workload", "workload: registers\n",
+			[]wantErr{{1, "workload", `unknown workload "registers" (known: election, register, election+register)`}}},
+		{"unknown read mode", "target: zookeeper\nworkload: register\nregister:\n  read_mode: linearizable\n",
+			[]wantErr{{4, "register.read_mode", `unknown register.read_mode "linearizable" (known: plain, sync)`}}},
+		{"no register keys", "workload: election+register\nregister:\n  keys: 0\n",
+			[]wantErr{{3, "register.keys", "must be between 1 and 1000, got 0"}}},
+		{"client-pause without election", "workload: register\nnemesis:\n  faults:\n    - {kind: client-pause, victim: leader, duration: 6s}\n",
+			[]wantErr{{4, "nemesis.faults[0].kind", "needs the election workload"}}},
+		{"register field misspelt", "register:\n  readMode: stale\n",
+			[]wantErr{{2, "register.readMode", `did you mean "read_mode"?`}}},
 		{"unknown resource", "resource: fence\n",
 			[]wantErr{{1, "resource", `unknown resource "fence" (known: none, token, backend)`}}},
 		{"no time for a fault", "nemesis:\n  interval: 5s\nduration: 5s\n",
@@ -319,5 +327,6 @@ func samePlan(a, b Plan) bool {
 		a.Resource == b.Resource && a.Strict == b.Strict && a.Duration == b.Duration &&
 		a.Recovery == b.Recovery && a.Seed == b.Seed && a.LeaseTTL == b.LeaseTTL &&
 		a.WriteEvery == b.WriteEvery && a.Nemesis.Interval == b.Nemesis.Interval && a.Checks == b.Checks &&
-		(a.Target != "consul" || a.Consul == b.Consul) // only Consul reads its settings
+		(a.Target != "consul" || a.Consul == b.Consul) && // only Consul reads its settings
+		(!a.RegisterWorkload() || a.Register == b.Register) // only the register workload reads its own
 }

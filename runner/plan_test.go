@@ -55,7 +55,14 @@ func TestPlanYAMLRoundTrip(t *testing.T) {
 	consul := DefaultPlan()
 	consul.setTarget("consul")
 	consul.Consul = ConsulPlan{LockDelay: 0, Behavior: "delete"}
-	for _, p := range []Plan{DefaultPlan(), every, noFaults, seeded, consul} {
+	register := DefaultPlan()
+	register.setTarget("zookeeper")
+	register.Workload = "register"
+	register.Register = RegisterPlan{ReadMode: "plain", Keys: 3, ClientsPerNode: 4, Every: 5 * time.Millisecond}
+	register.Checks.LinearizableTimeout = 90 * time.Second
+	both := register
+	both.Workload, both.Register.ReadMode = "election+register", ""
+	for _, p := range []Plan{DefaultPlan(), every, noFaults, seeded, consul, register, both} {
 		b, err := p.YAML()
 		if err != nil {
 			t.Fatal(err)
@@ -136,6 +143,7 @@ func TestSetFlag(t *testing.T) {
 		"name": "tuning", "target": "etcd", "nodes": "5", "resource": "backend", "strict": "true",
 		"duration": "2m0s", "recovery": "15s", "seed": "77", "lease-ttl": "4s",
 		"consul-lock-delay": "2s", "consul-behavior": "delete",
+		"workload": "election+register", "read-mode": "serializable", "keys": "9",
 	}
 	for _, f := range PlanFlags() {
 		v, ok := set[f.Name]
@@ -153,6 +161,7 @@ func TestSetFlag(t *testing.T) {
 	want.Name, want.Nodes, want.Resource, want.Strict = "tuning", 5, "backend", true
 	want.Duration, want.Recovery, want.Seed, want.LeaseTTL = 2*time.Minute, 15*time.Second, 77, 4*time.Second
 	want.Consul = ConsulPlan{LockDelay: 2 * time.Second, Behavior: "delete"}
+	want.Workload, want.Register.ReadMode, want.Register.Keys = "election+register", "serializable", 9
 	if !samePlan(p, want) {
 		t.Errorf("got  %+v\nwant %+v", p, want)
 	}
@@ -167,6 +176,12 @@ func TestTargetNamesAnUnnamedRun(t *testing.T) {
 	p := DefaultPlan()
 	if err := p.SetFlag("target", "zookeeper"); err != nil || p.Name != "zookeeper-default" {
 		t.Fatalf("--target zookeeper: name %q, %v", p.Name, err)
+	}
+	if err := p.SetFlag("workload", "register"); err != nil || p.Name != "zookeeper-register" {
+		t.Fatalf("--workload register: name %q, %v", p.Name, err)
+	}
+	if q, err := LoadPlan(writePlanFile(t, "workload: election+register\n"), DefaultPlan()); err != nil || q.Name != "etcd-election-register" {
+		t.Fatalf("workload: election+register in a file: name %q, %v", q.Name, err)
 	}
 	p, err := LoadPlan(writePlanFile(t, "target: consul\nconsul:\n  lock_delay: 0s\n  behavior: delete\n"), DefaultPlan())
 	if err != nil || p.Name != "consul-default" || p.Consul != (ConsulPlan{0, "delete"}) {

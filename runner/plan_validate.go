@@ -130,6 +130,28 @@ func (p Plan) check() []fieldErr {
 		}
 		oneOf("consul.behavior", p.Consul.Behavior, knownBehaviors)
 	}
+	if p.RegisterWorkload() {
+		if rt, ok := registerTarget(p); ok && p.Register.ReadMode != "" {
+			oneOf("register.read_mode", p.Register.ReadMode, rt.ReadModes())
+		}
+		if p.Register.Keys < 1 || p.Register.Keys > maxKeys {
+			bad("register.keys", "must be between 1 and %d, got %d", maxKeys, p.Register.Keys)
+		}
+		if p.Register.ClientsPerNode < 1 || p.Register.ClientsPerNode > maxClients {
+			bad("register.clients_per_node", "must be between 1 and %d, got %d", maxClients, p.Register.ClientsPerNode)
+		}
+		if p.Register.Every < minWriteEvery {
+			bad("register.every", "must be at least %s, got %s", formatDuration(minWriteEvery), formatDuration(p.Register.Every))
+		}
+	}
+	if !p.Election() {
+		for i, f := range p.Nemesis.Faults {
+			if f.Kind == "client-pause" {
+				bad(fmt.Sprintf("nemesis.faults[%d].kind", i), "client-pause freezes a candidate: it needs the election workload (workload: election or election+register)")
+			}
+		}
+	}
+	nonNegative("checks.linearizable_timeout", p.Checks.LinearizableTimeout)
 	if p.Checks.MinOps < 0 {
 		bad("checks.min_ops", "must not be negative, got %d", p.Checks.MinOps)
 	}

@@ -42,6 +42,7 @@ func (p Plan) YAML() ([]byte, error) {
 	add(checks, "max_no_leader", durNode(p.Checks.MaxNoLeader))
 	add(checks, "max_failover", durNode(p.Checks.MaxFailover))
 	add(checks, "max_elections_per_minute", numNode(p.Checks.MaxElectionsPerMinute))
+	add(checks, "linearizable_timeout", durNode(p.Checks.LinearizableTimeout))
 
 	root := mapNode(0)
 	add(root, "name", strNode(p.Name))
@@ -66,6 +67,15 @@ func (p Plan) YAML() ([]byte, error) {
 		add(consul, "lock_delay", durNode(p.Consul.LockDelay))
 		add(consul, "behavior", strNode(p.Consul.Behavior))
 		add(root, "consul", consul)
+	}
+
+	if p.RegisterWorkload() || p.Register != DefaultPlan().Register {
+		reg := mapNode(0)
+		add(reg, "read_mode", strNode(p.Register.ReadMode))
+		add(reg, "keys", intNode(int64(p.Register.Keys)))
+		add(reg, "clients_per_node", intNode(int64(p.Register.ClientsPerNode)))
+		add(reg, "every", durNode(p.Register.Every))
+		add(root, "register", reg)
 	}
 
 	var buf bytes.Buffer

@@ -15,7 +15,6 @@ import (
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/targets"
-	"github.com/chaos-election/chaos/workloads/election"
 )
 
 // teardownTimeout bounds healing, log collection and removal of the
@@ -70,6 +69,10 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 	defer dc.Close()
 
+	if rt, ok := target.(targets.RegisterTarget); ok && plan.RegisterWorkload() && plan.Register.ReadMode == "" {
+		plan.Register.ReadMode = rt.ReadModes()[0] // written out, so that the report says which
+	}
+
 	rd, err := NewRunDir(cfg.Root, plan.Name, time.Now())
 	if err != nil {
 		return out, fmt.Errorf("run directory: %w", err)
@@ -109,10 +112,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	for _, n := range cluster.Nodes() {
 		eps = append(eps, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
 	}
-	wl, err := election.Start(ctx, election.Config{
-		Target: target, Endpoints: eps, Resource: plan.Resource,
-		TTL: plan.LeaseTTL, WriteEvery: plan.WriteEvery, Rec: rec, Log: log,
-	})
+	wl, err := startWorkloads(ctx, plan, target, eps, rec, rng, log)
 	if err != nil {
 		return out, fmt.Errorf("start workload: %w", err)
 	}
@@ -157,7 +157,10 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 
 	ops := rec.Ops()
-	out.Results = checkers.Run(context.WithoutCancel(ctx), ops, checkers.Election(plan.CheckerOptions())...)
+	opts := plan.CheckerOptions()
+	opts.Dir = rd.Path
+	suite := checkers.Suite(opts, checkers.Workloads{Election: plan.Election(), Register: plan.RegisterWorkload()})
+	out.Results = checkers.Run(context.WithoutCancel(ctx), ops, suite...)
 	if out.Interrupted {
 		out.Results.Validity = checkers.Worst(out.Results.Validity, checkers.Unknown)
 	}
@@ -173,7 +176,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 // watchProgress updates the progress display until the returned stop is
 // called.
 func watchProgress(ctx context.Context, p *Progress, clock *history.Clock, total time.Duration,
-	rec *history.Writer, wl *election.Workload, nem *nemesis.Nemesis) (stop func()) {
+	rec *history.Writer, wl *clients, nem *nemesis.Nemesis) (stop func()) {
 	done := make(chan struct{})
 	finished := make(chan struct{})
 	begin := clock.Now() // the cluster is up: the plan's time starts now

@@ -23,6 +23,16 @@ func lookupTarget(p Plan) (targets.Target, error) {
 	return nil, fmt.Errorf("unknown target %q (known: %s)", p.Target, strings.Join(knownTargets, ", "))
 }
 
+// registerTarget is the plan's backend as the register workload sees it.
+func registerTarget(p Plan) (targets.RegisterTarget, bool) {
+	t, err := lookupTarget(p)
+	if err != nil {
+		return nil, false
+	}
+	rt, ok := t.(targets.RegisterTarget)
+	return rt, ok
+}
+
 // consulMinLockDelay is what a lock-delay of 0 is sent as: Consul's client
 // library leaves 0 out, and the server then applies its default of 15 s.
 const consulMinLockDelay = 1e6 // 1 ms

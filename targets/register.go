@@ -3,6 +3,8 @@ package targets
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"log/slog"
 )
 
@@ -38,3 +40,16 @@ type RegisterTarget interface {
 
 // ErrCASFailed marks a compare-and-set whose expected value was not there.
 var ErrCASFailed = errors.New("cas: the value was not the expected one")
+
+// ResolveReadMode returns mode, or the target's default ("" = the first of
+// its ReadModes), or an error naming the modes it knows.
+func ResolveReadMode(t RegisterTarget, mode string) (string, error) {
+	modes := t.ReadModes()
+	if mode == "" {
+		return modes[0], nil
+	}
+	if !slices.Contains(modes, mode) {
+		return "", fmt.Errorf("unknown read mode %q (known: %v)", mode, modes)
+	}
+	return mode, nil
+}

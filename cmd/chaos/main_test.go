@@ -41,6 +41,7 @@ func TestCheckExitCodes(t *testing.T) {
 		{"valid.jsonl", 0, "verdict: VALID"},
 		{"invalid-stale-write.jsonl", 1, "verdict: INVALID"},
 		{"unknown-no-faults.jsonl", 2, "verdict: UNKNOWN"},
+		{"invalid-stale-read.jsonl", 1, "verdict: INVALID"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
@@ -62,6 +63,25 @@ func TestCheckInvalidSaysWhy(t *testing.T) {
 	code, out, _ := chaos(t, "check", fixture(t, "invalid-stale-write.jsonl"))
 	if code != 1 || !strings.Contains(out, "the resource accepted it") || !strings.Contains(out, "split brain") {
 		t.Fatalf("exit %d, summary does not explain:\n%s", code, out)
+	}
+}
+
+// A register history with a stale read: the key and the read are named,
+// and porcupine's visualization is saved beside results.json (created
+// with its directory) and listed in it.
+func TestCheckStaleRead(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "new", "dir", "results.json")
+	code, text, errOut := chaos(t, "check", "--out", out, fixture(t, "invalid-stale-read.jsonl"))
+	if code != 1 || !strings.Contains(text, "key k0: n3/r1: read 2 at 2.12 s cannot be linearized") {
+		t.Fatalf("exit %d\n%s%s", code, text, errOut)
+	}
+	if st, err := os.Stat(filepath.Join(filepath.Dir(out), "linearizability.html")); err != nil || st.Size() < 1000 {
+		t.Fatalf("visualization: %v", err)
+	}
+	var rf struct{ Files map[string]string }
+	b, _ := os.ReadFile(out)
+	if err := json.Unmarshal(b, &rf); err != nil || rf.Files["linearizable"] != "linearizability.html" {
+		t.Fatalf("results.json files %v: %v", rf.Files, err)
 	}
 }
 

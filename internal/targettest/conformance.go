@@ -65,6 +65,29 @@ func Run(t *testing.T, b Backend) {
 		}
 	})
 
+	t.Run("exactly one node reports itself the consensus leader", func(t *testing.T) {
+		lr, ok := b.New("leads").(targets.LeaderReporter)
+		if !ok {
+			t.Fatal("the target does not report its consensus leader (targets.LeaderReporter)")
+		}
+		var leaders []string
+		for _, ep := range b.Endpoints {
+			leads, err := lr.Leads(ctx, ep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if leads {
+				leaders = append(leaders, ep.Node)
+			}
+		}
+		if len(leaders) != 1 {
+			t.Fatalf("nodes that say they lead: %v, want exactly one", leaders)
+		}
+		if _, err := lr.Leads(ctx, targets.Endpoint{Node: "nx", Addr: "127.0.0.1:1"}); err == nil {
+			t.Fatal("Leads of a closed port returned no error")
+		}
+	})
+
 	t.Run("token is the backend's record of the leader", func(t *testing.T) {
 		tgt := b.New("rev")
 		c := candidates(t, tgt)[1]

@@ -51,7 +51,10 @@ type Target struct {
 	opts Options
 }
 
-var _ targets.Target = (*Target)(nil)
+var (
+	_ targets.Target         = (*Target)(nil)
+	_ targets.LeaderReporter = (*Target)(nil)
+)
 
 // New returns the Consul target.
 func New(opts Options) *Target {
@@ -100,6 +103,27 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 		}
 	}
 	return fmt.Errorf("probe %s: node not registered with a passing serfHealth check yet", ep.Node)
+}
+
+// Leads reports whether the server at ep is the raft leader: the leader
+// address it reports is its own.
+func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
+	cli, err := newClient(ep.Addr, nil)
+	if err != nil {
+		return false, fmt.Errorf("status %s: %w", ep.Node, err)
+	}
+	sctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	leader, err := cli.Status().LeaderWithQueryOptions((&api.QueryOptions{}).WithContext(sctx))
+	if err != nil {
+		return false, fmt.Errorf("status %s: %w", ep.Node, err)
+	}
+	own, _, err := net.SplitHostPort(ep.Addr)
+	if err != nil {
+		return false, fmt.Errorf("status %s: %w", ep.Node, err)
+	}
+	host, _, err := net.SplitHostPort(leader)
+	return err == nil && host == own, nil
 }
 
 // newClient returns a client of the agent at addr, dialing through dial

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"slices"
 
 	"github.com/hashicorp/consul/api"
 
@@ -34,12 +33,9 @@ type Register struct {
 
 // NewRegister returns a register client of ep. It does not contact it.
 func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targets.RegisterConfig) (targets.Register, error) {
-	mode := cfg.ReadMode
-	if mode == "" {
-		mode = ReadDefault
-	}
-	if !slices.Contains(t.ReadModes(), mode) {
-		return nil, fmt.Errorf("consul register: unknown read mode %q (known: %v)", mode, t.ReadModes())
+	mode, err := targets.ResolveReadMode(t, cfg.ReadMode)
+	if err != nil {
+		return nil, fmt.Errorf("consul register: %w", err)
 	}
 	cli, err := newClient(ep.Addr, cfg.Dial)
 	if err != nil {

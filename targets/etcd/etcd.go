@@ -38,7 +38,10 @@ type Target struct {
 	opts Options
 }
 
-var _ targets.Target = (*Target)(nil)
+var (
+	_ targets.Target         = (*Target)(nil)
+	_ targets.LeaderReporter = (*Target)(nil)
+)
 
 // New returns the etcd target.
 func New(opts Options) *Target {
@@ -78,6 +81,22 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 		return fmt.Errorf("probe %s: no leader yet", ep.Node)
 	}
 	return nil
+}
+
+// Leads reports whether the member at ep is the raft leader.
+func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
+	cli, err := newClient([]string{ep.Addr}, nil)
+	if err != nil {
+		return false, fmt.Errorf("status %s: %w", ep.Node, err)
+	}
+	defer cli.Close()
+	sctx, cancel := context.WithTimeout(ctx, probeTimeout)
+	defer cancel()
+	st, err := cli.Status(sctx, ep.Addr)
+	if err != nil {
+		return false, fmt.Errorf("status %s: %w", ep.Node, err)
+	}
+	return st.Leader != 0 && st.Header != nil && st.Leader == st.Header.MemberId, nil
 }
 
 // newClient returns a client of endpoints, dialing through dial when set.

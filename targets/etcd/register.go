@@ -3,7 +3,6 @@ package etcd
 import (
 	"context"
 	"fmt"
-	"slices"
 
 	clientv3 "go.etcd.io/etcd/client/v3"
 
@@ -32,12 +31,9 @@ type Register struct {
 
 // NewRegister returns a register client of ep. It does not contact it.
 func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targets.RegisterConfig) (targets.Register, error) {
-	mode := cfg.ReadMode
-	if mode == "" {
-		mode = ReadLinearizable
-	}
-	if !slices.Contains(t.ReadModes(), mode) {
-		return nil, fmt.Errorf("etcd register: unknown read mode %q (known: %v)", mode, t.ReadModes())
+	mode, err := targets.ResolveReadMode(t, cfg.ReadMode)
+	if err != nil {
+		return nil, fmt.Errorf("etcd register: %w", err)
 	}
 	cli, err := newClient([]string{ep.Addr}, cfg.Dial)
 	if err != nil {

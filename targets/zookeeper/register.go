@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -41,12 +40,9 @@ type Register struct {
 
 // NewRegister returns a register client of ep.
 func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targets.RegisterConfig) (targets.Register, error) {
-	mode := cfg.ReadMode
-	if mode == "" {
-		mode = ReadPlain
-	}
-	if !slices.Contains(t.ReadModes(), mode) {
-		return nil, fmt.Errorf("zookeeper register: unknown read mode %q (known: %v)", mode, t.ReadModes())
+	mode, err := targets.ResolveReadMode(t, cfg.ReadMode)
+	if err != nil {
+		return nil, fmt.Errorf("zookeeper register: %w", err)
 	}
 	conn, err := connect([]string{ep.Addr}, registerSession, cfg.Dial, logger(cfg.Log), nil)
 	if err != nil {

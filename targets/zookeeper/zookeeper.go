@@ -42,7 +42,10 @@ type Target struct {
 	opts Options
 }
 
-var _ targets.Target = (*Target)(nil)
+var (
+	_ targets.Target         = (*Target)(nil)
+	_ targets.LeaderReporter = (*Target)(nil)
+)
 
 // New returns the ZooKeeper target.
 func New(opts Options) *Target {
@@ -61,30 +64,50 @@ func (t *Target) Name() string { return "zookeeper" }
 // Probe sends the four-letter command srvr: a server answers with its
 // Mode (leader, follower) once it is part of a quorum and serves clients.
 func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
+	mode, err := serverMode(ctx, ep)
+	if err != nil {
+		return err
+	}
+	if mode == "" {
+		return fmt.Errorf("probe %s: not serving", ep.Node)
+	}
+	return nil
+}
+
+// Leads reports whether the server at ep is the ensemble's leader (srvr
+// says "Mode: leader", or "standalone" for a single server).
+func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
+	mode, err := serverMode(ctx, ep)
+	return mode == "leader" || mode == "standalone", err
+}
+
+// serverMode asks the server at ep for its Mode with the four-letter
+// command srvr; "" with an error when it does not serve.
+func serverMode(ctx context.Context, ep targets.Endpoint) (string, error) {
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	var d net.Dialer
 	conn, err := d.DialContext(pctx, "tcp", ep.Addr)
 	if err != nil {
-		return fmt.Errorf("probe %s: %w", ep.Node, err)
+		return "", fmt.Errorf("srvr %s: %w", ep.Node, err)
 	}
 	defer conn.Close()
 	if dl, ok := pctx.Deadline(); ok {
 		_ = conn.SetDeadline(dl)
 	}
 	if _, err := io.WriteString(conn, "srvr"); err != nil {
-		return fmt.Errorf("probe %s: %w", ep.Node, err)
+		return "", fmt.Errorf("srvr %s: %w", ep.Node, err)
 	}
 	out, err := io.ReadAll(bufio.NewReader(conn))
 	if err != nil && len(out) == 0 {
-		return fmt.Errorf("probe %s: %w", ep.Node, err)
+		return "", fmt.Errorf("srvr %s: %w", ep.Node, err)
 	}
 	for _, line := range strings.Split(string(out), "\n") {
 		if mode, ok := strings.CutPrefix(line, "Mode: "); ok && mode != "" {
-			return nil
+			return strings.TrimSpace(mode), nil
 		}
 	}
-	return fmt.Errorf("probe %s: not serving: %q", ep.Node, firstLine(string(out)))
+	return "", fmt.Errorf("srvr %s: not serving: %q", ep.Node, firstLine(string(out)))
 }
 
 func firstLine(s string) string {

@@ -1,0 +1,95 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/workloads/election"
+	"github.com/chaos-election/chaos/workloads/register"
+)
+
+// clients are the plan's workloads, as the nemesis (who leads, the client
+// pause) and the progress line see them.
+type clients struct {
+	el     *election.Workload // nil without the election workload
+	reg    *register.Workload // nil without the register workload
+	leader *backendLeader     // the backend's own leader, without election
+}
+
+// startWorkloads starts the plan's workloads on eps. The register
+// workload's seed is drawn from rng only when it runs, so that an
+// election plan's fault schedule is the same as before for a seed.
+func startWorkloads(ctx context.Context, plan Plan, target targets.Target, eps []targets.Endpoint,
+	rec *history.Writer, rng *rand.Rand, log *slog.Logger) (*clients, error) {
+	c := &clients{}
+	if plan.Election() {
+		el, err := election.Start(ctx, election.Config{
+			Target: target, Endpoints: eps, Resource: plan.Resource,
+			TTL: plan.LeaseTTL, WriteEvery: plan.WriteEvery, Rec: rec, Log: log,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("election workload: %w", err)
+		}
+		c.el = el
+	} else if lr, ok := target.(targets.LeaderReporter); ok {
+		c.leader = watchBackendLeader(ctx, lr, eps, log)
+	}
+	if plan.RegisterWorkload() {
+		rt, ok := target.(targets.RegisterTarget)
+		if !ok {
+			return nil, errors.Join(fmt.Errorf("register workload: %s has no register client", target.Name()), c.Stop(ctx))
+		}
+		reg, err := register.Start(ctx, register.Config{
+			Target: rt, Endpoints: eps, ReadMode: plan.Register.ReadMode,
+			Keys: plan.Register.Keys, PerNode: plan.Register.ClientsPerNode, Every: plan.Register.Every,
+			Seed: rng.Uint64(), Rec: rec, Log: log,
+		})
+		if err != nil {
+			return nil, errors.Join(fmt.Errorf("register workload: %w", err), c.Stop(ctx))
+		}
+		c.reg = reg
+	}
+	return c, nil
+}
+
+// Leader is the node whose candidate leads (election), else the node the
+// backend reports as its consensus leader.
+func (c *clients) Leader() (string, bool) {
+	switch {
+	case c.el != nil:
+		return c.el.Leader()
+	case c.leader != nil:
+		return c.leader.Leader()
+	}
+	return "", false
+}
+
+// Freeze pauses the node's candidate; only the election workload has one
+// (plans without it reject client-pause faults).
+func (c *clients) Freeze(ctx context.Context, node string, d time.Duration) (string, error) {
+	if c.el == nil {
+		return "", fmt.Errorf("freeze %s: no election workload", node)
+	}
+	return c.el.Freeze(ctx, node, d)
+}
+
+// Stop ends every workload; ops cut short complete as info.
+func (c *clients) Stop(ctx context.Context) error {
+	var err error
+	if c.reg != nil {
+		c.reg.Stop()
+	}
+	if c.el != nil {
+		err = c.el.Stop(ctx)
+	}
+	if c.leader != nil {
+		c.leader.Stop()
+	}
+	return err
+}
