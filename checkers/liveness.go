@@ -67,6 +67,8 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 	}
 	var took []float64
 	for _, fo := range fos {
+		res.Failovers = append(res.Failovers, Failover{Fault: fo.fault.kind, FaultOp: fo.fault.idx, Start: fo.fault.t,
+			TookS: fo.took.Seconds(), GrantOp: fo.grantIdx, Resolved: fo.grantIdx >= 0})
 		if fo.grantIdx >= 0 {
 			took = append(took, fo.took.Seconds())
 		}

@@ -87,6 +87,21 @@ type Result struct {
 	// Files are artifacts the checker saved beside the history (e.g.
 	// "linearizability.html"), relative to the run directory.
 	Files []string `json:"files,omitempty"`
+	// Failovers lists, for the liveness checker, every fault that removed
+	// the leader and how long the cluster took to grant a new one.
+	Failovers []Failover `json:"failovers,omitempty"`
+}
+
+// Failover is one fault that removed the leader, and what followed.
+type Failover struct {
+	Fault   string        `json:"fault"`    // its kind: "partition", "pause", ...
+	FaultOp int64         `json:"fault_op"` // the fault-start op
+	Start   time.Duration `json:"start"`    // when the fault took effect (run time, ns)
+	// TookS is the seconds from the fault to the next grant, or, when no
+	// leader was granted before the history ends, to the end.
+	TookS    float64 `json:"took_s"`
+	GrantOp  int64   `json:"grant_op"` // the next grant's op; -1 when none came
+	Resolved bool    `json:"resolved"` // a new leader was granted
 }
 
 // Checker is a pure function of a history.

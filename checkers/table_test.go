@@ -232,6 +232,25 @@ func TestFailoverFigures(t *testing.T) {
 	if f["no_leader_longest_s"] < 0.89 || f["no_leader_longest_s"] > 0.91 {
 		t.Fatalf("no-leader window: %v", f)
 	}
+	fos := result(r, "liveness").Failovers
+	if len(fos) != 1 || fos[0].Fault != "partition" || !fos[0].Resolved || fos[0].FaultOp != 22 || fos[0].GrantOp != 24 ||
+		fos[0].TookS < 0.99 || fos[0].TookS > 1.01 {
+		t.Fatalf("failovers: %+v", fos)
+	}
+}
+
+// A fault that removes the leader with no grant after it is listed as
+// unresolved, timed to the end of the history.
+func TestFailoverUnresolved(t *testing.T) {
+	r := check(h(t, with(
+		`200 nemesis info fault-start {"fault":"pause","nodes":["n1"]}`,
+		`300 n1 info lost {"token":5}`,
+		`2200 n3 fail campaign`,
+	)...), checkers.Options{})
+	fos := result(r, "liveness").Failovers
+	if len(fos) != 1 || fos[0].Resolved || fos[0].GrantOp != -1 || fos[0].TookS < 1.99 {
+		t.Fatalf("failovers: %+v", fos)
+	}
 }
 
 func TestStaleWriteSentence(t *testing.T) {

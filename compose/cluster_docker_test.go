@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/network"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 )
@@ -152,26 +151,13 @@ func mustNode(t *testing.T, c *Cluster, name string) Node {
 }
 
 // runLeftovers lists what is left with the run's label.
-func runLeftovers(t *testing.T, runID string) []string {
+func runLeftovers(t *testing.T, runID string) []Leftover {
 	t.Helper()
-	ctx := context.Background()
-	f := runFilter(runID)
-	cs, err := testDocker.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	left, err := Leftovers(context.Background(), testDocker, runID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, err := testDocker.NetworkList(ctx, network.ListOptions{Filters: f})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, c := range cs {
-		out = append(out, "container "+strings.Join(c.Names, ","))
-	}
-	for _, n := range ns {
-		out = append(out, "network "+n.Name)
-	}
-	return out
+	return left
 }
 
 func TestClusterDocker(t *testing.T) {

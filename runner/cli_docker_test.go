@@ -32,10 +32,10 @@ nemesis:
 	cmd := exec.Command(chaosBin, "run", "--config", plan, "--runs", dir)
 	var stderr, stdout bytes.Buffer
 	cmd.Stderr, cmd.Stdout = &stderr, &stdout
+	checkNothingLeft(t)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { assertNothingLeft(t) })
 	history := filepath.Join(dir, "latest", HistoryFile)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
@@ -71,6 +71,7 @@ nemesis:
 // Acceptance 5: bad plans exit 254 naming file:line and start nothing;
 // Docker unreachable exits 255 with a clear message.
 func TestBadPlansStartNothing(t *testing.T) {
+	since := time.Now().Truncate(time.Second)
 	dir := t.TempDir()
 	plans := map[string]struct{ text, want string }{
 		"unknown-field.yaml": {"name: x\nnodez: 3\n", `unknown-field.yaml:2: field "nodez"`},
@@ -94,7 +95,7 @@ func TestBadPlansStartNothing(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(dir, "x")); len(entries) > 0 {
 		t.Errorf("a bad plan created a run directory")
 	}
-	assertNothingLeft(t)
+	assertNothingLeftSince(t, since)
 
 	cmd := exec.Command(chaosBin, "run", "--duration", "20s", "--runs", dir)
 	cmd.Env = append(os.Environ(), "DOCKER_HOST=unix:///nonexistent/docker.sock")

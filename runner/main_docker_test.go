@@ -9,10 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
-
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/filters"
-	"github.com/docker/docker/api/types/network"
+	"time"
 
 	"github.com/chaos-election/chaos/compose"
 )
@@ -51,9 +48,18 @@ func TestMain(m *testing.M) {
 	}())
 }
 
-// assertNothingLeft fails when any container or network of the project
-// remains.
-func assertNothingLeft(t *testing.T) {
+// checkNothingLeft registers a cleanup that fails the test when a
+// container or network of the project that was created while the test ran
+// remains at its end. Leftovers of earlier tests (in other packages: `go
+// test -p 1` may run them in any order) are named and removed, but blamed
+// on where they started, whose own tests check their runs.
+func checkNothingLeft(t *testing.T) {
+	t.Helper()
+	since := time.Now().Truncate(time.Second) // containers' creation times are in whole seconds
+	t.Cleanup(func() { assertNothingLeftSince(t, since) })
+}
+
+func assertNothingLeftSince(t *testing.T, since time.Time) {
 	t.Helper()
 	ctx := context.Background()
 	dc, err := compose.NewDocker(ctx)
@@ -61,22 +67,18 @@ func assertNothingLeft(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dc.Close()
-	f := filters.NewArgs(filters.Arg("label", compose.LabelProject+"="+compose.ProjectValue))
-	cs, err := dc.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	left, err := compose.Leftovers(ctx, dc, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	ns, err := dc.NetworkList(ctx, network.ListOptions{Filters: f})
-	if err != nil {
-		t.Fatal(err)
+	for _, l := range left {
+		if l.Created.Before(since) {
+			t.Logf("removing a leftover of an earlier test: %v", l)
+			continue
+		}
+		t.Errorf("left behind: %v", l)
 	}
-	for _, c := range cs {
-		t.Errorf("container left behind: %v (%s)", c.Names, c.State)
-	}
-	for _, n := range ns {
-		t.Errorf("network left behind: %s", n.Name)
-	}
-	if len(cs)+len(ns) > 0 {
+	if len(left) > 0 {
 		_, _ = compose.DownAll(ctx, dc, nil)
 	}
 }

@@ -40,7 +40,7 @@ func shortPlan(t *testing.T, target, name, resource string, faults ...nemesis.Fa
 
 func runPlan(t *testing.T, p Plan) (RunOutcome, []history.Op) {
 	t.Helper()
-	t.Cleanup(func() { assertNothingLeft(t) })
+	checkNothingLeft(t)
 	out, err := Run(context.Background(), RunConfig{
 		Plan: p, Root: t.TempDir(), Progress: os.Stderr,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),

@@ -27,8 +27,9 @@ func Up(t testing.TB, tgt targets.Target, nodes int) []targets.Endpoint {
 	t.Cleanup(func() { dc.Close() })
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
+	runID := "t" + hex.EncodeToString(b)
 	start := time.Now()
-	c, err := compose.Up(ctx, dc, compose.Spec{Target: tgt.Name(), Nodes: nodes, RunID: "t" + hex.EncodeToString(b), Dir: t.TempDir(),
+	c, err := compose.Up(ctx, dc, compose.Spec{Target: tgt.Name(), Nodes: nodes, RunID: runID, Dir: t.TempDir(),
 		Healthy: func(ctx context.Context, n compose.Node) error {
 			return tgt.Probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
 		}})
@@ -41,6 +42,14 @@ func Up(t testing.TB, tgt targets.Target, nodes int) []targets.Endpoint {
 		defer cancel()
 		if err := c.Down(ctx); err != nil {
 			t.Errorf("down: %v", err)
+		}
+		// Nothing may outlive a run: prove it here, where a leak starts.
+		left, err := compose.Leftovers(ctx, dc, runID)
+		if err != nil {
+			t.Errorf("after down: %v", err)
+		}
+		for _, l := range left {
+			t.Errorf("left behind after down: %v", l)
 		}
 	})
 	eps := make([]targets.Endpoint, 0, nodes)
