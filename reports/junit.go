@@ -18,6 +18,7 @@ type junitSuite struct {
 	Tests    int         `xml:"tests,attr"`
 	Failures int         `xml:"failures,attr"`
 	Errors   int         `xml:"errors,attr"`
+	Skipped  int         `xml:"skipped,attr,omitempty"`
 	Cases    []junitCase `xml:"testcase"`
 }
 
@@ -26,7 +27,12 @@ type junitCase struct {
 	Classname string        `xml:"classname,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkip    `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkip struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -41,6 +47,39 @@ type junitProblem struct {
 // is not a pass and not a found bug; a valid one passes, with its summary
 // as system-out.
 func WriteJUnit(path string, suite string, r checkers.Results) error {
+	return writeJUnit(path, junitSuites{Suites: []junitSuite{suiteOf(suite, r)}})
+}
+
+// JUnitRun is one run of a matrix in the combined junit.xml: its results,
+// or the error that stopped it, or that it did not run.
+type JUnitRun struct {
+	Name    string
+	Results *checkers.Results
+	Error   string
+	Skipped bool
+}
+
+// WriteJUnitRuns writes a combined junit.xml: one test suite per run, as
+// WriteJUnit writes it; a run that failed to run is one <error> case, one
+// that did not run one <skipped> case.
+func WriteJUnitRuns(path string, runs []JUnitRun) error {
+	var all junitSuites
+	for _, r := range runs {
+		switch {
+		case r.Results != nil:
+			all.Suites = append(all.Suites, suiteOf(r.Name, *r.Results))
+		case r.Skipped:
+			all.Suites = append(all.Suites, junitSuite{Name: r.Name, Tests: 1, Skipped: 1,
+				Cases: []junitCase{{Name: "run", Classname: "chaos." + r.Name, Skipped: &junitSkip{Message: "not run: the matrix stopped before it"}}}})
+		default:
+			all.Suites = append(all.Suites, junitSuite{Name: r.Name, Tests: 1, Errors: 1,
+				Cases: []junitCase{{Name: "run", Classname: "chaos." + r.Name, Error: &junitProblem{Message: r.Error, Type: "harness", Text: r.Error}}}})
+		}
+	}
+	return writeJUnit(path, all)
+}
+
+func suiteOf(suite string, r checkers.Results) junitSuite {
 	s := junitSuite{Name: suite}
 	for _, res := range r.Results {
 		c := junitCase{Name: res.Checker, Classname: "chaos." + suite, SystemOut: res.Summary}
@@ -61,7 +100,11 @@ func WriteJUnit(path string, suite string, r checkers.Results) error {
 		s.Cases = append(s.Cases, c)
 	}
 	s.Tests = len(s.Cases)
-	b, err := xml.MarshalIndent(junitSuites{Suites: []junitSuite{s}}, "", "  ")
+	return s
+}
+
+func writeJUnit(path string, all junitSuites) error {
+	b, err := xml.MarshalIndent(all, "", "  ")
 	if err != nil {
 		return fmt.Errorf("encode junit: %w", err)
 	}

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -71,12 +72,55 @@ func TestHTML(t *testing.T) {
 	if strings.Count(html, "data-anomaly=") < 2 {
 		t.Error("anomalies are not outlined on the timeline")
 	}
-	if strings.Contains(html, "<script>") || strings.Contains(html, "<b>") {
-		t.Error("a value's HTML got into the page unescaped")
+	// The page has exactly its own two scripts (the data and the code);
+	// values with markup and quotes appear only escaped: as text in the
+	// SVG titles and as JSON escapes in the data the script reads.
+	if n := strings.Count(html, "<script"); n != 2 || strings.Contains(html, "<b>") || strings.Contains(html, "<script>alert") {
+		t.Errorf("a value's HTML got into the page unescaped (%d script tags)", n)
+	}
+	for _, want := range []string{`run &#34;&lt;script&gt;x&lt;/script&gt;&#34;`, `name: &lt;script&gt;p&lt;/script&gt;`, `\\u003cscript\\u003ealert(\\\"x\\\")`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the value with markup is not in the page, escaped as %s", want)
+		}
+	}
+	// The stale write's anomaly carries its ops for the click-through.
+	data := pageJSON(t, html)
+	var stale *anomalyData
+	for i, a := range data.Anomalies {
+		if a.Kind == "stale-write-accepted" {
+			stale = &data.Anomalies[i]
+		}
+	}
+	if stale == nil || len(stale.Ops) == 0 || stale.T1 <= stale.T0 {
+		t.Fatalf("no stale-write anomaly with ops and a window in the page's data: %+v", data.Anomalies)
+	}
+	for _, idx := range stale.Ops {
+		if o, ok := data.Ops[idx]; !ok || o.Process == "" {
+			t.Errorf("op %d of the stale write is missing from the page's data", idx)
+		}
+	}
+	if !strings.Contains(html, ">pause n1<") || !strings.Contains(html, ">partition halves<") {
+		t.Error("faults are not labelled with their victims")
 	}
 	if strings.Contains(html, "src=\"http") || strings.Contains(html, "href=\"http") {
 		t.Error("the report must not load anything from outside")
 	}
+}
+
+// pageJSON extracts the data the report's script reads.
+func pageJSON(t *testing.T, html string) pageData {
+	t.Helper()
+	const open = `<script type="application/json" id="report-data">`
+	i := strings.Index(html, open)
+	j := strings.Index(html[i+len(open):], "</script>")
+	if i < 0 || j < 0 {
+		t.Fatal("no report-data script in the page")
+	}
+	var d pageData
+	if err := json.Unmarshal([]byte(html[i+len(open):i+len(open)+j]), &d); err != nil {
+		t.Fatalf("report-data: %v", err)
+	}
+	return d
 }
 
 func TestHTMLAggregatesDenseWrites(t *testing.T) {

@@ -23,11 +23,14 @@ type ResultsFile struct {
 	Ops       int               `json:"ops"`
 	Seed      int64             `json:"seed,omitempty"`
 	Plan      string            `json:"plan,omitempty"`    // the plan's name
+	Summary   string            `json:"summary,omitempty"` // the plan in a few words: "etcd, 3 nodes, election, resource token"
 	Started   string            `json:"started,omitempty"` // RFC 3339
 	DurationS float64           `json:"duration_s,omitempty"`
-	Warnings  []string          `json:"warnings"`
-	Checkers  []checkers.Result `json:"checkers"`
-	Files     map[string]string `json:"files,omitempty"` // "report", "junit", "history", "plan", "logs/n1.log", ...
+	// Interrupted: the run was stopped before its end (Ctrl-C, SIGTERM).
+	Interrupted bool              `json:"interrupted,omitempty"`
+	Warnings    []string          `json:"warnings"`
+	Checkers    []checkers.Result `json:"checkers"`
+	Files       map[string]string `json:"files,omitempty"` // "report", "junit", "history", "plan", "logs/n1.log", ...
 }
 
 // Fill sets the verdict, the counts and the checkers' results from r.
@@ -37,6 +40,11 @@ func (f *ResultsFile) Fill(r checkers.Results) {
 	if f.Warnings == nil {
 		f.Warnings = []string{}
 	}
+}
+
+// Results are the checkers' results the file holds.
+func (f ResultsFile) Results() checkers.Results {
+	return checkers.Results{Validity: f.Validity, Ops: f.Ops, Results: f.Checkers}
 }
 
 // WriteResults writes f as indented JSON, atomically (a temp file renamed).
@@ -84,3 +92,7 @@ func writeAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// WriteFileAtomic writes data to path through a temporary file renamed
+// over it, readable by all (0644): a reader never sees half a file.
+func WriteFileAtomic(path string, data []byte) error { return writeAtomic(path, data) }

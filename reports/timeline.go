@@ -13,20 +13,26 @@ import (
 // Timeline geometry, in SVG user units.
 const (
 	svgWidth    = 1200.0
-	laneLabel   = 90.0
+	laneLabel   = 110.0
 	laneHeight  = 26.0
-	maxTicks    = 2000 // writes per lane drawn one by one; above, bucketed
+	faultBand   = 30.0 // above the lanes: fault labels
+	maxTicks    = 2000 // marks per lane drawn one by one; above, bucketed
 	bucketCount = 600
 )
 
-// timeline is what the SVG draws.
+// timeline is what the SVG draws. Every drawn item carries its times in
+// seconds (T0, T1) beside its x position for the whole run, so that the
+// page's script can zoom without the server.
 type timeline struct {
 	Width, Height float64
+	PlotX, PlotW  float64
+	EndS          float64 // the run's length in seconds
 	Lanes         []lane
 	Faults        []span
 	Anomalies     []span
 	Ticks         []axisTick
 	AxisY         float64
+	BucketS       float64 // > 0: dense lanes were drawn in buckets of this many seconds
 }
 
 type lane struct {
@@ -37,15 +43,16 @@ type lane struct {
 }
 
 type span struct {
-	X, W  float64
-	Label string
-	Class string
+	X, W, T0, T1 float64
+	Label        string
+	Class        string
+	ID           int // the anomaly's number in the report's list
 }
 
 type mark struct {
-	X, W  float64
-	Class string // "ok", "fail", "info"
-	Title string
+	X, W, T0, T1 float64
+	Class        string // "ok", "fail", "info"
+	Title        string
 }
 
 type axisTick struct {
@@ -53,8 +60,24 @@ type axisTick struct {
 	Label string
 }
 
-// buildTimeline lays out ops: one lane per candidate (node), one for the
-// observer, faults shaded across all lanes, anomalies outlined.
+// scale maps run time to x for the whole run.
+type scale struct {
+	end  time.Duration
+	plot float64
+}
+
+func (s scale) x(t time.Duration) float64 { return laneLabel + float64(t)/float64(s.end)*s.plot }
+func (s scale) w(a, b time.Duration) float64 {
+	return max(1, s.x(b)-s.x(a))
+}
+
+func (s scale) span(a, b time.Duration, label, class string) span {
+	return span{X: s.x(a), W: s.w(a, b), T0: a.Seconds(), T1: b.Seconds(), Label: label, Class: class, ID: -1}
+}
+
+// buildTimeline lays out ops: one lane per candidate (node), one per node
+// for register ops, one for the observer, faults shaded across all lanes
+// with their victims named, anomalies outlined.
 func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 	var end time.Duration
 	if len(ops) > 0 {
@@ -63,9 +86,7 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 	if end <= 0 {
 		end = time.Second
 	}
-	plot := svgWidth - laneLabel - 10
-	x := func(t time.Duration) float64 { return laneLabel + float64(t)/float64(end)*plot }
-	w := func(a, b time.Duration) float64 { return max(1, x(b)-x(a)) }
+	sc := scale{end: end, plot: svgWidth - laneLabel - 10}
 
 	type leaderState struct {
 		since time.Duration
@@ -83,7 +104,6 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 		return l
 	}
 	leading := map[string]leaderState{} // process -> since
-	pendingWrite := map[string]history.Op{}
 	observer := &lane{Name: "observer"}
 	var obsSince time.Duration
 	sawObserver := false
@@ -93,7 +113,7 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 	endLeader := func(p, node string, t time.Duration) {
 		if s, ok := leading[p]; ok {
 			l := laneOf(node)
-			l.Bars = append(l.Bars, span{X: x(s.since), W: w(s.since, t), Label: p + " token " + s.token, Class: "lead"})
+			l.Bars = append(l.Bars, sc.span(s.since, t, p+" led with token "+s.token+fmt.Sprintf(" from %.2f s to %.2f s", s.since.Seconds(), t.Seconds()), "lead"))
 			delete(leading, p)
 		}
 	}
@@ -106,10 +126,10 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 			case history.FFaultStart:
 				open = append(open, op)
 			case history.FFaultHeal:
-				if len(open) > 0 {
-					s := open[0]
-					open = open[1:]
-					faults = append(faults, span{X: x(s.Time), W: w(s.Time, op.Time), Label: faultLabel(s), Class: "fault"})
+				if i := matchHeal(open, op); i >= 0 {
+					s := open[i]
+					open = append(open[:i], open[i+1:]...)
+					faults = append(faults, sc.span(s.Time, op.Time, faultLabel(s), "fault"))
 				}
 			}
 			continue
@@ -117,7 +137,7 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 			sawObserver = true
 			if op.F == history.FLeader {
 				if obsLeader != "" {
-					observer.Bars = append(observer.Bars, span{X: x(obsSince), W: w(obsSince, op.Time), Label: obsLeader, Class: "obs"})
+					observer.Bars = append(observer.Bars, sc.span(obsSince, op.Time, "the observer saw "+obsLeader+" lead", "obs"))
 				}
 				f, _ := op.Fields()
 				obsLeader, obsSince = "", op.Time
@@ -152,11 +172,8 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 		case op.Type == history.Info && op.F == history.FLost,
 			op.Type == history.OK && op.F == history.FResign:
 			endLeader(op.Process, node, op.Time)
-		case op.Type == history.Invoke && op.F == history.FWrite:
-			pendingWrite[op.Process] = op
 		case op.Type != history.Invoke && op.F == history.FWrite:
 			writes[node] = append(writes[node], op)
-			delete(pendingWrite, op.Process)
 			if op.Type == history.Info {
 				endLeader(op.Process, node, op.Time)
 			}
@@ -169,21 +186,25 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 		endLeader(p, node, end)
 	}
 	if obsLeader != "" {
-		observer.Bars = append(observer.Bars, span{X: x(obsSince), W: w(obsSince, end), Label: obsLeader, Class: "obs"})
+		observer.Bars = append(observer.Bars, sc.span(obsSince, end, "the observer saw "+obsLeader+" lead", "obs"))
 	}
 	for _, s := range open {
-		faults = append(faults, span{X: x(s.Time), W: w(s.Time, end), Label: faultLabel(s) + " (not healed)", Class: "fault"})
+		faults = append(faults, sc.span(s.Time, end, faultLabel(s)+" (not healed)", "fault"))
 	}
 	sort.Strings(order)
-	tl := timeline{Width: svgWidth, Faults: faults}
-	y := 24.0
+	tl := timeline{Width: svgWidth, PlotX: laneLabel, PlotW: sc.plot, EndS: end.Seconds(), Faults: faults}
+	y := faultBand
 	for _, name := range order {
 		l := byNode[name]
 		l.Y = y
+		ws := writes[name]
 		if node, ok := strings.CutSuffix(name, registerLane); ok {
-			l.Writes = writeMarks(regs[node], x, end)
-		} else {
-			l.Writes = writeMarks(writes[name], x, end)
+			ws = regs[node]
+		}
+		var bucketed bool
+		l.Writes, bucketed = writeMarks(ws, sc)
+		if bucketed {
+			tl.BucketS = end.Seconds() / bucketCount
 		}
 		tl.Lanes = append(tl.Lanes, *l)
 		y += laneHeight
@@ -194,16 +215,73 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 		y += laneHeight
 	}
 	tl.AxisY, tl.Height = y+4, y+24
+	times := opTimes(ops)
 	for _, a := range anomalies {
-		if a.End > a.Start {
-			tl.Anomalies = append(tl.Anomalies, span{X: x(a.Start), W: w(a.Start, a.End), Label: a.Message, Class: a.Class})
+		if a.ID < 0 {
+			continue
 		}
+		t0, t1 := a.Start, a.End
+		if t1 <= t0 { // no window of its own: the span of the ops that prove it
+			t0, t1 = opsWindow(a.Anomaly.Ops, times)
+		}
+		s := sc.span(t0, t1, a.Message, "anom-"+a.Class)
+		s.ID = a.ID
+		tl.Anomalies = append(tl.Anomalies, s)
 	}
 	step := tickStep(end)
 	for t := time.Duration(0); t <= end; t += step {
-		tl.Ticks = append(tl.Ticks, axisTick{X: x(t), Label: fmt.Sprintf("%gs", t.Seconds())})
+		tl.Ticks = append(tl.Ticks, axisTick{X: sc.x(t), Label: fmt.Sprintf("%gs", t.Seconds())})
 	}
 	return tl
+}
+
+// matchHeal finds the open fault a heal ends: the earliest of the same
+// kind (the nemesis heals what it started), or the earliest at all.
+func matchHeal(open []history.Op, heal history.Op) int {
+	if len(open) == 0 {
+		return -1
+	}
+	hf, _ := heal.Fields()
+	for i, s := range open {
+		if sf, _ := s.Fields(); sf.Fault == hf.Fault {
+			return i
+		}
+	}
+	return 0
+}
+
+// opTimes maps op indices to times, for anomalies without a window.
+func opTimes(ops []history.Op) func(int64) (time.Duration, bool) {
+	return func(idx int64) (time.Duration, bool) {
+		// Indices are line numbers: usually ops[idx] itself.
+		if idx >= 0 && idx < int64(len(ops)) && ops[idx].Index == idx {
+			return ops[idx].Time, true
+		}
+		i := sort.Search(len(ops), func(i int) bool { return ops[i].Index >= idx })
+		if i < len(ops) && ops[i].Index == idx {
+			return ops[i].Time, true
+		}
+		return 0, false
+	}
+}
+
+func opsWindow(idx []int64, at func(int64) (time.Duration, bool)) (time.Duration, time.Duration) {
+	var t0, t1 time.Duration
+	first := true
+	for _, i := range idx {
+		t, ok := at(i)
+		if !ok {
+			continue
+		}
+		if first || t < t0 {
+			t0 = t
+		}
+		if first || t > t1 {
+			t1 = t
+		}
+		first = false
+	}
+	return t0, t1
 }
 
 // registerLane suffixes the lane of a node's register ops: "n1 register".
@@ -221,27 +299,35 @@ func isRegisterOp(op history.Op) bool {
 	return false
 }
 
-// writeMarks draws each write as a tick, or, past maxTicks, one bar per
-// time bucket coloured by its worst outcome.
-func writeMarks(ws []history.Op, x func(time.Duration) float64, end time.Duration) []mark {
+// writeMarks draws each op as a tick, or, past maxTicks, one bar per time
+// bucket coloured by its worst outcome (and says it bucketed).
+func writeMarks(ws []history.Op, sc scale) ([]mark, bool) {
 	if len(ws) <= maxTicks {
 		out := make([]mark, 0, len(ws))
 		for _, op := range ws {
-			out = append(out, mark{X: x(op.Time), W: 1.2, Class: string(op.Type), Title: strings.TrimSpace(fmt.Sprintf("%s %s %s at %.3f s %s %s", op.Process, op.F, op.Type, op.Time.Seconds(), op.Value, op.Err))})
+			out = append(out, mark{X: sc.x(op.Time), W: 1.2, T0: op.Time.Seconds(), T1: op.Time.Seconds(), Class: string(op.Type),
+				Title: strings.TrimSpace(fmt.Sprintf("%s %s %s at %.3f s %s %s", op.Process, op.F, op.Type, op.Time.Seconds(), op.Value, op.Err))})
 		}
-		return out
+		return out, false
 	}
 	rank := map[history.Type]int{history.OK: 1, history.Info: 2, history.Fail: 3}
 	type bucket struct {
-		worst history.Type
-		n     int
+		worst        history.Type
+		n, fail, inf int
 	}
 	bs := make([]bucket, bucketCount)
 	for _, op := range ws {
-		i := min(bucketCount-1, int(float64(op.Time)/float64(end)*bucketCount))
-		bs[i].n++
-		if rank[op.Type] > rank[bs[i].worst] {
-			bs[i].worst = op.Type
+		i := min(bucketCount-1, int(float64(op.Time)/float64(sc.end)*bucketCount))
+		b := &bs[i]
+		b.n++
+		switch op.Type {
+		case history.Fail:
+			b.fail++
+		case history.Info:
+			b.inf++
+		}
+		if rank[op.Type] > rank[b.worst] {
+			b.worst = op.Type
 		}
 	}
 	var out []mark
@@ -249,34 +335,50 @@ func writeMarks(ws []history.Op, x func(time.Duration) float64, end time.Duratio
 		if b.n == 0 {
 			continue
 		}
-		t0 := time.Duration(float64(end) * float64(i) / bucketCount)
-		t1 := time.Duration(float64(end) * float64(i+1) / bucketCount)
-		out = append(out, mark{X: x(t0), W: max(1, x(t1)-x(t0)), Class: string(b.worst),
-			Title: fmt.Sprintf("%d ops %.1f–%.1f s, worst %s", b.n, t0.Seconds(), t1.Seconds(), b.worst)})
+		t0 := time.Duration(float64(sc.end) * float64(i) / bucketCount)
+		t1 := time.Duration(float64(sc.end) * float64(i+1) / bucketCount)
+		out = append(out, mark{X: sc.x(t0), W: sc.w(t0, t1), T0: t0.Seconds(), T1: t1.Seconds(), Class: string(b.worst),
+			Title: fmt.Sprintf("%d ops %.1f–%.1f s: %d ok, %d rejected, %d unknown", b.n, t0.Seconds(), t1.Seconds(), b.n-b.fail-b.inf, b.fail, b.inf)})
 	}
-	return out
+	return out, true
 }
 
+// faultLabel names a fault and its victims: "partition isolate-leader
+// n1 | n2 n3", "pause n2", "client-pause n1 for 8s".
 func faultLabel(op history.Op) string {
 	f, _ := op.Fields()
-	label := f.Fault
 	var v struct {
-		Shape   string `json:"shape"`
-		Process string `json:"process"`
+		Shape   string     `json:"shape"`
+		Process string     `json:"process"`
+		For     string     `json:"for"`
+		Groups  [][]string `json:"groups"`
 	}
 	_ = jsonUnmarshal(op.Value, &v)
+	parts := []string{f.Fault}
+	if parts[0] == "" {
+		parts[0] = "fault"
+	}
+	if v.Shape != "" {
+		parts = append(parts, v.Shape)
+	}
 	switch {
-	case v.Shape != "":
-		label += " " + v.Shape
+	case len(v.Groups) > 0:
+		gs := make([]string, len(v.Groups))
+		for i, g := range v.Groups {
+			gs[i] = strings.Join(g, " ")
+		}
+		parts = append(parts, strings.Join(gs, " | "))
 	case v.Process != "":
-		label += " " + v.Process
+		parts = append(parts, v.Process)
 	case len(f.Nodes) > 0:
-		label += " " + strings.Join(f.Nodes, ",")
+		parts = append(parts, strings.Join(f.Nodes, " "))
+	case op.Node != "":
+		parts = append(parts, op.Node)
 	}
-	if label == "" {
-		label = "fault"
+	if v.For != "" {
+		parts = append(parts, "for "+v.For)
 	}
-	return label
+	return strings.Join(parts, " ")
 }
 
 func tickStep(end time.Duration) time.Duration {

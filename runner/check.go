@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -28,12 +29,13 @@ type CheckConfig struct {
 type CheckOutcome struct {
 	HistoryPath string
 	ResultsPath string
+	ReportPath  string // report.html, beside results.json
 	Results     checkers.Results
 	Warnings    []string
 }
 
 // Check reads a history, runs every checker that applies and writes
-// results.json. Malformed input is a [BadInputError] (exit 254) naming the
+// results.json, with junit.xml and report.html beside it. Malformed input is a [BadInputError] (exit 254) naming the
 // file and line; the verdict itself is in the outcome, not the error.
 func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 	var out CheckOutcome
@@ -68,22 +70,41 @@ func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 	}
 	out.Results = checkers.Run(ctx, ops, checkers.Suite(opts, checkers.DetectWorkloads(ops))...)
 	rf := reports.ResultsFile{
-		History:  relOrAbs(filepath.Dir(out.ResultsPath), hist),
+		History:  relOrAbs(opts.Dir, hist),
 		Warnings: warnings,
+		Files:    map[string]string{"report": ReportFile, "junit": JUnitFile},
 	}
 	for _, res := range out.Results.Results {
 		for _, f := range res.Files {
-			if rf.Files == nil {
-				rf.Files = map[string]string{}
-			}
 			rf.Files[res.Checker] = f
 		}
 	}
+	meta := checkMeta(hist)
+	if plan, ok := inPlacePlan(dir, opts.Dir); ok { // a run directory checked again in place
+		text, _ := plan.YAML()
+		abs, _ := filepath.Abs(filepath.Join(dir, PlanFile))
+		meta = planMeta(plan, string(text), "chaos run --config "+abs)
+		rf.Seed, rf.Plan, rf.Summary = plan.Seed, plan.Name, plan.Summary()
+		rf.Files = runFiles(dir, out.Results.Results)
+	}
 	rf.Fill(out.Results)
-	if err := reports.WriteResults(out.ResultsPath, rf); err != nil {
+	out.ReportPath = filepath.Join(opts.Dir, ReportFile)
+	err = errors.Join(reports.WriteResults(out.ResultsPath, rf), writeReports(opts.Dir, meta, rf, ops))
+	if err != nil {
 		return out, fmt.Errorf("check: %w", err)
 	}
 	return out, nil
+}
+
+// inPlacePlan is the plan of the run directory dir when the results go into
+// it too: a run checked again in place keeps its plan, seed and logs in
+// its results and report.
+func inPlacePlan(dir, outDir string) (Plan, bool) {
+	if filepath.Clean(dir) != filepath.Clean(outDir) {
+		return Plan{}, false
+	}
+	plan, err := LoadPlan(filepath.Join(dir, PlanFile), DefaultPlan())
+	return plan, err == nil
 }
 
 // locateHistory resolves a run directory or a history file to the history

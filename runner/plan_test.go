@@ -321,6 +321,9 @@ func TestExamplesLoad(t *testing.T) {
 	}
 	loaded := map[string]Plan{}
 	for _, path := range paths {
+		if strings.HasSuffix(path, "-matrix.yaml") {
+			continue // a matrix, not a plan: TestShippedMatrixLoads
+		}
 		// Over an empty base: an example must say everything it needs.
 		p, err := LoadPlan(path, Plan{})
 		if err != nil {

@@ -31,6 +31,8 @@ type RunConfig struct {
 	Progress io.Writer
 	IsTTY    bool
 	Log      *slog.Logger
+	// NoIndex leaves ROOT/index.html alone (a matrix writes its own).
+	NoIndex bool
 }
 
 // RunOutcome is where a run left its files and what it concluded.
@@ -166,8 +168,13 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 	// The saved plan carries the seed: running it again replays the schedule.
 	replay := "chaos run --config " + rd.Plan()
-	if err := writeArtifacts(rd, plan, replay, clock.Start(), ops, out.Results, nemErr); err != nil {
+	if err := writeArtifacts(rd, plan, replay, clock.Start(), ops, out.Results, out.Interrupted, nemErr); err != nil {
 		return out, err
+	}
+	if !cfg.NoIndex {
+		if err := WriteRunsIndex(cfg.Root); err != nil {
+			log.Warn("runs index", "err", err)
+		}
 	}
 	log.Info("run finished", "verdict", out.Results.Validity, "ops", len(ops), "report", rd.Report())
 	return out, nil

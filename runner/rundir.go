@@ -52,6 +52,19 @@ type RunDir struct {
 // atomically (a new link renamed over the old), so a reader never finds it
 // missing.
 func NewRunDir(root, name string, now time.Time) (RunDir, error) {
+	rd, err := newStampDir(root, name, now, true)
+	if err != nil {
+		return rd, err
+	}
+	if err := os.Mkdir(rd.Logs(), 0o755); err != nil {
+		return rd, fmt.Errorf("create run directory: %w", err)
+	}
+	return rd, nil
+}
+
+// newStampDir creates ROOT/NAME/STAMP/ and points ROOT/NAME/latest at it,
+// and ROOT/latest too when top is set.
+func newStampDir(root, name string, now time.Time, top bool) (RunDir, error) {
 	if !namePattern.MatchString(name) || name == latestLink || len(name) > maxNameLen {
 		return RunDir{}, fmt.Errorf("run name %q: not a valid directory name", name)
 	}
@@ -78,15 +91,14 @@ func NewRunDir(root, name string, now time.Time) (RunDir, error) {
 		}
 	}
 	rd := RunDir{Path: filepath.Join(parent, leaf), Name: name, Started: now}
-	if err := os.Mkdir(rd.Logs(), 0o755); err != nil {
-		return rd, fmt.Errorf("create run directory: %w", err)
-	}
 	rd.ID = runID(rd.Path, now)
 	if err := relink(filepath.Join(parent, latestLink), leaf, rd.ID); err != nil {
 		return rd, err
 	}
-	if err := relink(filepath.Join(root, latestLink), filepath.Join(name, leaf), rd.ID); err != nil {
-		return rd, err
+	if top {
+		if err := relink(filepath.Join(root, latestLink), filepath.Join(name, leaf), rd.ID); err != nil {
+			return rd, err
+		}
 	}
 	return rd, nil
 }

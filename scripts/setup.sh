@@ -6,6 +6,8 @@
 #   - bin/chaos, a static binary (CGO_ENABLED=0): it is also the network
 #     sidecar that cuts links inside a node's network namespace,
 #   - debootstrap, from Debian's packages (it makes the ZooKeeper image),
+#   - for the tests (CHAOS_SETUP_CHROMIUM=1), chromium from Debian's
+#     packages: the report's tests open report.html in it, headless,
 #   - the backend images, built from the Go module proxy and Debian's
 #     packages (no registry): ~12 min the first time, seconds after.
 set -euo pipefail
@@ -31,6 +33,13 @@ if ! command -v debootstrap >/dev/null 2>&1 && [ ! -x /usr/sbin/debootstrap ]; t
 	echo "setup: installing debootstrap (makes the ZooKeeper image from Debian's packages)" >&2
 	$SUDO apt-get update -qq >&2
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq debootstrap >&2
+fi
+
+# The test command also needs Chromium: the report's tests open it headless.
+if [ "${CHAOS_SETUP_CHROMIUM:-}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+	echo "setup: installing chromium (the report's tests open report.html in it, headless)" >&2
+	$SUDO apt-get update -qq >&2
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
 fi
 
 echo "setup: building bin/chaos (static)" >&2

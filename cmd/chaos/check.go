@@ -23,7 +23,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 		Short: "Check a history (a run directory or a history.jsonl file) and print the verdict",
 		Long: `check reads a history in the format of HISTORY.md, written by 'chaos run' or by
 your own application, runs every checker on it, prints a short summary and
-writes results.json beside the history (or to --out).
+writes results.json, junit.xml and report.html beside the history (or beside
+--out).
 
 Checker options come from the flags; when none is given and PATH is a run
 directory, from the plan saved in it.
@@ -53,7 +54,7 @@ file:line), 255 the harness itself failed.`,
 				}
 			} else {
 				reports.WriteSummary(g.stdout, out.Results, out.Warnings)
-				fmt.Fprintf(g.stdout, "results: %s\n", out.ResultsPath)
+				fmt.Fprintf(g.stdout, "results: %s\nreport:  %s\n", out.ResultsPath, out.ReportPath)
 			}
 			if out.Results.Validity != checkers.Valid {
 				return &runner.VerdictError{Validity: out.Results.Validity}

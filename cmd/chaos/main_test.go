@@ -59,6 +59,33 @@ func TestCheckExitCodes(t *testing.T) {
 	}
 }
 
+// check writes a report and a junit.xml beside results.json, and `chaos
+// report` rewrites them from that directory, which has no plan.yaml.
+func TestCheckWritesReport(t *testing.T) {
+	p := fixture(t, "invalid-stale-write.jsonl")
+	dir := filepath.Dir(p)
+	if code, out, errOut := chaos(t, "check", p); code != 1 || !strings.Contains(out, "report:  "+filepath.Join(dir, "report.html")) {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	report, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil || !strings.Contains(string(report), "stale-write-accepted") || !strings.Contains(string(report), "Check again") ||
+		!strings.Contains(string(report), `href="history.jsonl"`) || strings.Contains(string(report), `href="plan.yaml"`) {
+		t.Fatalf("report.html: %v", err)
+	}
+	junit, err := os.ReadFile(filepath.Join(dir, "junit.xml"))
+	if err != nil || !strings.Contains(string(junit), "<failure") {
+		t.Fatalf("junit.xml: %v\n%s", err, junit)
+	}
+	os.Remove(filepath.Join(dir, "report.html"))
+	if code, out, errOut := chaos(t, "report", dir); code != 0 || !strings.Contains(out, "verdict: invalid") {
+		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
+	}
+	again, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil || string(again) != string(report) {
+		t.Fatalf("chaos report wrote another report than chaos check: %v", err)
+	}
+}
+
 func TestCheckInvalidSaysWhy(t *testing.T) {
 	code, out, _ := chaos(t, "check", fixture(t, "invalid-stale-write.jsonl"))
 	if code != 1 || !strings.Contains(out, "the resource accepted it") || !strings.Contains(out, "split brain") {

@@ -1,0 +1,130 @@
+package reports
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/chaos-election/chaos/checkers"
+)
+
+// livenessView is the report's liveness section: its figures in words and
+// a plot of the failover time after each fault that removed the leader.
+type livenessView struct {
+	Sentences []string
+	Chart     failoverChart
+}
+
+type failoverChart struct {
+	Width, Height float64
+	BaseY         float64 // the zero line
+	Bars          []failoverBar
+	YTicks        []yTick
+}
+
+type failoverBar struct {
+	X, Y, W, H float64
+	T0, T1     float64 // the fault and the new grant (or the end), seconds
+	Class      string  // "resolved" or "unresolved"
+	Label      string  // under the bar: the fault
+	Title      string
+}
+
+type yTick struct {
+	Y     float64
+	Label string
+}
+
+// Failover plot geometry.
+const (
+	chartWidth  = 1200.0
+	chartHeight = 220.0
+	chartLeft   = 60.0
+	chartTop    = 14.0
+	chartBottom = 44.0 // room for the fault labels
+	maxBarWidth = 40.0
+)
+
+func buildLiveness(res checkers.Result) *livenessView {
+	f := res.Figures
+	lv := &livenessView{}
+	lv.Sentences = append(lv.Sentences, fmt.Sprintf("No leader for %.2f s in all; the longest stretch without one was %.2f s.",
+		f["no_leader_total_s"], f["no_leader_longest_s"]))
+	if n := f["failovers"] + f["failovers_unresolved"]; n > 0 {
+		s := fmt.Sprintf("%s removed the leader", plural(int(n), "fault", "faults"))
+		if f["failovers"] > 0 {
+			s += fmt.Sprintf("; a new leader was granted after a median of %.2f s (max %.2f s)", f["failover_median_s"], f["failover_max_s"])
+		}
+		if u := f["failovers_unresolved"]; u > 0 {
+			s += fmt.Sprintf("; after %s no new leader came before the end", plural(int(u), "of them", "of them"))
+		}
+		lv.Sentences = append(lv.Sentences, s+".")
+	} else {
+		lv.Sentences = append(lv.Sentences, "No fault removed the leader, so there was no failover to time.")
+	}
+	if e := f["elections"]; e > 0 {
+		lv.Sentences = append(lv.Sentences, fmt.Sprintf("%s (%.1f per minute); leaderships lasted %.2f s to %.2f s, median %.2f s.",
+			plural(int(e), "election", "elections"), f["elections_per_minute"], f["leadership_min_s"], f["leadership_max_s"], f["leadership_median_s"]))
+	}
+	lv.Chart = buildFailoverChart(res.Failovers)
+	return lv
+}
+
+// buildFailoverChart draws one bar per failover, in the order of the
+// faults; an unresolved one reaches to the end of the run and is drawn
+// hatched.
+func buildFailoverChart(fos []checkers.Failover) failoverChart {
+	c := failoverChart{Width: chartWidth, Height: chartHeight, BaseY: chartHeight - chartBottom}
+	if len(fos) == 0 {
+		return c
+	}
+	top := 0.0
+	for _, fo := range fos {
+		top = max(top, fo.TookS)
+	}
+	top = niceCeil(top)
+	plotH := c.BaseY - chartTop
+	slot := (chartWidth - chartLeft - 10) / float64(len(fos))
+	w := min(maxBarWidth, slot*0.7)
+	for i, fo := range fos {
+		h := max(1, fo.TookS/top*plotH)
+		class, what := "resolved", fmt.Sprintf("a new leader %.2f s later", fo.TookS)
+		if !fo.Resolved {
+			class, what = "unresolved", fmt.Sprintf("no new leader in the %.2f s left", fo.TookS)
+		}
+		t0 := fo.Start.Seconds()
+		bar := failoverBar{
+			X: chartLeft + slot*float64(i) + (slot-w)/2, Y: c.BaseY - h, W: w, H: h, T0: t0, T1: t0 + fo.TookS,
+			Class: class, Title: fmt.Sprintf("%s at %.2f s (op %d): %s", fo.Fault, t0, fo.FaultOp, what),
+		}
+		if slot >= 36 { // room for a label under each bar
+			bar.Label = fmt.Sprintf("%s %.1fs", fo.Fault, t0)
+		}
+		c.Bars = append(c.Bars, bar)
+	}
+	for i := 0; i <= 4; i++ {
+		v := top * float64(i) / 4
+		c.YTicks = append(c.YTicks, yTick{Y: c.BaseY - v/top*plotH, Label: fmt.Sprintf("%.3g s", v)})
+	}
+	return c
+}
+
+// niceCeil rounds up to 1, 2 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	if v <= 0 {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 5, 10} {
+		if v <= m*p {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
