@@ -19,7 +19,8 @@ import (
 // A fault removed the leader when the leader's node is among its victims
 // (value "nodes" or the op's node), the leader's process is its "process"
 // (a client pause), or, for a partition with "groups", the leader is
-// outside the largest group (it cannot reach a majority).
+// outside the largest group (it cannot reach a majority). Faults that only
+// slow a link (client-delay, client-loss) remove no one.
 type liveness struct {
 	opts Options
 	m    *memo
@@ -159,8 +160,16 @@ func (a *analysis) gaps() []gap {
 	return out
 }
 
+// degrading are the fault kinds that slow a victim's link without cutting
+// it (client-delay, client-loss): the leader they hit is still in office,
+// so they start no failover.
+var degrading = []string{"client-delay", "client-loss"}
+
 // removedLeader reports whether the fault hit a leader in office.
 func (a *analysis) removedLeader(ft faultStart) bool {
+	if slices.Contains(degrading, ft.kind) {
+		return false
+	}
 	for _, iv := range a.leadersAt(ft.t) {
 		if iv.endIdx != -1 && iv.endIdx < ft.idx {
 			continue

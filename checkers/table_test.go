@@ -265,3 +265,18 @@ func TestStaleWriteSentence(t *testing.T) {
 		t.Fatalf("sentence:\n got %q\nwant %q", got, want)
 	}
 }
+
+// A link fault that cuts the leader from its node starts a failover; one
+// that only slows its link does not.
+func TestLinkFaultsAndFailover(t *testing.T) {
+	for kind, want := range map[string]float64{"client-partition": 1, "client-delay": 0, "client-loss": 0} {
+		r := check(h(t, with(
+			`200 nemesis info fault-start {"fault":"`+kind+`","victim":"leader","nodes":["n1"]}`,
+			`300 n1 info lost {"token":5}`,
+			`1200 n2 ok campaign {"token":6}`,
+		)...), checkers.Options{})
+		if f := result(r, "liveness").Figures; f["failovers"] != want {
+			t.Errorf("%s of the leader: %v failovers, want %v", kind, f["failovers"], want)
+		}
+	}
+}

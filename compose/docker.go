@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/docker/docker/api/types"
@@ -19,11 +20,16 @@ import (
 const pingTimeout = 10 * time.Second
 
 // NewDocker connects to the Docker Engine named by the environment
-// (DOCKER_HOST, default the local socket), negotiates the API version and
-// pings it. When the engine cannot be reached the error starts with
-// "docker unreachable" and names the address it tried.
+// (DOCKER_HOST: the local socket by default, tcp://, unix://, or
+// ssh://[user@]host[:port] through the machine's ssh client), negotiates
+// the API version and pings it. When the engine cannot be reached the
+// error starts with "docker unreachable" and names the address it tried.
 func NewDocker(ctx context.Context) (*client.Client, error) {
-	dc, err := client.NewClientWithOpts(client.FromEnv, client.WithAPIVersionNegotiation())
+	ssh, err := sshOptions()
+	if err != nil {
+		return nil, fmt.Errorf("docker unreachable: %w", err)
+	}
+	dc, err := client.NewClientWithOpts(append([]client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}, ssh...)...)
 	if err != nil {
 		return nil, fmt.Errorf("docker unreachable: client for DOCKER_HOST: %w", err)
 	}
@@ -31,6 +37,9 @@ func NewDocker(ctx context.Context) (*client.Client, error) {
 	defer cancel()
 	if _, err := dc.Ping(pctx); err != nil {
 		host := dc.DaemonHost()
+		if ssh != nil {
+			host = os.Getenv(client.EnvOverrideHost)
+		}
 		_ = dc.Close()
 		return nil, fmt.Errorf("docker unreachable: no Docker Engine answered at %s (is it running? set DOCKER_HOST to use another): %w", host, err)
 	}

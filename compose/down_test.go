@@ -36,6 +36,10 @@ func TestDownAllUsesTheProjectLabel(t *testing.T) {
 	upFake(t, f, Spec{Nodes: 2, RunID: "r1"})
 	upFake(t, f, Spec{Nodes: 1, RunID: "r2"})
 	_, _ = f.ContainerCreate(ctx, &container.Config{Image: NetctlImage}, &container.HostConfig{}, nil, nil, "someone-else")
+	// A user's own container from an image chaos built: it inherits the
+	// image's project label, but no run made it.
+	_, _ = f.ContainerCreate(ctx, &container.Config{Image: "chaos-local/etcd:v3.6.16", Labels: map[string]string{
+		LabelProject: ProjectValue, LabelContentHash: "sha256:1"}}, &container.HostConfig{}, nil, nil, "users-etcd-1")
 	removed, err := downAll(ctx, f, projectFilter(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -43,8 +47,8 @@ func TestDownAllUsesTheProjectLabel(t *testing.T) {
 	if len(removed) != 5 {
 		t.Errorf("removed %v, want 3 containers and 2 networks", removed)
 	}
-	if got := strings.Join(f.names(), " "); got != "container someone-else" {
-		t.Errorf("engine holds %q, want only the unlabelled container", got)
+	if got := strings.Join(f.names(), " "); got != "container someone-else container users-etcd-1" {
+		t.Errorf("engine holds %q, want only the containers no run made", got)
 	}
 	if removed, err := downAll(ctx, f, projectFilter(), nil); err != nil || len(removed) != 0 {
 		t.Errorf("second downAll: %v, %v", removed, err)

@@ -205,8 +205,9 @@ func (f *fakeDocker) ServerVersion(context.Context) (types.Version, error) {
 
 func labelsMatch(args filters.Args, labels map[string]string) bool {
 	for _, l := range args.Get("label") {
-		k, v, _ := strings.Cut(l, "=")
-		if labels[k] != v {
+		k, v, hasValue := strings.Cut(l, "=")
+		got, present := labels[k]
+		if !present || hasValue && got != v {
 			return false
 		}
 	}

@@ -43,9 +43,13 @@ func checkRunID(id string) error {
 // prefix is the name of a run's network and the prefix of its containers.
 func prefix(runID string) string { return "chaos-" + runID }
 
-// projectFilter selects everything chaos created.
+// projectFilter selects everything chaos created: the project label and
+// a run label. The run label matters: the images chaos builds carry the
+// project label too, and every container made from them inherits it — a
+// user's own cluster run from those images (by hand, or as an external
+// cluster) is not chaos's to remove.
 func projectFilter() filters.Args {
-	return filters.NewArgs(filters.Arg("label", LabelProject+"="+ProjectValue))
+	return filters.NewArgs(filters.Arg("label", LabelProject+"="+ProjectValue), filters.Arg("label", LabelRun))
 }
 
 // runFilter selects everything one run created.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/linkproxy"
 )
 
 // Cluster is what the nemesis needs of the cluster (compose.Cluster
@@ -27,6 +28,13 @@ type Clients interface {
 	Freeze(ctx context.Context, node string, d time.Duration) (process string, err error)
 }
 
+// Links is what the link faults act on: the harness's own proxy between
+// each node's clients and the node (the linkproxy package). SetLink
+// replaces the faults in force on the link of node's clients.
+type Links interface {
+	SetLink(node string, f linkproxy.Faults) error
+}
+
 // Recorder records ops in the history (history.Writer satisfies it).
 type Recorder interface {
 	Record(op history.Op) history.Op
@@ -37,16 +45,23 @@ type Recorder interface {
 type Env struct {
 	Cluster Cluster
 	Clients Clients
-	Rec     Recorder
-	Log     *slog.Logger
+	// Links are the client-side links; nil when the run has no proxies
+	// (a plan without link faults).
+	Links Links
+	Rec   Recorder
+	Log   *slog.Logger
 }
 
 // FaultSpec is one fault of a plan.
 type FaultSpec struct {
-	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause
+	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss
 	Shape    string        `yaml:"shape"`    // partitions: halves | isolate-leader | majority-ring | bridge | random
-	Victim   string        `yaml:"victim"`   // pause, kill, client-pause: leader | minority | majority | random | a node name
+	Victim   string        `yaml:"victim"`   // the others: leader | minority | majority | random | a node name
 	Duration time.Duration `yaml:"duration"` // how long until healed
+	// Link faults (client-delay, client-loss) only.
+	Delay  time.Duration `yaml:"delay,omitempty"`  // client-delay: added each way
+	Jitter time.Duration `yaml:"jitter,omitempty"` // client-delay: uniform extra in [0, jitter)
+	Loss   float64       `yaml:"loss,omitempty"`   // client-loss: probability a chunk is lost (and retransmitted)
 }
 
 // Spec is a fault schedule.

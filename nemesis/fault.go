@@ -30,6 +30,8 @@ func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 		return &nodeFault{kind: "kill", victim: spec.Victim, rng: rng}, nil
 	case "client-pause":
 		return &clientPause{victim: spec.Victim, d: spec.Duration, rng: rng}, nil
+	case "client-partition", "client-delay", "client-loss":
+		return newLinkFault(spec, rng), nil
 	}
 	return nil, fmt.Errorf("unknown fault kind %q", spec.Kind)
 }

@@ -10,7 +10,7 @@ import (
 
 // Kinds and shapes a plan may name.
 var (
-	Kinds  = []string{"partition", "pause", "kill", "client-pause"}
+	Kinds  = append([]string{"partition", "pause", "kill", "client-pause"}, linkKinds...)
 	Shapes = []string{"halves", "isolate-leader", "majority-ring", "bridge", "random"}
 )
 
@@ -44,6 +44,9 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	if f.Shape != "" {
 		return "shape", fmt.Errorf("only partitions have a shape, not %s", f.Kind)
 	}
+	if field, err := validateLink(f); err != nil {
+		return field, err
+	}
 	if f.Victim == "" || slices.Contains(roles, f.Victim) {
 		if f.Kind == "client-pause" && (f.Victim == "minority" || f.Victim == "majority") {
 			return "victim", errors.New("a client pause freezes one candidate: leader, random or a node name")
@@ -56,4 +59,27 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 		}
 	}
 	return "victim", fmt.Errorf("unknown victim %q: one of %s, or a node n1..n%d", f.Victim, strings.Join(roles, ", "), nodes)
+}
+
+// validateLink checks the link settings: delay and jitter only for
+// client-delay (which needs a delay), loss only for client-loss (which
+// needs one in (0, 1]).
+func validateLink(f FaultSpec) (field string, err error) {
+	switch {
+	case f.Delay < 0:
+		return "delay", fmt.Errorf("must not be negative, got %s", f.Delay)
+	case f.Jitter < 0:
+		return "jitter", fmt.Errorf("must not be negative, got %s", f.Jitter)
+	case f.Kind != "client-delay" && f.Delay != 0:
+		return "delay", fmt.Errorf("only client-delay has a delay, not %s", f.Kind)
+	case f.Kind != "client-delay" && f.Jitter != 0:
+		return "jitter", fmt.Errorf("only client-delay has a jitter, not %s", f.Kind)
+	case f.Kind != "client-loss" && f.Loss != 0:
+		return "loss", fmt.Errorf("only client-loss has a loss, not %s", f.Kind)
+	case f.Kind == "client-delay" && f.Delay == 0:
+		return "delay", errors.New("a client-delay needs a delay, e.g. delay: 200ms")
+	case f.Kind == "client-loss" && (f.Loss <= 0 || f.Loss > 1):
+		return "loss", fmt.Errorf("a client-loss needs a loss in (0, 1], the probability a chunk is lost; got %g", f.Loss)
+	}
+	return "", nil
 }

@@ -222,3 +222,15 @@ func TestHTMLRegister(t *testing.T) {
 		t.Errorf("report mode %v, %v: want 0644, readable by a web server", st.Mode(), err)
 	}
 }
+
+func TestFaultLabelsOfLinkFaults(t *testing.T) {
+	for value, want := range map[string]string{
+		`{"fault":"client-delay","victim":"leader","nodes":["n2"],"delay":"150ms","jitter":"50ms"}`: "client-delay n2 delay 150ms jitter 50ms",
+		`{"fault":"client-loss","victim":"random","nodes":["n3"],"loss":0.3}`:                       "client-loss n3 30% loss",
+		`{"fault":"client-partition","victim":"leader","nodes":["n1"]}`:                             "client-partition n1",
+	} {
+		if got := faultLabel(history.Op{F: history.FFaultStart, Value: []byte(value)}); got != want {
+			t.Errorf("%s: %q, want %q", value, got, want)
+		}
+	}
+}

@@ -352,6 +352,9 @@ func faultLabel(op history.Op) string {
 		Process string     `json:"process"`
 		For     string     `json:"for"`
 		Groups  [][]string `json:"groups"`
+		Delay   string     `json:"delay"`
+		Jitter  string     `json:"jitter"`
+		Loss    float64    `json:"loss"`
 	}
 	_ = jsonUnmarshal(op.Value, &v)
 	parts := []string{f.Fault}
@@ -377,6 +380,15 @@ func faultLabel(op history.Op) string {
 	}
 	if v.For != "" {
 		parts = append(parts, "for "+v.For)
+	}
+	if v.Delay != "" {
+		parts = append(parts, "delay "+v.Delay)
+	}
+	if v.Jitter != "" {
+		parts = append(parts, "jitter "+v.Jitter)
+	}
+	if v.Loss > 0 {
+		parts = append(parts, fmt.Sprintf("%g%% loss", v.Loss*100))
 	}
 	return strings.Join(parts, " ")
 }

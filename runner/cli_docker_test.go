@@ -37,18 +37,7 @@ nemesis:
 		t.Fatal(err)
 	}
 	history := filepath.Join(dir, "latest", HistoryFile)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		b, _ := os.ReadFile(history)
-		if bytes.Contains(b, []byte(`"f":"fault-start","value":{"fault":"partition"`)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("no partition in effect after 90 s:\n%s", stderr.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	waitForFault(t, cmd, history, "partition", 90*time.Second, &stderr)
 	start := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
@@ -65,6 +54,24 @@ nemesis:
 	}
 	if _, err := os.Stat(filepath.Join(dir, "latest", ResultsFile)); err != nil {
 		t.Fatalf("no results after SIGINT: %v", err)
+	}
+}
+
+// waitForFault waits until the history of the run cmd is doing records a
+// fault of kind in effect; it kills the run and fails after timeout.
+func waitForFault(t *testing.T, cmd *exec.Cmd, history, kind string, timeout time.Duration, stderr *bytes.Buffer) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		b, _ := os.ReadFile(history)
+		if bytes.Contains(b, []byte(`"f":"fault-start","value":{"fault":"`+kind+`"`)) {
+			return
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("no %s in effect after %s:\n%s", kind, timeout, stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

@@ -25,8 +25,15 @@ type Plan struct {
 	// "<target>-default" (election), "<target>-register" or
 	// "<target>-election-register".
 	Target string
-	// Nodes is the cluster size, one candidate per node.
+	// Nodes is the cluster size, one candidate per node. With cluster
+	// external it is the number of external.nodes.
 	Nodes int
+	// Cluster is where the nodes come from: "compose" (the harness starts
+	// them in Docker from its own compose files) or "external" (a cluster
+	// it did not start, described by External).
+	Cluster string
+	// External is the cluster of a plan with cluster external.
+	External ExternalPlan
 	// Workload is what the clients do: "election" (campaign and write to
 	// the resource), "register" (read, write and cas on a few keys, for
 	// linearizability), or both: "election+register".
@@ -127,6 +134,7 @@ var (
 	knownBehaviors = []string{"release", "delete"}
 	knownWorkloads = []string{"election", "register", "election+register"}
 	knownResources = []string{"none", "token", "backend"}
+	knownClusters  = []string{ClusterCompose, ClusterExternal}
 )
 
 // Bounds on the plan's numbers.
@@ -151,6 +159,7 @@ func DefaultPlan() Plan {
 		Name:       "etcd-default",
 		Target:     "etcd",
 		Nodes:      3,
+		Cluster:    ClusterCompose,
 		Workload:   "election",
 		Resource:   "token",
 		Duration:   60 * time.Second,
@@ -175,6 +184,9 @@ func DefaultPlan() Plan {
 // election, resource token".
 func (p Plan) Summary() string {
 	s := fmt.Sprintf("%s, %d nodes", p.Target, p.Nodes)
+	if p.Cluster == ClusterExternal {
+		s = fmt.Sprintf("%s, %d external nodes", p.Target, p.Nodes)
+	}
 	if p.Election() {
 		s += ", election, resource " + p.Resource
 	}

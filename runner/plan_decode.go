@@ -53,6 +53,8 @@ func (d *decoder) top(n *yaml.Node) {
 			}
 		}},
 		{"nodes", func(f string, v *yaml.Node) { d.integer(f, v, &p.Nodes) }},
+		{"cluster", func(f string, v *yaml.Node) { d.str(f, v, &p.Cluster) }},
+		{"external", d.decodeExternal},
 		{"workload", func(f string, v *yaml.Node) {
 			var w string
 			if d.str(f, v, &w) {
@@ -119,6 +121,9 @@ func (d *decoder) faults(field string, n *yaml.Node) {
 			{"shape", func(fn string, v *yaml.Node) { d.str(fn, v, &f.Shape) }},
 			{"victim", func(fn string, v *yaml.Node) { d.str(fn, v, &f.Victim) }},
 			{"duration", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Duration) }},
+			{"delay", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Delay) }},
+			{"jitter", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Jitter) }},
+			{"loss", func(fn string, v *yaml.Node) { d.float(fn, v, &f.Loss) }},
 		})
 	}
 	d.plan.Nemesis.Faults = faults

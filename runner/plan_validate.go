@@ -81,6 +81,7 @@ func (p Plan) check() []fieldErr {
 	if p.Nodes < 1 || p.Nodes > maxNodes {
 		bad("nodes", "must be between 1 and %d, got %d", maxNodes, p.Nodes)
 	}
+	p.checkExternal(bad)
 	oneOf("workload", p.Workload, knownWorkloads)
 	oneOf("resource", p.Resource, knownResources)
 	if p.Duration <= 0 {

@@ -26,6 +26,15 @@ func (p Plan) YAML() ([]byte, error) {
 			add(m, "victim", strNode(f.Victim))
 		}
 		add(m, "duration", durNode(f.Duration))
+		if f.Delay != 0 {
+			add(m, "delay", durNode(f.Delay))
+		}
+		if f.Jitter != 0 {
+			add(m, "jitter", durNode(f.Jitter))
+		}
+		if f.Loss != 0 {
+			add(m, "loss", numNode(f.Loss))
+		}
 		faults.Content = append(faults.Content, m)
 	}
 	if len(faults.Content) == 0 {
@@ -48,6 +57,10 @@ func (p Plan) YAML() ([]byte, error) {
 	add(root, "name", strNode(p.Name))
 	add(root, "target", strNode(p.Target))
 	add(root, "nodes", intNode(int64(p.Nodes)))
+	add(root, "cluster", strNode(p.Cluster))
+	if ext := p.externalYAML(); ext != nil {
+		add(root, "external", ext)
+	}
 	add(root, "workload", strNode(p.Workload))
 	add(root, "resource", strNode(p.Resource))
 	add(root, "strict", boolNode(p.Strict))

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/checkers"
-	"github.com/chaos-election/chaos/compose"
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/targets"
@@ -33,6 +32,13 @@ type RunConfig struct {
 	Log      *slog.Logger
 	// NoIndex leaves ROOT/index.html alone (a matrix writes its own).
 	NoIndex bool
+	// DryRun prints what the run would do to Progress and does nothing:
+	// no container, connection or key.
+	DryRun    bool
+	DryRunOut io.Writer // where the dry run goes (nil = Progress)
+	// Reuse runs on an external cluster whose key prefix is not empty
+	// (its keys are removed at the end, as the run's own are).
+	Reuse bool
 }
 
 // RunOutcome is where a run left its files and what it concluded.
@@ -61,15 +67,21 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		return out, err
 	}
 	rng := rand.New(rand.NewPCG(uint64(plan.Seed), 0x9e3779b97f4a7c15))
-	target, err := lookupTarget(plan)
+	access, accessErr := plan.loadAccess()
+	target, err := lookupTarget(plan, access)
 	if err != nil {
 		return out, BadInput(err)
 	}
-	dc, err := compose.NewDocker(ctx)
-	if err != nil {
-		return out, err
+	if cfg.DryRun { // what would be done, then what is wrong with the access
+		w := cfg.Progress
+		if cfg.DryRunOut != nil {
+			w = cfg.DryRunOut
+		}
+		return out, errors.Join(WriteDryRun(w, cfg.Root, plan, target), accessErr)
 	}
-	defer dc.Close()
+	if accessErr != nil {
+		return out, accessErr
+	}
 
 	if rt, ok := target.(targets.RegisterTarget); ok && plan.RegisterWorkload() && plan.Register.ReadMode == "" {
 		plan.Register.ReadMode = rt.ReadModes()[0] // written out, so that the report says which
@@ -84,7 +96,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	if err := writePlan(rd, plan); err != nil {
 		return out, err
 	}
-	log.Info("run starting", "dir", rd.Path, "target", plan.Target, "nodes", plan.Nodes, "seed", plan.Seed)
+	log.Info("run starting", "dir", rd.Path, "target", plan.Target, "cluster", plan.Cluster, "nodes", plan.Nodes, "seed", plan.Seed)
 
 	clock := history.NewClock()
 	rec, err := history.Create(rd.History(), clock, history.KeepOps())
@@ -94,12 +106,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	defer func() { err = errors.Join(err, rec.Close()) }()
 
 	upStart := time.Now()
-	cluster, err := compose.Up(ctx, dc, compose.Spec{
-		Target: plan.Target, Nodes: plan.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
-		Healthy: func(ctx context.Context, n compose.Node) error {
-			return target.Probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
-		},
-	})
+	cluster, err := startCluster(ctx, plan, rd, target, log)
 	if err != nil {
 		return out, fmt.Errorf("cluster up: %w", err)
 	}
@@ -110,11 +117,27 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		err = errors.Join(err, cluster.CollectLogs(tctx), cluster.Down(tctx))
 	}()
 
-	eps := make([]targets.Endpoint, 0, plan.Nodes)
-	for _, n := range cluster.Nodes() {
-		eps = append(eps, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
+	eps := cluster.Endpoints()
+	if plan.Cluster == ClusterExternal {
+		if err := claimNamespace(ctx, target, eps, cfg.Reuse, log); err != nil {
+			return out, err
+		}
+		// Registered after the teardown's defer, so it runs first: the
+		// keys go while the cluster is still whole and every fault healed.
+		defer func() {
+			tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
+			defer cancel()
+			err = errors.Join(err, cleanNamespace(tctx, target, eps, log))
+		}()
 	}
-	wl, err := startWorkloads(ctx, plan, target, eps, rec, rng, log)
+	var lk *links
+	if plan.LinkFaults() {
+		if lk, err = startLinks(ctx, eps, rng, log); err != nil {
+			return out, err
+		}
+		defer func() { err = errors.Join(err, lk.Close()) }()
+	}
+	wl, err := startWorkloads(ctx, plan, target, eps, lk, rec, rng, log)
 	if err != nil {
 		return out, fmt.Errorf("start workload: %w", err)
 	}
@@ -123,7 +146,11 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		defer cancel()
 		return wl.Stop(sctx)
 	}
-	nem, err := nemesis.New(plan.NemesisSpec(), nemesis.Env{Cluster: cluster, Clients: wl, Rec: rec, Log: log}, rng)
+	env := nemesis.Env{Cluster: cluster, Clients: wl, Rec: rec, Log: log}
+	if lk != nil {
+		env.Links = lk
+	}
+	nem, err := nemesis.New(plan.NemesisSpec(), env, rng)
 	if err != nil {
 		return out, errors.Join(BadInput(err), stopWorkload())
 	}

@@ -38,7 +38,9 @@ func shortPlan(t *testing.T, target, name, resource string, faults ...nemesis.Fa
 	return p
 }
 
-func runPlan(t *testing.T, p Plan) (RunOutcome, []history.Op) {
+// runQuiet runs p (warnings logged), checks that it leaves nothing in
+// Docker, and returns its outcome and history.
+func runQuiet(t *testing.T, p Plan) (RunOutcome, []history.Op) {
 	t.Helper()
 	checkNothingLeft(t)
 	out, err := Run(context.Background(), RunConfig{
@@ -52,6 +54,14 @@ func runPlan(t *testing.T, p Plan) (RunOutcome, []history.Op) {
 	if err != nil {
 		t.Fatalf("read the run's history: %v", err)
 	}
+	return out, ops
+}
+
+// runPlan is runQuiet on the compose path: the run directory holds every
+// file of a run, the nodes' logs among them.
+func runPlan(t *testing.T, p Plan) (RunOutcome, []history.Op) {
+	t.Helper()
+	out, ops := runQuiet(t, p)
 	for _, f := range []string{ResultsFile, ReportFile, JUnitFile, PlanFile, "logs/n1.log"} {
 		if st, err := os.Stat(out.Dir + "/" + f); err != nil || st.Size() == 0 {
 			t.Errorf("run directory lacks %s: %v", f, err)

@@ -10,22 +10,30 @@ import (
 	"github.com/chaos-election/chaos/targets/zookeeper"
 )
 
-// lookupTarget returns the backend a plan names, with the plan's settings.
-func lookupTarget(p Plan) (targets.Target, error) {
+// lookupTarget returns the backend a plan names, with the plan's settings
+// and access; an external plan's keys live under its prefix.
+func lookupTarget(p Plan, access targets.Access) (targets.Target, error) {
+	var t targets.Target
+	root := ""
+	if p.Cluster == ClusterExternal {
+		root = p.External.Prefix
+	}
 	switch p.Target {
 	case "etcd":
-		return etcd.New(etcd.Options{}), nil
+		t = etcd.New(etcd.Options{Root: root, Access: access})
 	case "zookeeper":
-		return zookeeper.New(zookeeper.Options{}), nil
+		t = zookeeper.New(zookeeper.Options{Root: root, Access: access})
 	case "consul":
-		return consul.New(consul.Options{LockDelay: max(p.Consul.LockDelay, consulMinLockDelay), Behavior: p.Consul.Behavior}), nil
+		t = consul.New(consul.Options{Root: root, Access: access, LockDelay: max(p.Consul.LockDelay, consulMinLockDelay), Behavior: p.Consul.Behavior})
+	default:
+		return nil, fmt.Errorf("unknown target %q (known: %s)", p.Target, strings.Join(knownTargets, ", "))
 	}
-	return nil, fmt.Errorf("unknown target %q (known: %s)", p.Target, strings.Join(knownTargets, ", "))
+	return t, nil
 }
 
 // registerTarget is the plan's backend as the register workload sees it.
 func registerTarget(p Plan) (targets.RegisterTarget, bool) {
-	t, err := lookupTarget(p)
+	t, err := lookupTarget(p, targets.Access{})
 	if err != nil {
 		return nil, false
 	}

@@ -22,15 +22,20 @@ type clients struct {
 	leader *backendLeader     // the backend's own leader, without election
 }
 
-// startWorkloads starts the plan's workloads on eps. The register
-// workload's seed is drawn from rng only when it runs, so that an
-// election plan's fault schedule is the same as before for a seed.
-func startWorkloads(ctx context.Context, plan Plan, target targets.Target, eps []targets.Endpoint,
+// startWorkloads starts the plan's workloads on eps; with links, the
+// clients talk to their nodes through them. The register workload's seed
+// is drawn from rng only when it runs, so that an election plan's fault
+// schedule is the same as before for a seed.
+func startWorkloads(ctx context.Context, plan Plan, target targets.Target, eps []targets.Endpoint, lk *links,
 	rec *history.Writer, rng *rand.Rand, log *slog.Logger) (*clients, error) {
 	c := &clients{}
+	var dial func(node string) targets.Dialer
+	if lk != nil {
+		dial = lk.Dial
+	}
 	if plan.Election() {
 		el, err := election.Start(ctx, election.Config{
-			Target: target, Endpoints: eps, Resource: plan.Resource,
+			Target: target, Endpoints: eps, Dial: dial, Resource: plan.Resource,
 			TTL: plan.LeaseTTL, WriteEvery: plan.WriteEvery, Rec: rec, Log: log,
 		})
 		if err != nil {
@@ -48,7 +53,7 @@ func startWorkloads(ctx context.Context, plan Plan, target targets.Target, eps [
 		reg, err := register.Start(ctx, register.Config{
 			Target: rt, Endpoints: eps, ReadMode: plan.Register.ReadMode,
 			Keys: plan.Register.Keys, PerNode: plan.Register.ClientsPerNode, Every: plan.Register.Every,
-			Seed: rng.Uint64(), Rec: rec, Log: log,
+			Seed: rng.Uint64(), Dial: dial, Rec: rec, Log: log,
 		})
 		if err != nil {
 			return nil, errors.Join(fmt.Errorf("register workload: %w", err), c.Stop(ctx))

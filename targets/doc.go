@@ -9,4 +9,10 @@
 // off by the backend wraps [ErrRejected]; a campaign that certainly did not
 // make the candidate leader wraps [ErrNotElected]. Any other error is an
 // unknown outcome.
+//
+// Against a cluster the user already runs, every client a target makes
+// connects as an [Access] says (TLS, credentials; its secrets are never
+// printed), and a [Namespaced] target keeps every key it writes under one
+// root, which it can list (a run starts only on an empty root) and clean
+// (nothing is left behind).
 package targets

@@ -11,6 +11,8 @@ func newRunCmd(g *globals) *cobra.Command {
 	var (
 		config string
 		root   string
+		dryRun bool
+		reuse  bool
 		values = map[string]*string{}
 	)
 	cmd := &cobra.Command{
@@ -25,10 +27,17 @@ seed) and logs/.
 
 Without --config the default plan runs: etcd, 3 nodes, resource 'token', a
 minute of partitions and leader pauses. Flags override the config file.
-Ctrl-C heals every fault and removes every container before exiting.`,
+Ctrl-C heals every fault and removes every container before exiting.
+
+A plan with 'cluster: external' runs against nodes the harness did not
+start (examples/etcd-external.yaml): it injects only the faults the plan
+grants, keeps its keys under external.prefix and removes them at the end.
+Credentials come from the files and environment variables the plan names,
+never from the command line.`,
 		Example: `  chaos run
   chaos run --config examples/etcd-unfenced.yaml
-  chaos run --resource none --duration 2m --seed 42`,
+  chaos run --resource none --duration 2m --seed 42
+  chaos run --config staging.yaml --dry-run`,
 		Args: badArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			plan, err := planFromFlags(cmd, config, values)
@@ -37,9 +46,9 @@ Ctrl-C heals every fault and removes every container before exiting.`,
 			}
 			out, err := runner.Run(cmd.Context(), runner.RunConfig{
 				Plan: plan, Root: root, Progress: g.stderr, IsTTY: runner.IsTerminal(g.stderr),
-				Log: g.logger(),
+				Log: g.logger(), DryRun: dryRun, DryRunOut: g.stdout, Reuse: reuse,
 			})
-			if err != nil {
+			if err != nil || dryRun {
 				return err
 			}
 			runner.PrintOutcome(g.stdout, out)
@@ -51,6 +60,8 @@ Ctrl-C heals every fault and removes every container before exiting.`,
 	}
 	f := cmd.Flags()
 	f.StringVar(&root, "runs", "runs", "directory that holds the run directories")
+	f.BoolVar(&dryRun, "dry-run", false, "print what the run would do (nodes, access, keys, each fault and its heal) and do nothing")
+	f.BoolVar(&reuse, "reuse", false, "run on an external cluster even when its key prefix is not empty (everything under it is removed at the end)")
 	addPlanFlags(cmd, &config, values)
 	return cmd
 }

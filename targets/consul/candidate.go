@@ -52,7 +52,7 @@ var _ targets.Candidate = (*Candidate)(nil)
 
 // NewCandidate returns a candidate of ep. It does not contact the agent.
 func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targets.CandidateConfig) (targets.Candidate, error) {
-	cli, err := newClient(ep.Addr, cfg.Dial)
+	cli, err := t.newClient(ep.Addr, cfg.Dial)
 	if err != nil {
 		return nil, fmt.Errorf("candidate %s: %w", cfg.Process, err)
 	}

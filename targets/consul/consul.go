@@ -13,10 +13,11 @@ import (
 	"github.com/chaos-election/chaos/targets"
 )
 
-// Defaults of [Options].
+// Defaults of [Options]: the keys of Root "".
 const (
-	DefaultKey         = "chaos/election/leader"
-	DefaultResourceKey = "chaos/resource"
+	DefaultRoot        = "chaos"
+	DefaultKey         = DefaultRoot + "/election/leader"
+	DefaultResourceKey = DefaultRoot + "/resource"
 	DefaultLockDelay   = time.Second
 	DefaultBehavior    = api.SessionBehaviorRelease
 )
@@ -34,8 +35,13 @@ const (
 
 // Options configure the Consul target.
 type Options struct {
-	Key         string // the lock key ("" = DefaultKey)
-	ResourceKey string // key of the fenced resource ("" = DefaultResourceKey)
+	// Root is the KV prefix every key of the target lives under: the lock
+	// key Root+"/election/leader", the resource Root+"/resource", the
+	// register workload's keys under Root+"/register/" ("" = DefaultRoot).
+	// It neither starts nor ends with "/".
+	Root        string
+	Key         string // the lock key ("" = Root+"/election/leader"); under Root when Root is set
+	ResourceKey string // key of the fenced resource ("" = Root+"/resource"); under Root when Root is set
 	// LockDelay is the session's lock-delay: after the session is
 	// invalidated, the keys it held cannot be acquired for this long.
 	// 0 = DefaultLockDelay; the client library cannot send 0, its
@@ -44,25 +50,37 @@ type Options struct {
 	// Behavior is what invalidating the session does to its keys:
 	// "release" or "delete" ("" = DefaultBehavior).
 	Behavior string
+	// Access is how every client connects: TLS (https), and Token, the
+	// ACL token it sends with every request.
+	Access targets.Access
 }
 
 // Target is the Consul backend.
 type Target struct {
-	opts Options
+	opts     Options         // Access zeroed: the secrets live in access only
+	root     string          // Root, or DefaultRoot
+	register string          // prefix of the register workload's keys
+	access   *targets.Access // a pointer, so that printing a Target prints no secret
 }
 
 var (
 	_ targets.Target         = (*Target)(nil)
 	_ targets.LeaderReporter = (*Target)(nil)
+	_ targets.Namespaced     = (*Target)(nil)
 )
 
-// New returns the Consul target.
+// New returns the Consul target. It accepts any options;
+// [Target.Validate] says whether they make sense.
 func New(opts Options) *Target {
+	root := opts.Root
+	if root == "" {
+		root = DefaultRoot
+	}
 	if opts.Key == "" {
-		opts.Key = DefaultKey
+		opts.Key = root + "/election/leader"
 	}
 	if opts.ResourceKey == "" {
-		opts.ResourceKey = DefaultResourceKey
+		opts.ResourceKey = root + "/resource"
 	}
 	if opts.LockDelay == 0 {
 		opts.LockDelay = DefaultLockDelay
@@ -70,7 +88,9 @@ func New(opts Options) *Target {
 	if opts.Behavior == "" {
 		opts.Behavior = DefaultBehavior
 	}
-	return &Target{opts: opts}
+	access := opts.Access
+	opts.Access = targets.Access{}
+	return &Target{opts: opts, root: root, register: root + "/register/", access: &access}
 }
 
 // Name returns "consul".
@@ -80,7 +100,7 @@ func (t *Target) Name() string { return "consul" }
 // node is registered and healthy (sessions are tied to the node's
 // serfHealth check, so a candidate's session needs it).
 func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
-	cli, err := newClient(ep.Addr, nil)
+	cli, err := t.newClient(ep.Addr, nil)
 	if err != nil {
 		return fmt.Errorf("probe %s: %w", ep.Node, err)
 	}
@@ -97,6 +117,10 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 	if err != nil {
 		return fmt.Errorf("probe %s: %w", ep.Node, err)
 	}
+	if len(checks) == 0 {
+		// Consul answers the same when ACLs hide the node.
+		return fmt.Errorf("probe %s: node not registered yet, or hidden from the token by ACLs (it needs node:read)", ep.Node)
+	}
 	for _, c := range checks {
 		if c.CheckID == "serfHealth" && c.Status == api.HealthPassing {
 			return nil
@@ -108,7 +132,7 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 // Leads reports whether the server at ep is the raft leader: the leader
 // address it reports is its own.
 func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
-	cli, err := newClient(ep.Addr, nil)
+	cli, err := t.newClient(ep.Addr, nil)
 	if err != nil {
 		return false, fmt.Errorf("status %s: %w", ep.Node, err)
 	}
@@ -126,9 +150,15 @@ func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
 	return err == nil && host == own, nil
 }
 
-// newClient returns a client of the agent at addr, dialing through dial
-// when set.
-func newClient(addr string, dial targets.Dialer) (*api.Client, error) {
+// newClient returns a client of the agent at addr with the target's
+// access, dialing through dial when set.
+func (t *Target) newClient(addr string, dial targets.Dialer) (*api.Client, error) {
+	return newClient(addr, dial, t.access)
+}
+
+// newClient returns a client of the agent at addr that connects as access
+// says: https with its TLS config, its token on every request.
+func newClient(addr string, dial targets.Dialer, access *targets.Access) (*api.Client, error) {
 	tr := &http.Transport{
 		MaxIdleConnsPerHost: 4,
 		IdleConnTimeout:     30 * time.Second,
@@ -142,7 +172,19 @@ func newClient(addr string, dial targets.Dialer) (*api.Client, error) {
 			return d.DialContext(ctx, network, a)
 		},
 	}
-	cli, err := api.NewClient(&api.Config{Address: addr, Scheme: "http", Transport: tr})
+	cfg := &api.Config{Address: addr, Scheme: "http", Transport: tr}
+	if access != nil {
+		if access.TLS != nil {
+			// The transport runs the handshake over what DialContext
+			// returns; the server name, unless the config names one, is
+			// the address's host.
+			tr.TLSClientConfig = access.TLS.Clone()
+			tr.TLSHandshakeTimeout = dialTimeout
+			cfg.Scheme = "https"
+		}
+		cfg.Token = access.Token
+	}
+	cli, err := api.NewClient(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("consul client: %w", err)
 	}

@@ -17,7 +17,7 @@ import (
 
 func TestConsul(t *testing.T) {
 	eps := clustertest.Up(t, New(Options{}), 3)
-	raw, err := newClient(eps[0].Addr, nil)
+	raw, err := newClient(eps[0].Addr, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +60,15 @@ func TestConsul(t *testing.T) {
 		LostReasons: []string{ReasonInvalidated, ReasonSessionChange},
 	})
 	targettest.RunRegister(t, New(Options{}), eps)
+	targettest.RunNamespaced(t, targettest.NamespacedBackend{
+		Endpoints: eps,
+		New:       func(root string) targets.Target { return New(Options{Root: root, LockDelay: time.Millisecond}) },
+		RootBase:  "t-ns",
+		AllKeys: func(ctx context.Context) ([]string, error) {
+			keys, _, err := raw.KV().Keys("", "", queryCtx(ctx))
+			return keys, err
+		},
+	})
 
 	// The choice of token: with behavior "delete", each invalidation
 	// deletes the lock key and LockIndex starts again at 1, while

@@ -29,7 +29,7 @@ var _ targets.Observer = (*Observer)(nil)
 func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *slog.Logger) (targets.Observer, error) {
 	o := &Observer{t: t, log: logger(log).With("process", "observer")}
 	for _, ep := range eps {
-		cli, err := newClient(ep.Addr, nil)
+		cli, err := t.newClient(ep.Addr, nil)
 		if err != nil {
 			return nil, fmt.Errorf("observer: %w", err)
 		}

@@ -17,8 +17,9 @@ const (
 	ReadStale      = "stale"      // any server answers from its own state
 )
 
-// DefaultRegisterPrefix is where the register workload's keys live.
-const DefaultRegisterPrefix = "chaos/register/"
+// DefaultRegisterPrefix is where the register workload's keys live with
+// Root "": under Root+"/register/" in general.
+const DefaultRegisterPrefix = DefaultRoot + "/register/"
 
 var _ targets.RegisterTarget = (*Target)(nil)
 
@@ -27,8 +28,9 @@ func (t *Target) ReadModes() []string { return []string{ReadDefault, ReadConsist
 
 // Register is a register client of one agent.
 type Register struct {
-	cli  *api.Client
-	mode string
+	cli    *api.Client
+	prefix string // of every key: the target's register prefix
+	mode   string
 }
 
 // NewRegister returns a register client of ep. It does not contact it.
@@ -37,11 +39,11 @@ func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targe
 	if err != nil {
 		return nil, fmt.Errorf("consul register: %w", err)
 	}
-	cli, err := newClient(ep.Addr, cfg.Dial)
+	cli, err := t.newClient(ep.Addr, cfg.Dial)
 	if err != nil {
 		return nil, fmt.Errorf("consul register: %w", err)
 	}
-	return &Register{cli: cli, mode: mode}, nil
+	return &Register{cli: cli, prefix: t.register, mode: mode}, nil
 }
 
 // Read gets the key in the configured consistency mode.
@@ -49,7 +51,7 @@ func (r *Register) Read(ctx context.Context, key string) ([]byte, bool, error) {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	q := &api.QueryOptions{RequireConsistent: r.mode == ReadConsistent, AllowStale: r.mode == ReadStale}
-	pair, _, err := r.cli.KV().Get(DefaultRegisterPrefix+key, q.WithContext(ctx))
+	pair, _, err := r.cli.KV().Get(r.prefix+key, q.WithContext(ctx))
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", key, err)
 	}
@@ -63,7 +65,7 @@ func (r *Register) Read(ctx context.Context, key string) ([]byte, bool, error) {
 func (r *Register) Write(ctx context.Context, key string, value []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	if _, err := r.cli.KV().Put(&api.KVPair{Key: DefaultRegisterPrefix + key, Value: value}, writeCtx(ctx)); err != nil {
+	if _, err := r.cli.KV().Put(&api.KVPair{Key: r.prefix + key, Value: value}, writeCtx(ctx)); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil
@@ -75,7 +77,7 @@ func (r *Register) Write(ctx context.Context, key string, value []byte) error {
 func (r *Register) CAS(ctx context.Context, key string, from, to []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	k := DefaultRegisterPrefix + key
+	k := r.prefix + key
 	for {
 		pair, _, err := r.cli.KV().Get(k, queryCtx(ctx))
 		if err != nil {

@@ -47,9 +47,10 @@ type Candidate struct {
 
 var _ targets.Candidate = (*Candidate)(nil)
 
-// NewCandidate returns a candidate of ep. It does not contact the node.
+// NewCandidate returns a candidate of ep. It does not contact the node,
+// except to authenticate when the target has credentials.
 func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targets.CandidateConfig) (targets.Candidate, error) {
-	cli, err := newClient([]string{ep.Addr}, cfg.Dial)
+	cli, err := t.newClient([]string{ep.Addr}, cfg.Dial)
 	if err != nil {
 		return nil, fmt.Errorf("candidate %s: %w", cfg.Process, err)
 	}

@@ -14,44 +14,63 @@ import (
 	"github.com/chaos-election/chaos/targets"
 )
 
-// Defaults of [Options].
+// Defaults of [Options]: the keys of Root "".
 const (
-	DefaultPrefix      = "/chaos/election"
-	DefaultResourceKey = "/chaos/resource"
+	DefaultRoot        = "/chaos"
+	DefaultPrefix      = DefaultRoot + "/election"
+	DefaultResourceKey = DefaultRoot + "/resource"
 )
 
 // Client timeouts.
 const (
-	dialTimeout    = 2 * time.Second
+	dialTimeout    = 2 * time.Second // and, with credentials, the first authentication
 	requestTimeout = 3 * time.Second // per request, so a cut-off client's ops end as errors
 	probeTimeout   = 2 * time.Second
 )
 
 // Options configure the etcd target.
 type Options struct {
-	Prefix      string // election prefix ("" = DefaultPrefix)
-	ResourceKey string // key of the fenced resource ("" = DefaultResourceKey)
+	// Root is the key every key of the target lives under: the election
+	// at Root+"/election", the resource at Root+"/resource", the register
+	// workload's keys under Root+"/register/" ("" = DefaultRoot). It
+	// starts with "/" and does not end with one.
+	Root        string
+	Prefix      string // election prefix ("" = Root+"/election"); under Root when Root is set
+	ResourceKey string // key of the fenced resource ("" = Root+"/resource"); under Root when Root is set
+	// Access is how every client connects: TLS, Username and Password.
+	Access targets.Access
 }
 
 // Target is the etcd backend.
 type Target struct {
-	opts Options
+	opts     Options         // Access zeroed: the secrets live in access only
+	root     string          // Root, or DefaultRoot
+	register string          // prefix of the register workload's keys
+	access   *targets.Access // a pointer, so that printing a Target prints no secret
 }
 
 var (
 	_ targets.Target         = (*Target)(nil)
 	_ targets.LeaderReporter = (*Target)(nil)
+	_ targets.Namespaced     = (*Target)(nil)
 )
 
-// New returns the etcd target.
+// New returns the etcd target. It accepts any options; [Target.Validate]
+// says whether they make sense.
 func New(opts Options) *Target {
+	root := opts.Root
+	if root == "" {
+		root = DefaultRoot
+	}
 	if opts.Prefix == "" {
-		opts.Prefix = DefaultPrefix
+		opts.Prefix = root + "/election"
 	}
 	if opts.ResourceKey == "" {
-		opts.ResourceKey = DefaultResourceKey
+		opts.ResourceKey = root + "/resource"
 	}
-	return &Target{opts: opts}
+	access := opts.Access
+	opts.Access = targets.Access{}
+	return &Target{opts: opts, root: root, register: root + "/register/", access: &access}
 }
 
 // Name returns "etcd".
@@ -66,16 +85,16 @@ func (t *Target) ResourceKey() string { return t.opts.ResourceKey }
 // Probe asks the node at ep for its status; it is healthy once it answers
 // and knows a leader.
 func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
-	cli, err := newClient([]string{ep.Addr}, nil)
+	cli, err := t.newClient([]string{ep.Addr}, nil)
 	if err != nil {
-		return fmt.Errorf("probe %s: %w", ep.Node, err)
+		return t.probeError(ctx, ep, err)
 	}
 	defer cli.Close()
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
 	st, err := cli.Status(pctx, ep.Addr)
 	if err != nil {
-		return fmt.Errorf("probe %s: %w", ep.Node, err)
+		return t.probeError(ctx, ep, err)
 	}
 	if st.Leader == 0 {
 		return fmt.Errorf("probe %s: no leader yet", ep.Node)
@@ -85,7 +104,7 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 
 // Leads reports whether the member at ep is the raft leader.
 func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
-	cli, err := newClient([]string{ep.Addr}, nil)
+	cli, err := t.newClient([]string{ep.Addr}, nil)
 	if err != nil {
 		return false, fmt.Errorf("status %s: %w", ep.Node, err)
 	}
@@ -99,15 +118,30 @@ func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
 	return st.Leader != 0 && st.Header != nil && st.Leader == st.Header.MemberId, nil
 }
 
-// newClient returns a client of endpoints, dialing through dial when set.
-// It does not block: connection errors show up on the first request.
-func newClient(endpoints []string, dial targets.Dialer) (*clientv3.Client, error) {
+// newClient returns a client of endpoints with the target's access,
+// dialing through dial when set. Without credentials it does not block:
+// connection errors show up on the first request. With them it
+// authenticates, bounded by the dial timeout.
+func (t *Target) newClient(endpoints []string, dial targets.Dialer) (*clientv3.Client, error) {
+	return newClient(endpoints, dial, t.access)
+}
+
+// newClient returns a client of endpoints that connects as access says.
+func newClient(endpoints []string, dial targets.Dialer, access *targets.Access) (*clientv3.Client, error) {
 	cfg := clientv3.Config{
 		Endpoints:   endpoints,
 		DialTimeout: dialTimeout,
 		Logger:      zap.NewNop(),
 	}
+	if access != nil {
+		if access.TLS != nil {
+			cfg.TLS = access.TLS.Clone()
+		}
+		cfg.Username, cfg.Password = access.Username, access.Password
+	}
 	if dial != nil {
+		// gRPC runs the TLS handshake, when there is one, over the
+		// connection dial returns.
 		cfg.DialOptions = []grpc.DialOption{grpc.WithContextDialer(func(ctx context.Context, addr string) (net.Conn, error) {
 			return dial(ctx, addr)
 		})}

@@ -16,7 +16,7 @@ import (
 
 func TestEtcd(t *testing.T) {
 	eps := clustertest.Up(t, New(Options{}), 3)
-	raw, err := newClient([]string{eps[0].Addr, eps[1].Addr, eps[2].Addr}, nil)
+	raw, err := newClient([]string{eps[0].Addr, eps[1].Addr, eps[2].Addr}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,4 +60,21 @@ func TestEtcd(t *testing.T) {
 		LostReasons: []string{ReasonKeyDeleted, ReasonSessionDone},
 	})
 	targettest.RunRegister(t, New(Options{}), eps)
+	targettest.RunNamespaced(t, targettest.NamespacedBackend{
+		Endpoints: eps,
+		New:       func(root string) targets.Target { return New(Options{Root: root}) },
+		RootBase:  "/t-ns",
+		AllKeys: func(ctx context.Context) ([]string, error) {
+			resp, err := raw.Get(ctx, "\x00", clientv3.WithFromKey(), clientv3.WithKeysOnly())
+			if err != nil {
+				return nil, err
+			}
+			var keys []string
+			for _, kv := range resp.Kvs {
+				keys = append(keys, string(kv.Key))
+			}
+			return keys, nil
+		},
+	})
+	t.Run("auth", func(t *testing.T) { testAuth(t, eps, raw) })
 }

@@ -31,7 +31,7 @@ func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *s
 	for i, ep := range eps {
 		addrs[i] = ep.Addr
 	}
-	cli, err := newClient(addrs, nil)
+	cli, err := t.newClient(addrs, nil)
 	if err != nil {
 		return nil, fmt.Errorf("observer: %w", err)
 	}

@@ -15,8 +15,9 @@ const (
 	ReadSerializable = "serializable" // served by the member from its own state
 )
 
-// DefaultRegisterPrefix is where the register workload's keys live.
-const DefaultRegisterPrefix = "/chaos/register/"
+// DefaultRegisterPrefix is where the register workload's keys live with
+// Root "": under Root+"/register/" in general.
+const DefaultRegisterPrefix = DefaultRoot + "/register/"
 
 var _ targets.RegisterTarget = (*Target)(nil)
 
@@ -26,20 +27,22 @@ func (t *Target) ReadModes() []string { return []string{ReadLinearizable, ReadSe
 // Register is a register client of one member.
 type Register struct {
 	cli          *clientv3.Client
+	prefix       string // of every key: the target's register prefix
 	serializable bool
 }
 
-// NewRegister returns a register client of ep. It does not contact it.
+// NewRegister returns a register client of ep. It does not contact it,
+// except to authenticate when the target has credentials.
 func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targets.RegisterConfig) (targets.Register, error) {
 	mode, err := targets.ResolveReadMode(t, cfg.ReadMode)
 	if err != nil {
 		return nil, fmt.Errorf("etcd register: %w", err)
 	}
-	cli, err := newClient([]string{ep.Addr}, cfg.Dial)
+	cli, err := t.newClient([]string{ep.Addr}, cfg.Dial)
 	if err != nil {
 		return nil, fmt.Errorf("etcd register: %w", err)
 	}
-	return &Register{cli: cli, serializable: mode == ReadSerializable}, nil
+	return &Register{cli: cli, prefix: t.register, serializable: mode == ReadSerializable}, nil
 }
 
 // Read gets the key, serializable or linearizable as configured.
@@ -50,7 +53,7 @@ func (r *Register) Read(ctx context.Context, key string) ([]byte, bool, error) {
 	if r.serializable {
 		opts = append(opts, clientv3.WithSerializable())
 	}
-	resp, err := r.cli.Get(ctx, DefaultRegisterPrefix+key, opts...)
+	resp, err := r.cli.Get(ctx, r.prefix+key, opts...)
 	if err != nil {
 		return nil, false, fmt.Errorf("read %s: %w", key, err)
 	}
@@ -64,7 +67,7 @@ func (r *Register) Read(ctx context.Context, key string) ([]byte, bool, error) {
 func (r *Register) Write(ctx context.Context, key string, value []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	if _, err := r.cli.Put(ctx, DefaultRegisterPrefix+key, string(value)); err != nil {
+	if _, err := r.cli.Put(ctx, r.prefix+key, string(value)); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
 	return nil
@@ -74,7 +77,7 @@ func (r *Register) Write(ctx context.Context, key string, value []byte) error {
 func (r *Register) CAS(ctx context.Context, key string, from, to []byte) error {
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	k := DefaultRegisterPrefix + key
+	k := r.prefix + key
 	resp, err := r.cli.Txn(ctx).
 		If(clientv3.Compare(clientv3.Value(k), "=", string(from))).
 		Then(clientv3.OpPut(k, string(to))).

@@ -64,13 +64,13 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
 	c.Start()
 	if c.conn == nil {
-		conn, err := connect([]string{c.ep.Addr}, c.timeout, c.dial, c.log, c.onEvent)
+		conn, err := connect(ctx, []string{c.ep.Addr}, c.timeout, c.dial, c.t.access, c.log, c.onEvent)
 		if err != nil {
 			return 0, fmt.Errorf("campaign: %w", err)
 		}
 		c.conn = conn
 	}
-	if err := ensurePath(ctx, c.conn, c.t.opts.Path); err != nil {
+	if err := ensurePath(ctx, c.conn, c.t.opts.Path, c.t.acl()); err != nil {
 		return 0, fmt.Errorf("campaign: %w", err)
 	}
 	me, err := c.ensureZnode(ctx)
@@ -193,7 +193,7 @@ func (c *Candidate) ensureZnode(ctx context.Context) (string, error) {
 	c.stale, c.staleSession = "", 0
 	c.mu.Unlock()
 	me, err := call(ctx, func() (string, error) {
-		return c.conn.CreateProtectedEphemeralSequential(c.t.opts.Path+"/n-", []byte(c.process), zk.WorldACL(zk.PermAll))
+		return c.conn.CreateProtectedEphemeralSequential(c.t.opts.Path+"/n-", []byte(c.process), c.t.acl())
 	})
 	if err != nil {
 		return "", fmt.Errorf("create znode: %w", err)
@@ -292,7 +292,7 @@ func (c *Candidate) FencedWrite(ctx context.Context, token uint64, value []byte)
 		return fmt.Errorf("fenced write: token %d was never this candidate's: %w", token, targets.ErrRejected)
 	}
 	if !c.resourceMade {
-		if err := ensurePath(ctx, c.conn, c.t.opts.ResourcePath); err != nil {
+		if err := ensurePath(ctx, c.conn, c.t.opts.ResourcePath, c.t.acl()); err != nil {
 			return fmt.Errorf("fenced write: %w", err)
 		}
 		c.resourceMade = true

@@ -38,7 +38,7 @@ func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *s
 		addrs[i] = ep.Addr
 	}
 	log = logger(log).With("process", "observer")
-	conn, err := connect(addrs, observerSession, nil, log, nil)
+	conn, err := connect(ctx, addrs, observerSession, nil, t.access, log, nil)
 	if err != nil {
 		return nil, fmt.Errorf("observer: %w", err)
 	}

@@ -19,8 +19,9 @@ const (
 	ReadSync  = "sync"  // sync, then read: the server first catches up with the leader
 )
 
-// DefaultRegisterPath is the parent of the register workload's znodes.
-const DefaultRegisterPath = "/chaos/register"
+// DefaultRegisterPath is the parent of the register workload's znodes
+// with Root "": Root+"/register" in general.
+const DefaultRegisterPath = DefaultRoot + "/register"
 
 // registerSession is the session timeout of a register client.
 const registerSession = 4 * time.Second
@@ -33,6 +34,8 @@ func (t *Target) ReadModes() []string { return []string{ReadPlain, ReadSync} }
 // Register is a register client of one server.
 type Register struct {
 	conn     *zk.Conn
+	parent   string   // of every znode: the target's register path
+	acl      []zk.ACL // of the znodes it creates
 	sync     bool
 	pathOnce sync.Once
 	pathErr  error
@@ -44,16 +47,16 @@ func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targe
 	if err != nil {
 		return nil, fmt.Errorf("zookeeper register: %w", err)
 	}
-	conn, err := connect([]string{ep.Addr}, registerSession, cfg.Dial, logger(cfg.Log), nil)
+	conn, err := connect(ctx, []string{ep.Addr}, registerSession, cfg.Dial, t.access, logger(cfg.Log), nil)
 	if err != nil {
 		return nil, fmt.Errorf("zookeeper register: %w", err)
 	}
-	return &Register{conn: conn, sync: mode == ReadSync}, nil
+	return &Register{conn: conn, parent: t.register, acl: t.acl(), sync: mode == ReadSync}, nil
 }
 
 func (r *Register) path(ctx context.Context, key string) (string, error) {
-	r.pathOnce.Do(func() { r.pathErr = ensurePath(ctx, r.conn, DefaultRegisterPath) })
-	return DefaultRegisterPath + "/" + key, r.pathErr
+	r.pathOnce.Do(func() { r.pathErr = ensurePath(ctx, r.conn, r.parent, r.acl) })
+	return r.parent + "/" + key, r.pathErr
 }
 
 // Read gets the znode, after a sync in mode sync.
@@ -94,7 +97,7 @@ func (r *Register) Write(ctx context.Context, key string, value []byte) error {
 			}
 			return nil
 		}
-		_, err = call(ctx, func() (string, error) { return r.conn.Create(p, value, 0, zk.WorldACL(zk.PermAll)) })
+		_, err = call(ctx, func() (string, error) { return r.conn.Create(p, value, 0, r.acl) })
 		if !errors.Is(err, zk.ErrNodeExists) {
 			if err != nil {
 				return fmt.Errorf("write %s: %w", key, err)

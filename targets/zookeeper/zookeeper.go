@@ -3,25 +3,23 @@ package zookeeper
 import (
 	"bufio"
 	"context"
-	"errors"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/go-zookeeper/zk"
-
 	"github.com/chaos-election/chaos/targets"
 )
 
-// Defaults of [Options].
+// Defaults of [Options]: the znodes of Root "".
 const (
-	DefaultPath         = "/chaos/election"
-	DefaultResourcePath = "/chaos/resource"
+	DefaultRoot         = "/chaos"
+	DefaultPath         = DefaultRoot + "/election"
+	DefaultResourcePath = DefaultRoot + "/resource"
 )
 
 // Client timeouts.
@@ -33,29 +31,50 @@ const (
 
 // Options configure the ZooKeeper target.
 type Options struct {
-	Path         string // parent of the candidates' znodes ("" = DefaultPath)
-	ResourcePath string // znode of the fenced resource ("" = DefaultResourcePath)
+	// Root is the znode every znode of the target lives under: the
+	// election at Root+"/election", the resource at Root+"/resource", the
+	// register workload's znodes under Root+"/register" ("" =
+	// DefaultRoot). A ZooKeeper path: it starts with "/" and does not end
+	// with one. Its ancestors are created when absent, and left by Clean.
+	Root         string
+	Path         string // parent of the candidates' znodes ("" = Root+"/election"); under Root when Root is set
+	ResourcePath string // znode of the fenced resource ("" = Root+"/resource"); under Root when Root is set
+	// Access is how every client connects: TLS, and Digest ("user:password")
+	// for digest authentication. With a Digest, every znode the target
+	// creates carries only that identity's ACL; without one, the world's.
+	Access targets.Access
 }
 
 // Target is the ZooKeeper backend.
 type Target struct {
-	opts Options
+	opts     Options         // Access zeroed: the secrets live in access only
+	root     string          // Root, or DefaultRoot
+	register string          // parent of the register workload's znodes
+	access   *targets.Access // a pointer, so that printing a Target prints no secret
 }
 
 var (
 	_ targets.Target         = (*Target)(nil)
 	_ targets.LeaderReporter = (*Target)(nil)
+	_ targets.Namespaced     = (*Target)(nil)
 )
 
-// New returns the ZooKeeper target.
+// New returns the ZooKeeper target. It accepts any options;
+// [Target.Validate] says whether they make sense.
 func New(opts Options) *Target {
+	root := opts.Root
+	if root == "" {
+		root = DefaultRoot
+	}
 	if opts.Path == "" {
-		opts.Path = DefaultPath
+		opts.Path = root + "/election"
 	}
 	if opts.ResourcePath == "" {
-		opts.ResourcePath = DefaultResourcePath
+		opts.ResourcePath = root + "/resource"
 	}
-	return &Target{opts: opts}
+	access := opts.Access
+	opts.Access = targets.Access{}
+	return &Target{opts: opts, root: root, register: root + "/register", access: &access}
 }
 
 // Name returns "zookeeper".
@@ -64,7 +83,7 @@ func (t *Target) Name() string { return "zookeeper" }
 // Probe sends the four-letter command srvr: a server answers with its
 // Mode (leader, follower) once it is part of a quorum and serves clients.
 func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
-	mode, err := serverMode(ctx, ep)
+	mode, err := serverMode(ctx, ep, t.access.TLS)
 	if err != nil {
 		return err
 	}
@@ -77,17 +96,17 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 // Leads reports whether the server at ep is the ensemble's leader (srvr
 // says "Mode: leader", or "standalone" for a single server).
 func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
-	mode, err := serverMode(ctx, ep)
+	mode, err := serverMode(ctx, ep, t.access.TLS)
 	return mode == "leader" || mode == "standalone", err
 }
 
 // serverMode asks the server at ep for its Mode with the four-letter
-// command srvr; "" with an error when it does not serve.
-func serverMode(ctx context.Context, ep targets.Endpoint) (string, error) {
+// command srvr, over TLS when tlsCfg is set; "" with an error when it
+// does not serve.
+func serverMode(ctx context.Context, ep targets.Endpoint, tlsCfg *tls.Config) (string, error) {
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
-	var d net.Dialer
-	conn, err := d.DialContext(pctx, "tcp", ep.Addr)
+	conn, err := dialTLS(pctx, ep.Addr, plainDial, tlsCfg)
 	if err != nil {
 		return "", fmt.Errorf("srvr %s: %w", ep.Node, err)
 	}
@@ -113,73 +132,6 @@ func serverMode(ctx context.Context, ep targets.Endpoint) (string, error) {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
 	return s
-}
-
-// connect opens a client of addrs with the session timeout asked for. It
-// does not block: the connection and session are made in the background.
-func connect(addrs []string, timeout time.Duration, dial targets.Dialer, log *slog.Logger,
-	onEvent func(zk.Event)) (*zk.Conn, error) {
-	if dial == nil {
-		dial = func(ctx context.Context, addr string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, "tcp", addr)
-		}
-	}
-	if onEvent == nil {
-		onEvent = func(zk.Event) {}
-	}
-	conn, ech, err := zk.Connect(addrs, timeout,
-		zk.WithLogger(printfLogger{log}), zk.WithLogInfo(false), zk.WithEventCallback(onEvent),
-		zk.WithDialer(func(_, addr string, timeout time.Duration) (net.Conn, error) {
-			ctx, cancel := context.WithTimeout(context.Background(), min(timeout, dialTimeout))
-			defer cancel()
-			return dial(ctx, addr)
-		}))
-	if err != nil {
-		return nil, fmt.Errorf("zookeeper client: %w", err)
-	}
-	go func() {
-		for range ech { // the callback has them; keep the channel from filling
-		}
-	}()
-	return conn, nil
-}
-
-// call runs fn, a blocking client request, bounded by ctx and the request
-// timeout: go-zookeeper queues requests while it has no connection. A
-// request abandoned here ends when the client reconnects or closes.
-func call[T any](ctx context.Context, fn func() (T, error)) (T, error) {
-	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
-	defer cancel()
-	type result struct {
-		v   T
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		v, err := fn()
-		ch <- result{v, err}
-	}()
-	select {
-	case r := <-ch:
-		return r.v, r.err
-	case <-ctx.Done():
-		var zero T
-		return zero, ctx.Err()
-	}
-}
-
-// ensurePath creates path and its parents as persistent znodes.
-func ensurePath(ctx context.Context, conn *zk.Conn, path string) error {
-	cur := ""
-	for _, part := range strings.Split(strings.Trim(path, "/"), "/") {
-		cur += "/" + part
-		_, err := call(ctx, func() (string, error) { return conn.Create(cur, nil, 0, zk.WorldACL(zk.PermAll)) })
-		if err != nil && !errors.Is(err, zk.ErrNodeExists) {
-			return fmt.Errorf("create %s: %w", cur, err)
-		}
-	}
-	return nil
 }
 
 // sequence is the sequence number ZooKeeper appended to a sequential

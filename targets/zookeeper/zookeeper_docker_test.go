@@ -4,6 +4,7 @@ package zookeeper
 
 import (
 	"context"
+	"errors"
 	"path"
 	"testing"
 	"time"
@@ -18,7 +19,7 @@ import (
 func TestZooKeeper(t *testing.T) {
 	eps := clustertest.Up(t, New(Options{}), 3)
 	addrs := []string{eps[0].Addr, eps[1].Addr, eps[2].Addr}
-	raw, err := connect(addrs, 10*time.Second, nil, nil, nil)
+	raw, err := connect(context.Background(), addrs, 10*time.Second, nil, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,4 +69,43 @@ func TestZooKeeper(t *testing.T) {
 		LostReasons: []string{ReasonZnodeDeleted},
 	})
 	targettest.RunRegister(t, New(Options{}), eps)
+	targettest.RunNamespaced(t, targettest.NamespacedBackend{
+		Endpoints: eps,
+		New:       func(root string) targets.Target { return New(Options{Root: root}) },
+		RootBase:  "/t-ns",
+		AllKeys: func(ctx context.Context) ([]string, error) {
+			var all []string
+			err := allZnodes(raw, "", &all)
+			return all, err
+		},
+		RootIsKey: true,
+	})
+	t.Run("digest", func(t *testing.T) { testDigest(t, eps, raw) })
+}
+
+// allZnodes appends every znode below p ("" = the tree's root), but for
+// ZooKeeper's own /zookeeper, to all.
+func allZnodes(raw *zk.Conn, p string, all *[]string) error {
+	dir := p
+	if dir == "" {
+		dir = "/"
+	}
+	names, _, err := raw.Children(dir)
+	if errors.Is(err, zk.ErrNoNode) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		c := p + "/" + n
+		if c == "/zookeeper" {
+			continue
+		}
+		*all = append(*all, c)
+		if err := allZnodes(raw, c, all); err != nil {
+			return err
+		}
+	}
+	return nil
 }

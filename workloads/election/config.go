@@ -33,11 +33,16 @@ const (
 
 // Config configures the workload.
 type Config struct {
-	Target     targets.Target
-	Endpoints  []targets.Endpoint // one candidate per endpoint, each talking only to its own node
-	Resource   string             // "none" | "token" | "backend" ("" = "token")
-	TTL        time.Duration      // session / lease TTL (0 = 3s)
-	WriteEvery time.Duration      // 0 = 50ms
+	Target    targets.Target
+	Endpoints []targets.Endpoint // one candidate per endpoint, each talking only to its own node
+	// Dial, when set, gives the base dialer of a node's candidates (under
+	// the freeze): the run routes them through its link proxy. The
+	// observer always dials the nodes directly, so that link faults do
+	// not blind the backend's own view of the leader.
+	Dial       func(node string) targets.Dialer
+	Resource   string        // "none" | "token" | "backend" ("" = "token")
+	TTL        time.Duration // session / lease TTL (0 = 3s)
+	WriteEvery time.Duration // 0 = 50ms
 	Rec        *history.Writer
 	Log        *slog.Logger // nil = discard
 }
@@ -92,4 +97,12 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("election workload: %w", err)
 	}
 	return c, nil
+}
+
+// baseDialer is node's dialer under the freeze: Dial's, or plain TCP.
+func (c Config) baseDialer(node string) targets.Dialer {
+	if c.Dial == nil {
+		return nil
+	}
+	return c.Dial(node)
 }

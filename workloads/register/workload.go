@@ -37,8 +37,11 @@ type Config struct {
 	PerNode   int           // processes per node; 0 = DefaultPerNode
 	Every     time.Duration // pause between a process's ops; 0 = DefaultEvery
 	Seed      uint64        // seeds the ops each process picks
-	Rec       Recorder
-	Log       *slog.Logger // nil = discard
+	// Dial, when set, gives the dialer of a node's clients: the run routes
+	// them through its link proxy. nil = plain TCP.
+	Dial func(node string) targets.Dialer
+	Rec  Recorder
+	Log  *slog.Logger // nil = discard
 }
 
 // Workload runs the register clients until Stop.
@@ -102,7 +105,11 @@ func (w *Workload) runSlot(ctx context.Context, ep targets.Endpoint, name string
 		if gen > 1 {
 			proc += "#" + strconv.Itoa(gen)
 		}
-		c, err := w.cfg.Target.NewRegister(ctx, ep, targets.RegisterConfig{ReadMode: w.cfg.ReadMode, Log: w.cfg.Log})
+		var dial targets.Dialer
+		if w.cfg.Dial != nil {
+			dial = w.cfg.Dial(ep.Node)
+		}
+		c, err := w.cfg.Target.NewRegister(ctx, ep, targets.RegisterConfig{ReadMode: w.cfg.ReadMode, Dial: dial, Log: w.cfg.Log})
 		if err != nil {
 			w.cfg.Log.Warn("new register client", "process", proc, "err", err)
 		} else {

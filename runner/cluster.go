@@ -1,0 +1,169 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/chaos-election/chaos/compose"
+	"github.com/chaos-election/chaos/external"
+	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/targets"
+)
+
+// externalHealthTimeout bounds the wait for every node of an external
+// cluster to pass the target's probe.
+const externalHealthTimeout = 30 * time.Second
+
+// CommandsLog is where an external cluster's fault commands are recorded,
+// under the run directory.
+const CommandsLog = "logs/commands.log"
+
+// runCluster is one run's cluster as the runner drives it: the nemesis's
+// primitives, the nodes' endpoints, and the end of the run (logs, then
+// removing what the run created).
+type runCluster interface {
+	nemesis.Cluster
+	Endpoints() []targets.Endpoint
+	CollectLogs(ctx context.Context) error
+	Down(ctx context.Context) error
+}
+
+// composeCluster is a cluster the harness started.
+type composeCluster struct{ *compose.Cluster }
+
+func (c composeCluster) Endpoints() []targets.Endpoint {
+	var eps []targets.Endpoint
+	for _, n := range c.Nodes() {
+		eps = append(eps, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
+	}
+	return eps
+}
+
+// externalCluster is a cluster the harness did not start; close releases
+// its Docker client and the commands' log.
+type externalCluster struct {
+	*external.Cluster
+	close func() error
+}
+
+func (c externalCluster) Down(ctx context.Context) error {
+	return errors.Join(c.Cluster.Down(ctx), c.close())
+}
+
+// startCluster brings the plan's cluster up (compose) or attaches to it
+// (external), and returns once every node passes the target's probe. On
+// an error nothing it started is left.
+func startCluster(ctx context.Context, plan Plan, rd RunDir, target targets.Target, log *slog.Logger) (runCluster, error) {
+	probe := func(ctx context.Context, ep targets.Endpoint) error { return target.Probe(ctx, ep) }
+	if plan.Cluster != ClusterExternal {
+		dc, err := compose.NewDocker(ctx)
+		if err != nil {
+			return nil, err
+		}
+		c, err := compose.Up(ctx, dc, compose.Spec{
+			Target: plan.Target, Nodes: plan.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
+			Healthy: func(ctx context.Context, n compose.Node) error {
+				return probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
+			},
+		})
+		if err != nil {
+			return nil, errors.Join(err, dc.Close())
+		}
+		return composeCluster{c}, nil
+	}
+	return attachExternal(ctx, plan, rd, probe, log)
+}
+
+// attachExternal makes the external cluster of the plan: its nodes, its
+// Docker host when granted, its commands recorded in logs/commands.log.
+func attachExternal(ctx context.Context, plan Plan, rd RunDir, probe func(context.Context, targets.Endpoint) error,
+	log *slog.Logger) (_ runCluster, err error) {
+	e := plan.External
+	var closers []func() error
+	closeAll := func() error {
+		var errs []error
+		for _, c := range slices.Backward(closers) {
+			errs = append(errs, c())
+		}
+		closers = nil
+		return errors.Join(errs...)
+	}
+	defer func() {
+		if err != nil {
+			err = errors.Join(err, closeAll())
+		}
+	}()
+	if err := os.MkdirAll(filepath.Join(rd.Path, compose.LogsDir), 0o755); err != nil {
+		return nil, fmt.Errorf("run directory: %w", err)
+	}
+	cmdLog, err := os.Create(filepath.Join(rd.Path, CommandsLog))
+	if err != nil {
+		return nil, fmt.Errorf("commands log: %w", err)
+	}
+	closers = append(closers, cmdLog.Close)
+	spec := external.Spec{Commands: e.Commands, Timeout: e.CommandTimeout, Output: cmdLog, Log: log}
+	for i, n := range e.Nodes {
+		spec.Nodes = append(spec.Nodes, external.Node{Name: fmt.Sprintf("n%d", i+1), Endpoint: n.Endpoint, Host: n.Host, Container: n.Container})
+	}
+	if e.Docker {
+		dc, err := compose.NewDocker(ctx)
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, dc.Close)
+		var nodes []compose.AttachNode
+		for _, n := range spec.Nodes {
+			nodes = append(nodes, compose.AttachNode{Name: n.Name, Container: n.Container})
+		}
+		partitions := external.Grant(external.FaultPartition, e.Commands, true) == "docker" &&
+			slices.ContainsFunc(plan.Nemesis.Faults, func(f nemesis.FaultSpec) bool { return f.Kind == "partition" })
+		if spec.Docker, err = compose.Attach(ctx, dc, compose.AttachSpec{RunID: rd.ID, Dir: rd.Path, Nodes: nodes, Partitions: partitions, Log: log}); err != nil {
+			return nil, err
+		}
+	}
+	c, err := external.New(spec)
+	if err != nil {
+		return nil, BadInput(err)
+	}
+	if err := waitHealthy(ctx, c.Endpoints(), probe); err != nil {
+		return nil, err
+	}
+	log.Info("external cluster reachable", "nodes", len(spec.Nodes), "grants", c.Grants())
+	return externalCluster{Cluster: c, close: closeAll}, nil
+}
+
+// waitHealthy polls every endpoint's probe until each passes once, or
+// externalHealthTimeout runs out; the error names the nodes that did not.
+func waitHealthy(ctx context.Context, eps []targets.Endpoint, probe func(context.Context, targets.Endpoint) error) error {
+	ctx, cancel := context.WithTimeout(ctx, externalHealthTimeout)
+	defer cancel()
+	errs := make([]error, len(eps))
+	var wg sync.WaitGroup
+	for i, ep := range eps {
+		wg.Go(func() {
+			for {
+				if errs[i] = probe(ctx, ep); errs[i] == nil {
+					return
+				}
+				select {
+				case <-ctx.Done():
+					errs[i] = fmt.Errorf("%s at %s not healthy within %s: %w", ep.Node, ep.Addr, externalHealthTimeout, errs[i])
+					return
+				case <-time.After(500 * time.Millisecond):
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("external cluster: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,176 @@
+package runner
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/chaos-election/chaos/external"
+	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/targets"
+)
+
+// WriteDryRun says what a run of plan would do — where the nodes are, what
+// the clients connect with, which keys they write, and how each fault
+// would be put in effect and healed — without starting, connecting to or
+// changing anything. Secrets are named by where they are read from.
+func WriteDryRun(w io.Writer, root string, plan Plan, target targets.Target) error {
+	var b strings.Builder
+	pf := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	pf("dry run: nothing is started, connected to or changed.")
+	seed := "a new seed"
+	if plan.Seed != 0 {
+		seed = fmt.Sprintf("seed %d", plan.Seed)
+	}
+	pf("plan %s: %s; %s of faults, then %s of recovery; %s", plan.Name, plan.Summary(),
+		formatDuration(plan.Duration), formatDuration(plan.Recovery), seed)
+	e := plan.External
+	if plan.Cluster != ClusterExternal {
+		pf("cluster: %d %s containers started in Docker (%s) on a private network, removed at the end", plan.Nodes, plan.Target, dockerHost())
+	} else {
+		pf("cluster: external, %d nodes (the harness starts and removes none of them)", len(e.Nodes))
+		for i, n := range e.Nodes {
+			line := fmt.Sprintf("  n%d  %s", i+1, n.Endpoint)
+			if n.Container != "" && e.Docker {
+				line += fmt.Sprintf("  container %s on the Docker host (%s)", n.Container, dockerHost())
+			}
+			if n.Host != "" {
+				line += "  host " + n.Host
+			}
+			pf("%s", line)
+		}
+		pf("access: %s", describeAccess(e))
+		if ns, ok := target.(targets.Namespaced); ok {
+			pf("keys: every key the clients write lives under %s; the run refuses to start when it is not empty (unless --reuse), and removes everything under it at the end", ns.Root())
+		}
+	}
+	via := "directly"
+	if plan.LinkFaults() {
+		via = "through the harness's link proxy on 127.0.0.1, one per node (the observer connects directly)"
+	}
+	pf("clients: one candidate per node%s, each talking only to its own node, %s", registerClients(plan), via)
+	if len(plan.Nemesis.Faults) == 0 {
+		pf("faults: none")
+	} else {
+		pf("faults: one at a time, %s apart, picked by the seeded schedule from:", formatDuration(plan.Nemesis.Interval))
+		for _, f := range plan.Nemesis.Faults {
+			pf("  %s for %s: %s", faultTitle(f), formatDuration(f.Duration), howFault(plan, f))
+		}
+		pf("every fault is healed when its time is up, and all of them on Ctrl-C")
+	}
+	pf("files: %s/<time>/ (history.jsonl, results.json, junit.xml, report.html, plan.yaml, logs/)", filepath.Join(root, plan.Name))
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func dockerHost() string {
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		return h
+	}
+	return "the local engine"
+}
+
+func registerClients(p Plan) string {
+	switch {
+	case p.RegisterWorkload() && !p.Election():
+		return fmt.Sprintf(" — none: %d register clients per node instead", p.Register.ClientsPerNode)
+	case p.RegisterWorkload():
+		return fmt.Sprintf(" and %d register clients per node", p.Register.ClientsPerNode)
+	}
+	return ""
+}
+
+// describeAccess says how clients would authenticate, naming where each
+// secret comes from and never its value.
+func describeAccess(e ExternalPlan) string {
+	var parts []string
+	if t := e.TLS; t.CAFile != "" || t.CertFile != "" {
+		s := "TLS"
+		if t.CAFile != "" {
+			s += ", CA " + t.CAFile
+		}
+		if t.CertFile != "" {
+			s += ", client certificate " + t.CertFile
+		}
+		parts = append(parts, s)
+	}
+	from := func(env, file string) string {
+		if env != "" {
+			return "$" + env
+		}
+		return file
+	}
+	a := e.Auth
+	if a.Username != "" {
+		parts = append(parts, "user "+a.Username)
+	}
+	if a.PasswordEnv != "" || a.PasswordFile != "" {
+		parts = append(parts, "password from "+from(a.PasswordEnv, a.PasswordFile))
+	}
+	if a.TokenEnv != "" || a.TokenFile != "" {
+		parts = append(parts, "ACL token from "+from(a.TokenEnv, a.TokenFile))
+	}
+	if a.DigestEnv != "" || a.DigestFile != "" {
+		parts = append(parts, "digest from "+from(a.DigestEnv, a.DigestFile))
+	}
+	if len(parts) == 0 {
+		return "plain TCP, no credentials"
+	}
+	return strings.Join(parts, "; ")
+}
+
+func faultTitle(f nemesis.FaultSpec) string {
+	s := f.Kind
+	if f.Shape != "" {
+		s += " " + f.Shape
+	}
+	if f.Victim != "" {
+		s += " of " + f.Victim
+	}
+	switch {
+	case f.Delay > 0:
+		s += fmt.Sprintf(" (delay %s, jitter %s)", formatDuration(f.Delay), formatDuration(f.Jitter))
+	case f.Loss > 0:
+		s += fmt.Sprintf(" (loss %g)", f.Loss)
+	}
+	return s
+}
+
+// howFault says how a fault would be put in effect and healed.
+func howFault(p Plan, f nemesis.FaultSpec) string {
+	switch {
+	case f.Kind == "client-pause":
+		return "the harness freezes the candidate's process between its leadership check and its next write, keepalives included"
+	case nemesis.IsLinkFault(f.Kind):
+		return "the node's link proxy " + map[string]string{
+			"client-partition": "holds all traffic between the node's clients and the node",
+			"client-delay":     "delays every chunk each way",
+			"client-loss":      "holds a lost chunk for a 200 ms retransmission",
+		}[f.Kind]
+	case p.Cluster != ClusterExternal:
+		return map[string]string{
+			"partition": "a netctl sidecar in each node's network namespace drops the other side's addresses",
+			"pause":     "docker pause (the cgroup freezer), then unpause",
+			"kill":      "SIGKILL of the container, then a start with its data",
+		}[f.Kind]
+	}
+	e := p.External
+	switch external.Grant(f.Kind, e.Commands, e.Docker) {
+	case "commands":
+		c := e.Commands[f.Kind]
+		t := e.CommandTimeout
+		if t == 0 {
+			t = external.DefaultTimeout
+		}
+		return fmt.Sprintf("runs `%s` per node, heals with `%s` (each within %s; output in logs/commands.log)", c.Start, c.Heal, formatDuration(t))
+	case "docker":
+		return map[string]string{
+			"partition": "a netctl sidecar in each node's container's network namespace drops the other nodes' addresses",
+			"pause":     "docker pause of the node's container, then unpause",
+			"kill":      "SIGKILL of the node's container, then docker start",
+		}[f.Kind]
+	}
+	return "not granted"
+}

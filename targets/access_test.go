@@ -1,0 +1,211 @@
+package targets_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chaos-election/chaos/internal/targettest"
+	"github.com/chaos-election/chaos/targets"
+)
+
+// tlsServer accepts one connection after another on loopback, requiring a
+// client certificate from the CA of certs, and sends each the client's
+// common name.
+func tlsServer(t *testing.T, certs *targettest.Certs) string {
+	t.Helper()
+	pair, err := tls.LoadX509KeyPair(certs.ServerCert, certs.ServerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := os.ReadFile(certs.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{
+		Certificates: []tls.Certificate{pair}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				tc := conn.(*tls.Conn)
+				_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
+				if tc.Handshake() != nil {
+					return
+				}
+				fmt.Fprint(tc, tc.ConnectionState().PeerCertificates[0].Subject.CommonName)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// hello dials addr with cfg (server name from the address, as a target's
+// clients do) and returns what the server sent.
+func hello(addr string, cfg *tls.Config) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d := tls.Dialer{Config: targets.TLSFor(cfg, addr)}
+	conn, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	var buf bytes.Buffer
+	_, err = buf.ReadFrom(conn)
+	if buf.Len() == 0 && err == nil {
+		err = fmt.Errorf("nothing received")
+	}
+	return buf.String(), err
+}
+
+func TestLoadTLS(t *testing.T) {
+	certs := targettest.NewCerts(t, []net.IP{net.IPv4(127, 0, 0, 1)})
+	addr := tlsServer(t, certs)
+
+	cfg, err := targets.LoadTLS(certs.CA, certs.ClientCert, certs.ClientKey, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Certificates) != 1 || cfg.RootCAs == nil || cfg.MinVersion < tls.VersionTLS12 {
+		t.Fatalf("config: %d certificates, CA pool %v, min version %x", len(cfg.Certificates), cfg.RootCAs != nil, cfg.MinVersion)
+	}
+	if got, err := hello(addr, cfg); err != nil || got != "chaos-test" {
+		t.Fatalf("with the client certificate: %q, %v", got, err)
+	}
+	if cfg.ServerName != "" {
+		t.Fatalf("TLSFor changed the loaded config: ServerName %q", cfg.ServerName)
+	}
+
+	noClient, err := targets.LoadTLS(certs.CA, "", "", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := hello(addr, noClient); err == nil {
+		t.Fatalf("without a client certificate the server answered %q", got)
+	}
+	wrongName, err := targets.LoadTLS(certs.CA, certs.ClientCert, certs.ClientKey, "other.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hello(addr, wrongName); err == nil || !strings.Contains(err.Error(), "other.example") {
+		t.Fatalf("server name other.example: %v", err)
+	}
+	system, err := targets.LoadTLS("", certs.ClientCert, certs.ClientKey, "")
+	if err != nil || system.RootCAs != nil {
+		t.Fatalf("no CA file: pool %v, %v", system.RootCAs, err)
+	}
+	if _, err := hello(addr, system); err == nil {
+		t.Fatal("the system pool trusted a throwaway CA")
+	}
+}
+
+func TestLoadTLSErrorsNameTheFile(t *testing.T) {
+	certs := targettest.NewCerts(t, nil, "localhost")
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.pem")
+	garbage := filepath.Join(dir, "garbage.pem")
+	if err := os.WriteFile(garbage, []byte("not a certificate\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name                string
+		ca, cert, key, want string
+	}{
+		{"missing CA", missing, "", "", missing},
+		{"CA not PEM", garbage, "", "", garbage},
+		{"missing client certificate", certs.CA, missing, certs.ClientKey, missing},
+		{"client certificate not PEM", certs.CA, garbage, certs.ClientKey, garbage},
+		{"missing client key", certs.CA, certs.ClientCert, missing, missing},
+		{"client key not PEM", certs.CA, certs.ClientCert, garbage, garbage},
+		{"certificate without key", certs.CA, certs.ClientCert, "", certs.ClientCert},
+		{"key without certificate", certs.CA, "", certs.ClientKey, certs.ClientKey},
+		{"key of another certificate", certs.CA, certs.ClientCert, certs.ServerKey, certs.ServerKey},
+	} {
+		_, err := targets.LoadTLS(c.ca, c.cert, c.key, "")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error naming %s", c.name, err, c.want)
+		}
+	}
+}
+
+func TestAccessRedactsSecrets(t *testing.T) {
+	a := targets.Access{TLS: &tls.Config{}, Username: "harness", Password: "pw-s3cret",
+		Token: "tok-9f8e7d", Digest: "zkuser:zk-pa55"}
+	secrets := []string{"pw-s3cret", "tok-9f8e7d", "zk-pa55"}
+	var logText, logJSON bytes.Buffer
+	slog.New(slog.NewTextHandler(&logText, nil)).Info("connect", "access", a, "ptr", &a)
+	slog.New(slog.NewJSONHandler(&logJSON, nil)).Info("connect", "access", a)
+	js, err := json.Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// As a field of an options struct, the way targets carry it.
+	type options struct {
+		Root   string
+		Access targets.Access
+	}
+	o := options{Root: "/r", Access: a}
+	shown := map[string]string{
+		"fmt":           fmt.Sprintf("%v %+v %#v %s", a, a, a, a),
+		"fmt pointer":   fmt.Sprintf("%v %+v %#v", &a, &a, &a),
+		"fmt in struct": fmt.Sprintf("%v %+v %#v", o, o, &o),
+		"slog text":     logText.String(),
+		"slog json":     logJSON.String(),
+		"json":          string(js),
+	}
+	for how, s := range shown {
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s shows the secret %q: %s", how, secret, s)
+			}
+		}
+		if !strings.Contains(s, "harness") || !strings.Contains(s, targets.Redacted) {
+			t.Errorf("%s does not show the username and that secrets are set: %s", how, s)
+		}
+	}
+	if s := (targets.Access{Username: "u"}).String(); strings.Contains(s, targets.Redacted) {
+		t.Errorf("unset secrets shown as set: %s", s)
+	}
+	if s := fmt.Sprint(a); !strings.Contains(s, "zkuser:"+targets.Redacted) || !strings.Contains(s, "TLS:true") {
+		t.Errorf("String %s: want the digest's user and TLS on", s)
+	}
+}
+
+func TestTLSFor(t *testing.T) {
+	if targets.TLSFor(nil, "h:1") != nil {
+		t.Fatal("nil config became one")
+	}
+	base := &tls.Config{}
+	for addr, want := range map[string]string{"10.0.0.2:2181": "10.0.0.2", "[::1]:2181": "::1", "zk1.example:2281": "zk1.example", "bare": "bare"} {
+		if got := targets.TLSFor(base, addr).ServerName; got != want {
+			t.Errorf("%s: server name %q, want %q", addr, got, want)
+		}
+	}
+	if got := targets.TLSFor(&tls.Config{ServerName: "set"}, "10.0.0.2:1").ServerName; got != "set" {
+		t.Errorf("a configured server name was replaced by %q", got)
+	}
+	if base.ServerName != "" {
+		t.Error("TLSFor changed its argument")
+	}
+}

@@ -1,0 +1,26 @@
+package targets
+
+import (
+	"context"
+	"strings"
+)
+
+// Namespaced is a target whose every key lives under one root that can be
+// listed and removed: a run against a cluster the user already runs
+// starts only when the root is empty (the caller decides, from Existing)
+// and leaves nothing behind (Clean).
+type Namespaced interface {
+	// Root is the root every key of the target lives under.
+	Root() string
+	// Existing returns up to limit keys (znode paths) under the root,
+	// sorted; empty when the root holds nothing. limit <= 0 means all.
+	Existing(ctx context.Context, eps []Endpoint, limit int) ([]string, error)
+	// Clean removes everything under the root (the root znode too) and
+	// returns how many keys/znodes it removed.
+	Clean(ctx context.Context, eps []Endpoint) (int, error)
+}
+
+// Under reports whether key is root or lies below it (root + "/" ...).
+func Under(key, root string) bool {
+	return key == root || strings.HasPrefix(key, root+"/")
+}
