@@ -2,6 +2,7 @@ package targets
 
 import (
 	"context"
+	"fmt"
 	"strings"
 )
 
@@ -23,4 +24,17 @@ type Namespaced interface {
 // Under reports whether key is root or lies below it (root + "/" ...).
 func Under(key, root string) bool {
 	return key == root || strings.HasPrefix(key, root+"/")
+}
+
+// KeysUnder returns an error for each named key that does not lie below
+// root: with a root set, every key a target writes must be under it, or
+// Existing and Clean would miss it. names and keys go in pairs.
+func KeysUnder(backend, root string, named ...[2]string) []error {
+	var errs []error
+	for _, nk := range named {
+		if !strings.HasPrefix(nk[1], root+"/") {
+			errs = append(errs, fmt.Errorf("%s %s %q is not under the root %q", backend, nk[0], nk[1], root))
+		}
+	}
+	return errs
 }

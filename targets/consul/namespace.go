@@ -26,11 +26,7 @@ func (t *Target) Validate() error {
 	if err := checkRoot(t.root); err != nil {
 		errs = append(errs, err)
 	} else if t.opts.Root != "" {
-		for _, k := range []struct{ name, key string }{{"lock key", t.opts.Key}, {"resource key", t.opts.ResourceKey}} {
-			if !strings.HasPrefix(k.key, t.root+"/") {
-				errs = append(errs, fmt.Errorf("consul %s %q is not under the root %q", k.name, k.key, t.root))
-			}
-		}
+		errs = append(errs, targets.KeysUnder("consul", t.root, [2]string{"lock key", t.opts.Key}, [2]string{"resource key", t.opts.ResourceKey})...)
 	}
 	if !slices.Contains(Behaviors, t.opts.Behavior) {
 		errs = append(errs, fmt.Errorf("consul session behavior %q (known: %v)", t.opts.Behavior, Behaviors))

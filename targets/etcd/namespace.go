@@ -27,11 +27,7 @@ func (t *Target) Validate() error {
 	if err := checkRoot(t.root); err != nil {
 		errs = append(errs, err)
 	} else if t.opts.Root != "" {
-		for _, k := range []struct{ name, key string }{{"prefix", t.opts.Prefix}, {"resource key", t.opts.ResourceKey}} {
-			if !strings.HasPrefix(k.key, t.root+"/") {
-				errs = append(errs, fmt.Errorf("etcd %s %q is not under the root %q", k.name, k.key, t.root))
-			}
-		}
+		errs = append(errs, targets.KeysUnder("etcd", t.root, [2]string{"prefix", t.opts.Prefix}, [2]string{"resource key", t.opts.ResourceKey})...)
 	}
 	if (t.access.Username == "") != (t.access.Password == "") {
 		errs = append(errs, errors.New("etcd credentials: a username and a password, or neither"))
