@@ -17,9 +17,9 @@ import (
 	"github.com/chaos-election/chaos/targets"
 )
 
-// externalHealthTimeout bounds the wait for every node of an external
-// cluster to pass the target's probe.
-const externalHealthTimeout = 30 * time.Second
+// DefaultExternalHealthTimeout bounds the wait for every node of an
+// external cluster to pass the target's probe, when the plan sets none.
+const DefaultExternalHealthTimeout = 30 * time.Second
 
 // CommandsLog is where an external cluster's fault commands are recorded,
 // under the run directory.
@@ -35,8 +35,16 @@ type runCluster interface {
 	Down(ctx context.Context) error
 }
 
-// composeCluster is a cluster the harness started.
-type composeCluster struct{ *compose.Cluster }
+// composeCluster is a cluster the harness started, with the Docker client
+// it was started through.
+type composeCluster struct {
+	*compose.Cluster
+	dc interface{ Close() error }
+}
+
+func (c composeCluster) Down(ctx context.Context) error {
+	return errors.Join(c.Cluster.Down(ctx), c.dc.Close())
+}
 
 func (c composeCluster) Endpoints() []targets.Endpoint {
 	var eps []targets.Endpoint
@@ -76,7 +84,7 @@ func startCluster(ctx context.Context, plan Plan, rd RunDir, target targets.Targ
 		if err != nil {
 			return nil, errors.Join(err, dc.Close())
 		}
-		return composeCluster{c}, nil
+		return composeCluster{Cluster: c, dc: dc}, nil
 	}
 	return attachExternal(ctx, plan, rd, probe, log)
 }
@@ -132,7 +140,11 @@ func attachExternal(ctx context.Context, plan Plan, rd RunDir, probe func(contex
 	if err != nil {
 		return nil, BadInput(err)
 	}
-	if err := waitHealthy(ctx, c.Endpoints(), probe); err != nil {
+	timeout := e.HealthTimeout
+	if timeout == 0 {
+		timeout = DefaultExternalHealthTimeout
+	}
+	if err := waitHealthy(ctx, c.Endpoints(), probe, timeout); err != nil {
 		return nil, err
 	}
 	log.Info("external cluster reachable", "nodes", len(spec.Nodes), "grants", c.Grants())
@@ -140,9 +152,9 @@ func attachExternal(ctx context.Context, plan Plan, rd RunDir, probe func(contex
 }
 
 // waitHealthy polls every endpoint's probe until each passes once, or
-// externalHealthTimeout runs out; the error names the nodes that did not.
-func waitHealthy(ctx context.Context, eps []targets.Endpoint, probe func(context.Context, targets.Endpoint) error) error {
-	ctx, cancel := context.WithTimeout(ctx, externalHealthTimeout)
+// timeout runs out; the error names the nodes that did not.
+func waitHealthy(ctx context.Context, eps []targets.Endpoint, probe func(context.Context, targets.Endpoint) error, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	errs := make([]error, len(eps))
 	var wg sync.WaitGroup
@@ -154,7 +166,7 @@ func waitHealthy(ctx context.Context, eps []targets.Endpoint, probe func(context
 				}
 				select {
 				case <-ctx.Done():
-					errs[i] = fmt.Errorf("%s at %s not healthy within %s: %w", ep.Node, ep.Addr, externalHealthTimeout, errs[i])
+					errs[i] = fmt.Errorf("%s at %s not healthy within %s: %w", ep.Node, ep.Addr, timeout, errs[i])
 					return
 				case <-time.After(500 * time.Millisecond):
 				}

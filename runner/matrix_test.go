@@ -120,7 +120,7 @@ func TestShippedMatrixLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Entries) != 10 || m.Name != "nightly" {
+	if len(m.Entries) != 13 || m.Name != "nightly" {
 		t.Fatalf("%s: %d runs", m.Name, len(m.Entries))
 	}
 }

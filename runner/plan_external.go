@@ -42,6 +42,9 @@ type ExternalPlan struct {
 	Commands map[string]external.Command
 	// CommandTimeout bounds one command (0 = external.DefaultTimeout).
 	CommandTimeout time.Duration
+	// HealthTimeout bounds the wait for every node to pass the target's
+	// probe before the run starts (0 = DefaultExternalHealthTimeout).
+	HealthTimeout time.Duration
 	TLS            TLSPlan
 	Auth           AuthPlan
 }
@@ -75,6 +78,7 @@ func (d *decoder) decodeExternal(field string, v *yaml.Node) {
 		{"prefix", func(f string, v *yaml.Node) { d.str(f, v, &e.Prefix) }},
 		{"docker", func(f string, v *yaml.Node) { d.boolean(f, v, &e.Docker) }},
 		{"command_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &e.CommandTimeout) }},
+		{"health_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &e.HealthTimeout) }},
 		{"nodes", func(f string, v *yaml.Node) { d.externalNodes(f, v) }},
 		{"commands", func(f string, v *yaml.Node) {
 			e.Commands = map[string]external.Command{}
@@ -101,6 +105,7 @@ func (d *decoder) decodeExternal(field string, v *yaml.Node) {
 		}},
 		{"auth", func(f string, v *yaml.Node) {
 			a := &e.Auth
+			d.noSecrets(f, v)
 			d.mapping(v, f, []fieldDef{
 				{"username", func(f string, v *yaml.Node) { d.str(f, v, &a.Username) }},
 				{"password_env", func(f string, v *yaml.Node) { d.str(f, v, &a.PasswordEnv) }},
@@ -112,6 +117,26 @@ func (d *decoder) decodeExternal(field string, v *yaml.Node) {
 			})
 		}},
 	})
+}
+
+// noSecrets fails a secret written into the plan itself (password:,
+// token:, digest:) with what to write instead, and removes it so that the
+// mapping does not report it a second time.
+func (d *decoder) noSecrets(field string, n *yaml.Node) {
+	n = resolve(n)
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	kept := n.Content[:0:0]
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if name := k.Value; name == "password" || name == "token" || name == "digest" {
+			d.fail(k, field+"."+name, "a secret is never written in the plan: name where it is, with %s_env (an environment variable) or %s_file", name, name)
+			continue
+		}
+		kept = append(kept, n.Content[i], n.Content[i+1])
+	}
+	n.Content = kept
 }
 
 // externalNodes decodes the node list, which replaces the base plan's.
@@ -149,6 +174,7 @@ func (p Plan) externalYAML() *yaml.Node {
 	add(m, "prefix", strNode(e.Prefix))
 	add(m, "docker", boolNode(e.Docker))
 	add(m, "command_timeout", durNode(e.CommandTimeout))
+	add(m, "health_timeout", durNode(e.HealthTimeout))
 	nodes := &yaml.Node{Kind: yaml.SequenceNode}
 	for _, n := range e.Nodes {
 		nm := mapNode(yaml.FlowStyle)
@@ -252,6 +278,9 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 	}
 	if e.CommandTimeout < 0 {
 		bad("external.command_timeout", "must not be negative, got %s", formatDuration(e.CommandTimeout))
+	}
+	if e.HealthTimeout < 0 {
+		bad("external.health_timeout", "must not be negative, got %s", formatDuration(e.HealthTimeout))
 	}
 	if (e.TLS.CertFile == "") != (e.TLS.KeyFile == "") {
 		bad("external.tls", "cert_file and key_file go together (a client certificate and its key)")

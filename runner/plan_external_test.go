@@ -106,7 +106,7 @@ external:
   nodes: [{endpoint: "a:1"}, {endpoint: "b:1"}, {endpoint: "c:1"}]
   tls: {cert_file: c.pem}
   auth: {password_env: P, password_file: /p, token: "s3cret"}
-`, []wantErr{{6, "external.tls", "cert_file and key_file go together"}, {7, "external.auth.token", "unknown field"},
+`, []wantErr{{6, "external.tls", "cert_file and key_file go together"}, {7, "external.auth.token", "never written in the plan: name where it is, with token_env"},
 			{7, "external.auth.password_env", "name one place"}, {7, "external.auth.username", "a password needs its user"}}},
 		{"compose with external settings, nodes mismatch", `nodes: 5
 external:

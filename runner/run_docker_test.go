@@ -171,3 +171,23 @@ func testFencedModesValid(t *testing.T, target string) {
 		})
 	}
 }
+
+// A link fault on the harness's own cluster, on every backend: a leader
+// cut from its node by the proxy loses the leadership and another is
+// elected; with fencing the run stays valid. (Delay and loss are proven on
+// the external path, TestExternalLinkFaults, and in linkproxy.)
+func TestLinkFaultsOnCompose(t *testing.T) { forEachTarget(t, testLinkFaultsOnCompose) }
+
+func testLinkFaultsOnCompose(t *testing.T, target string) {
+	p := shortPlan(t, target, "links", "token",
+		nemesis.FaultSpec{Kind: "client-partition", Victim: "leader", Duration: 6 * time.Second})
+	out, ops := runPlan(t, p)
+	kinds := faultKinds(ops)
+	t.Logf("%s, %d ops, faults %v, %d leaders, %v failovers (median %.2f s)", out.Results.Validity, len(ops), kinds,
+		leaders(ops), figure(out.Results, "liveness", "failovers"), figure(out.Results, "liveness", "failover_median_s"))
+	if out.Results.Validity != checkers.Valid || kinds["client-partition"] < 1 || leaders(ops) < 2 ||
+		figure(out.Results, "liveness", "failovers") < 1 {
+		logNonWrites(t, ops)
+		t.Fatalf("%s: %+v", out.Results.Validity, out.Results.Results)
+	}
+}
