@@ -89,18 +89,7 @@ func TestLinkFaultWithoutLinks(t *testing.T) {
 	f := newFake(3)
 	n, _ := New(Spec{Faults: []FaultSpec{{Kind: "client-partition", Victim: "leader", Duration: time.Hour}}}, f.env(), rng(1))
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for {
-			f.mu.Lock()
-			k := len(f.ops)
-			f.mu.Unlock()
-			if k >= 2 {
-				cancel()
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	go f.cancelAfter(2, cancel)
 	err := n.Run(ctx)
 	if err == nil || !strings.Contains(err.Error(), "no client-side proxies") || f.ops[0].F != history.FFaultError {
 		t.Fatalf("err %v ops %+v", err, f.ops)

@@ -73,6 +73,20 @@ func (f *fake) Record(op history.Op) history.Op {
 }
 func (f *fake) Flush() error { return nil }
 
+// cancelAfter calls cancel once n ops are recorded.
+func (f *fake) cancelAfter(n int, cancel context.CancelFunc) {
+	for {
+		f.mu.Lock()
+		k := len(f.ops)
+		f.mu.Unlock()
+		if k >= n {
+			cancel()
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func (f *fake) env() Env { return Env{Cluster: f, Clients: f, Rec: f} }
 
 func rng(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 3)) }
@@ -148,18 +162,7 @@ func TestRunRecordsStartAndHealInOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for {
-			f.mu.Lock()
-			done := len(f.ops) >= 12
-			f.mu.Unlock()
-			if done {
-				cancel()
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	go f.cancelAfter(12, cancel)
 	if err := n.Run(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -218,18 +221,7 @@ func TestFailedStartIsRecordedAndHealed(t *testing.T) {
 	f.failCut = true
 	n, _ := New(Spec{Faults: []FaultSpec{{Kind: "partition", Shape: "halves", Duration: time.Hour}}}, f.env(), rng(1))
 	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		for {
-			f.mu.Lock()
-			k := len(f.ops)
-			f.mu.Unlock()
-			if k >= 2 {
-				cancel()
-				return
-			}
-			time.Sleep(time.Millisecond)
-		}
-	}()
+	go f.cancelAfter(2, cancel)
 	err := n.Run(ctx)
 	if err == nil || f.ops[0].F != history.FFaultError || f.ops[0].Err == "" || !slices.Contains(f.calls, "mend") {
 		t.Fatalf("err %v ops %+v calls %v", err, f.ops, f.calls)
