@@ -4,6 +4,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
@@ -122,4 +123,28 @@ func writePEM(t testing.TB, file, typ string, der []byte) {
 	if err := os.Rename(tmp, file); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// ListenTLS listens on 127.0.0.1:0 with the server certificate, requiring
+// a client certificate from the CA, as a cluster with client-cert auth
+// does; t.Cleanup closes it.
+func (c *Certs) ListenTLS(t testing.TB) net.Listener {
+	t.Helper()
+	pair, err := tls.LoadX509KeyPair(c.ServerCert, c.ServerKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := os.ReadFile(c.CA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca)
+	ln, err := tls.Listen("tcp", "127.0.0.1:0", &tls.Config{
+		Certificates: []tls.Certificate{pair}, ClientCAs: pool, ClientAuth: tls.RequireAndVerifyClientCert})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	return ln
 }
