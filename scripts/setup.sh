@@ -6,8 +6,10 @@
 #   - bin/chaos, a static binary (CGO_ENABLED=0): it is also the network
 #     sidecar that cuts links inside a node's network namespace,
 #   - debootstrap, from Debian's packages (it makes the ZooKeeper image),
-#   - for the tests (CHAOS_SETUP_CHROMIUM=1), chromium from Debian's
-#     packages: the report's tests open report.html in it, headless,
+#   - for the tests (CHAOS_SETUP_CHROMIUM=1), chromium and docker-compose
+#     from Debian's packages: the report's tests open report.html in
+#     chromium, headless; the external-cluster tests start a cluster with
+#     docker-compose,
 #   - the backend images, built from the Go module proxy and Debian's
 #     packages (no registry): ~12 min the first time, seconds after.
 set -euo pipefail
@@ -35,11 +37,19 @@ if ! command -v debootstrap >/dev/null 2>&1 && [ ! -x /usr/sbin/debootstrap ]; t
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq debootstrap >&2
 fi
 
-# The test command also needs Chromium: the report's tests open it headless.
-if [ "${CHAOS_SETUP_CHROMIUM:-}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-	echo "setup: installing chromium (the report's tests open report.html in it, headless)" >&2
-	$SUDO apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >&2
+# The test command also needs Chromium (the report's tests open it
+# headless) and docker-compose (the external-cluster tests start a
+# cluster with it, outside the harness, as a user would).
+if [ "${CHAOS_SETUP_CHROMIUM:-}" = 1 ]; then
+	missing=""
+	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+	command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
+	if [ -n "$missing" ]; then
+		echo "setup: installing$missing from Debian's packages (for the tests)" >&2
+		$SUDO apt-get update -qq >&2
+		# shellcheck disable=SC2086
+		DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >&2
+	fi
 fi
 
 echo "setup: building bin/chaos (static)" >&2
