@@ -55,9 +55,15 @@ func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 		return out, fmt.Errorf("check %s: %w", hist, err)
 	}
 	out.Warnings = warnings
-	opts, err := checkOptions(cfg.Checks, dir)
-	if err != nil {
-		return out, BadInput(err)
+	plan, hasPlan, planErr := savedPlan(dir)
+	var opts checkers.Options
+	switch {
+	case cfg.Checks != nil:
+		opts = *cfg.Checks
+	case planErr != nil:
+		return out, BadInput(planErr)
+	case hasPlan:
+		opts = plan.CheckerOptions()
 	}
 	out.ResultsPath = cfg.Out
 	if out.ResultsPath == "" {
@@ -80,7 +86,7 @@ func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 		}
 	}
 	meta := checkMeta(hist)
-	if plan, ok := inPlacePlan(dir, opts.Dir); ok { // a run directory checked again in place
+	if hasPlan && planErr == nil && filepath.Clean(dir) == filepath.Clean(opts.Dir) { // a run directory checked again in place
 		text, _ := plan.YAML()
 		abs, _ := filepath.Abs(filepath.Join(dir, PlanFile))
 		meta = planMeta(plan, string(text), "chaos run --config "+abs)
@@ -94,17 +100,6 @@ func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 		return out, fmt.Errorf("check: %w", err)
 	}
 	return out, nil
-}
-
-// inPlacePlan is the plan of the run directory dir when the results go into
-// it too: a run checked again in place keeps its plan, seed and logs in
-// its results and report.
-func inPlacePlan(dir, outDir string) (Plan, bool) {
-	if filepath.Clean(dir) != filepath.Clean(outDir) {
-		return Plan{}, false
-	}
-	plan, err := LoadPlan(filepath.Join(dir, PlanFile), DefaultPlan())
-	return plan, err == nil
 }
 
 // locateHistory resolves a run directory or a history file to the history
@@ -127,21 +122,17 @@ func locateHistory(path string) (hist, dir string, err error) {
 	return path, filepath.Dir(path), nil
 }
 
-// checkOptions are the given options, or those of the plan saved in the run
-// directory, or the defaults.
-func checkOptions(given *checkers.Options, dir string) (checkers.Options, error) {
-	if given != nil {
-		return *given, nil
-	}
+// savedPlan is the plan saved in the run directory dir: hasPlan is false
+// when dir holds none (a history from elsewhere). Its checker options
+// apply when no flag gives others, and a run checked again in place keeps
+// its plan, seed and logs in its results and report.
+func savedPlan(dir string) (plan Plan, hasPlan bool, err error) {
 	planPath := filepath.Join(dir, PlanFile)
 	if _, err := os.Stat(planPath); err != nil {
-		return checkers.Options{}, nil
+		return Plan{}, false, nil
 	}
-	p, err := LoadPlan(planPath, DefaultPlan())
-	if err != nil {
-		return checkers.Options{}, err
-	}
-	return p.CheckerOptions(), nil
+	plan, err = LoadPlan(planPath, DefaultPlan())
+	return plan, true, err
 }
 
 func relOrAbs(base, target string) string {

@@ -45,8 +45,8 @@ type ExternalPlan struct {
 	// HealthTimeout bounds the wait for every node to pass the target's
 	// probe before the run starts (0 = DefaultExternalHealthTimeout).
 	HealthTimeout time.Duration
-	TLS            TLSPlan
-	Auth           AuthPlan
+	TLS           TLSPlan
+	Auth          AuthPlan
 }
 
 // ExternalNode is one node of an external cluster.
