@@ -23,7 +23,17 @@ type Nemesis struct {
 	log  *slog.Logger
 
 	mu     sync.Mutex
-	active []Fault // started and not yet healed
+	active []active // started and not yet healed
+}
+
+// active is a fault started and not yet healed, with its name as of its
+// last change. The name is taken on the nemesis's own goroutine, where the
+// fault's fields are written, and read under mu by [Nemesis.Active] from
+// any other (the progress display): a fault's Name reads fields its Start
+// fills in, so calling it from there would race with Start.
+type active struct {
+	f    Fault
+	name string
 }
 
 // New checks the spec and returns a Nemesis.
@@ -89,9 +99,10 @@ func (n *Nemesis) Run(ctx context.Context) error {
 // "fault-error" and f stays active so that it is healed.
 func (n *Nemesis) start(ctx context.Context, f Fault) error {
 	n.mu.Lock()
-	n.active = append(n.active, f)
+	n.active = append(n.active, active{f: f, name: f.Name()})
 	n.mu.Unlock()
 	v, err := f.Start(ctx, n.env)
+	n.rename(f)
 	if err != nil {
 		n.record(history.FFaultError, v, err)
 		n.log.Warn("fault failed to start", "fault", f.Name(), "err", err)
@@ -105,13 +116,7 @@ func (n *Nemesis) start(ctx context.Context, f Fault) error {
 // heal heals f if it is still active.
 func (n *Nemesis) heal(ctx context.Context, f Fault) error {
 	n.mu.Lock()
-	idx := -1
-	for i, a := range n.active {
-		if a == f {
-			idx = i
-		}
-	}
-	if idx < 0 {
+	if n.find(f) < 0 {
 		n.mu.Unlock()
 		return nil
 	}
@@ -123,11 +128,8 @@ func (n *Nemesis) heal(ctx context.Context, f Fault) error {
 		return fmt.Errorf("heal %s: %w", f.Name(), err)
 	}
 	n.mu.Lock()
-	for i, a := range n.active {
-		if a == f {
-			n.active = append(n.active[:i], n.active[i+1:]...)
-			break
-		}
+	if i := n.find(f); i >= 0 {
+		n.active = append(n.active[:i], n.active[i+1:]...)
 	}
 	n.mu.Unlock()
 	n.record(history.FFaultHeal, v, nil)
@@ -139,11 +141,14 @@ func (n *Nemesis) heal(ctx context.Context, f Fault) error {
 // that outlives the run's cancellation.
 func (n *Nemesis) HealAll(ctx context.Context) error {
 	n.mu.Lock()
-	active := append([]Fault(nil), n.active...)
+	faults := make([]Fault, 0, len(n.active))
+	for _, a := range n.active {
+		faults = append(faults, a.f)
+	}
 	n.mu.Unlock()
 	var errs []error
-	for i := len(active) - 1; i >= 0; i-- {
-		errs = append(errs, n.heal(ctx, active[i]))
+	for i := len(faults) - 1; i >= 0; i-- {
+		errs = append(errs, n.heal(ctx, faults[i]))
 	}
 	return errors.Join(errs...)
 }
@@ -153,10 +158,30 @@ func (n *Nemesis) Active() []string {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	out := make([]string, 0, len(n.active))
-	for _, f := range n.active {
-		out = append(out, f.Name())
+	for _, a := range n.active {
+		out = append(out, a.name)
 	}
 	return out
+}
+
+// find returns the index of f in n.active, or -1; n.mu is held.
+func (n *Nemesis) find(f Fault) int {
+	for i, a := range n.active {
+		if a.f == f {
+			return i
+		}
+	}
+	return -1
+}
+
+// rename takes f's name again after its Start filled in its victims.
+func (n *Nemesis) rename(f Fault) {
+	name := f.Name()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if i := n.find(f); i >= 0 {
+		n.active[i].name = name
+	}
 }
 
 func (n *Nemesis) record(f string, v map[string]any, err error) {

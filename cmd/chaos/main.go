@@ -25,9 +25,13 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	finished := make(chan struct{})
-	defer close(finished)
+	// The watcher is stopped and waited for before stop() cancels ctx, so
+	// it never takes the end of the command for an interrupt (nor writes
+	// to stderr after run returned).
+	finished, watched := make(chan struct{}), make(chan struct{})
+	defer func() { close(finished); <-watched }()
 	go func() {
+		defer close(watched)
 		select {
 		case <-ctx.Done():
 			// The first signal heals and cleans up; a second one quits at once.
