@@ -17,7 +17,12 @@ import (
 // decodes the line with encoding/json, which also words the errors. So the
 // fast path decides nothing on its own: it accepts only what encoding/json
 // would decode to the same result.
-func parseFast(b []byte, w *wireOp) bool {
+//
+// It decodes into st (what encoding/json decodes into a wireOp, without
+// its pointers: see [wireOp.store]) and shares the strings it decodes
+// through intern (a history has few processes, nodes, types and fs), so
+// that a line decodes without a heap allocation per field.
+func parseFast(b []byte, st *fastStore, intern map[string]string) bool {
 	i := jsonscan.WS(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
@@ -41,7 +46,7 @@ func parseFast(b []byte, w *wireOp) bool {
 			return false
 		}
 		i = jsonscan.WS(b, i+1)
-		end, ok := fastValue(b, i, key, w)
+		end, ok := fastValue(b, i, key, st, intern)
 		if !ok {
 			return false
 		}
@@ -59,10 +64,84 @@ func parseFast(b []byte, w *wireOp) bool {
 	}
 }
 
-// fastValue decodes the value of key starting at b[i] into w and returns
+// fastStore is a line as [parseFast] decodes it.
+type fastStore struct {
+	index, time                int64
+	process, typ, f, node, err string
+	value                      []byte
+	hasIndex, hasTime, hasType bool
+}
+
+// store returns the line as parseFast would have decoded it.
+func (w *wireOp) store() fastStore {
+	st := fastStore{node: w.Node, err: w.Error, value: w.Value}
+	if w.Index != nil {
+		st.index, st.hasIndex = *w.Index, true
+	}
+	if w.Time != nil {
+		st.time, st.hasTime = *w.Time, true
+	}
+	if w.Process != nil {
+		st.process = *w.Process
+	}
+	if w.Type != nil {
+		st.typ, st.hasType = *w.Type, true
+	}
+	if w.F != nil {
+		st.f = *w.F
+	}
+	return st
+}
+
+// maxInterned bounds the strings [parseFast] shares: past it, a history of
+// ever new process ids allocates each as before.
+const maxInterned = 1 << 12
+
+func internBytes(m map[string]string, b []byte) string {
+	if s, ok := m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(m) < maxInterned {
+		m[s] = s
+	}
+	return s
+}
+
+// fastValue decodes the value of key starting at b[i] into st and returns
 // where it ends.
-func fastValue(b []byte, i int, key []byte, w *wireOp) (int, bool) {
-	str := func(dst **string) (int, bool) {
+func fastValue(b []byte, i int, key []byte, st *fastStore, intern map[string]string) (int, bool) {
+	str := func() (string, int, bool) {
+		if i >= len(b) || b[i] != '"' {
+			return "", 0, false
+		}
+		e := plainEnd(b, i+1)
+		if e < 0 {
+			return "", 0, false
+		}
+		return internBytes(intern, b[i+1:e]), e + 1, true
+	}
+	switch string(key) {
+	case "index":
+		st.hasIndex = true
+		return fastInt(b, i, &st.index)
+	case "time":
+		st.hasTime = true
+		return fastInt(b, i, &st.time)
+	case "process", "type", "f", "node":
+		s, e, ok := str()
+		switch key[0] {
+		case 'p':
+			st.process = s
+		case 't':
+			st.typ, st.hasType = s, true
+		case 'f':
+			st.f = s
+		default:
+			st.node = s
+		}
+		return e, ok
+	case "error":
 		if i >= len(b) || b[i] != '"' {
 			return 0, false
 		}
@@ -70,45 +149,21 @@ func fastValue(b []byte, i int, key []byte, w *wireOp) (int, bool) {
 		if e < 0 {
 			return 0, false
 		}
-		s := string(b[i+1 : e])
-		*dst = &s
+		st.err = string(b[i+1 : e])
 		return e + 1, true
-	}
-	switch string(key) {
-	case "index":
-		return fastInt(b, i, &w.Index)
-	case "time":
-		return fastInt(b, i, &w.Time)
-	case "process":
-		return str(&w.Process)
-	case "type":
-		return str(&w.Type)
-	case "f":
-		return str(&w.F)
-	case "node", "error":
-		var s *string
-		e, ok := str(&s)
-		if ok {
-			if key[0] == 'n' {
-				w.Node = *s
-			} else {
-				w.Error = *s
-			}
-		}
-		return e, ok
 	case "value":
 		e := jsonscan.ValueEnd(b, i)
 		if e < 0 || !json.Valid(b[i:e]) {
 			return 0, false
 		}
-		w.Value = b[i:e]
+		st.value = b[i:e]
 		return e, true
 	}
 	return 0, false // "format", "version", unknown keys: the slow path
 }
 
-// fastInt parses a JSON integer that fits an int64.
-func fastInt(b []byte, i int, dst **int64) (int, bool) {
+// fastInt parses a JSON integer that fits an int64 into dst.
+func fastInt(b []byte, i int, dst *int64) (int, bool) {
 	j := i
 	if j < len(b) && b[j] == '-' {
 		j++
@@ -127,7 +182,7 @@ func fastInt(b []byte, i int, dst **int64) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	*dst = &n
+	*dst = n
 	return j, true
 }
 

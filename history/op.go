@@ -2,13 +2,14 @@ package history
 
 import (
 	"encoding/json"
+	"fmt"
 	"time"
 )
 
 // Type is the kind of a history line.
 type Type string
 
-// The four types of HISTORY.md.
+// The four types of docs/history.md.
 const (
 	Invoke Type = "invoke" // an operation begins
 	OK     Type = "ok"     // it took effect
@@ -66,7 +67,8 @@ type Op struct {
 func (o *Op) IsClient() bool { return o.Process != Nemesis && o.Process != Observer }
 
 // Fields are the well-known keys of an op's value across the election,
-// register and nemesis vocabularies. Absent keys are nil.
+// register and nemesis vocabularies (docs/history.md, "Values"). Absent
+// keys are nil.
 type Fields struct {
 	Token  *uint64         `json:"token,omitempty"`
 	Seq    *int64          `json:"seq,omitempty"`
@@ -83,13 +85,54 @@ type Fields struct {
 
 // Fields decodes the well-known keys of the op's value. A value that is
 // absent, null or not an object gives empty Fields and no error.
+//
+// Keys match as [Read] matches them: exactly (case-sensitive) and only at
+// the top level of the value, so "Token" is an unknown key and a "token"
+// inside a register's value is not the op's. For an op that [Read]
+// accepted, every field its kind of op reads has decoded (Read checked
+// it); a field of the wrong type where no rule reads it, or in an op built
+// in memory, is the error (the other fields are still decoded), as is a
+// value that is not JSON.
 func (o *Op) Fields() (Fields, error) {
 	var f Fields
 	if len(o.Value) == 0 || o.Value[0] != '{' {
 		return f, nil
 	}
-	err := json.Unmarshal(o.Value, &f)
-	return f, err
+	if !json.Valid(o.Value) {
+		var x any
+		return f, json.Unmarshal(o.Value, &x)
+	}
+	var t topKeys
+	scanTopKeys(o.Value, &t)
+	var first error
+	decode := func(k vkey, dst any) bool {
+		if !t.has(k) {
+			return false
+		}
+		err := json.Unmarshal(t.val[k], dst)
+		if err != nil && first == nil {
+			first = fmt.Errorf("value.%s: %w", keyNames[k], err)
+		}
+		return err == nil
+	}
+	var tok *uint64
+	if decode(kToken, &tok) {
+		f.Token = tok
+	}
+	var seq *int64
+	if decode(kSeq, &seq) {
+		f.Seq = seq
+	}
+	decode(kReason, &f.Reason)
+	decode(kLeader, &f.Leader)
+	decode(kKey, &f.Key)
+	decode(kValue, &f.Value)
+	decode(kFrom, &f.From)
+	decode(kTo, &f.To)
+	decode(kFault, &f.Fault)
+	decode(kNodes, &f.Nodes)
+	decode(kGroups, &f.Groups)
+	return f, first
 }
 
 // MustValue encodes v as an op value; it panics only when v cannot be

@@ -39,7 +39,8 @@ func IsParseError(err error) bool {
 	return errors.As(err, &pe)
 }
 
-// wireOp is one line as written, with pointers to tell absent from zero.
+// wireOp is one line as written, with pointers to tell absent from zero,
+// as encoding/json decodes it on the slow path.
 type wireOp struct {
 	Format  *string         `json:"format"`
 	Version *int            `json:"version"`
@@ -65,13 +66,17 @@ func ReadFile(path string) ([]Op, []string, error) {
 
 // Read reads a history from r; name is used in errors and warnings.
 //
-// It checks what HISTORY.md promises: indices 0, 1, 2, … one per line;
-// time never decreasing; types and required fields present; every ok or
-// fail completing an outstanding invoke of the same process and f; at most
-// one op outstanding per process; no invoke from a process whose op ended
-// in info. A last line cut off without its newline (the recorder died) is
-// dropped with a warning; any other malformed line is a *[ParseError].
-// Unknown fields are ignored: the format grows only by optional fields.
+// It checks what docs/history.md promises: indices 0, 1, 2, … one per
+// line; time never decreasing; types and required fields present; the
+// well-known fields of each op's value (a campaign's token, a register
+// op's key, the nemesis's nodes...) of their documented JSON type, and
+// present where that op requires them; every ok or fail completing an
+// outstanding invoke of the same process and f; at most one op
+// outstanding per process; no invoke from a process whose op ended in
+// info. A last line cut off without its newline (the recorder died: the
+// line is not whole JSON) is dropped with a warning; any other malformed
+// line is a *[ParseError] naming the file, line and field. Unknown fields
+// are ignored: the format grows only by optional fields.
 func Read(r io.Reader, name string) ([]Op, []string, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	var (
@@ -108,7 +113,10 @@ func Read(r io.Reader, name string) ([]Op, []string, error) {
 		}
 		op, header, perr := v.parse(trimmed, lineNo)
 		if perr != nil {
-			if !complete && err == io.EOF {
+			// Only a line that is not whole JSON was cut off: a
+			// complete object that breaks a rule is an error even
+			// without its newline.
+			if !complete && err == io.EOF && !json.Valid(trimmed) {
 				warnings = append(warnings, fmt.Sprintf("%s:%d: last line is cut off (%v); ignored", name, lineNo, perr))
 				break
 			}
@@ -131,10 +139,30 @@ type validator struct {
 	last        time.Duration
 	outstanding map[string]string // process -> f of its outstanding invoke
 	retired     map[string]int    // process -> line of the info that retired it
+	intern      map[string]string // the strings parseFast shares
+	slab        []byte            // where values are copied to
 }
 
 func newValidator(name string) *validator {
-	return &validator{name: name, outstanding: map[string]string{}, retired: map[string]int{}}
+	return &validator{name: name, outstanding: map[string]string{}, retired: map[string]int{}, intern: map[string]string{}}
+}
+
+// slabSize is how much value text one allocation holds: a history's
+// values are copied out of the read buffer into slabs rather than one
+// allocation each.
+const slabSize = 256 << 10
+
+// keep returns a copy of b that outlives the read buffer.
+func (v *validator) keep(b []byte) json.RawMessage {
+	if len(b) > slabSize/8 {
+		return append(json.RawMessage(nil), b...)
+	}
+	if cap(v.slab)-len(v.slab) < len(b) {
+		v.slab = make([]byte, 0, slabSize)
+	}
+	n := len(v.slab)
+	v.slab = append(v.slab, b...)
+	return v.slab[n : n+len(b) : n+len(b)]
 }
 
 func (v *validator) errf(line int, field, format string, args ...any) error {
@@ -142,54 +170,45 @@ func (v *validator) errf(line int, field, format string, args ...any) error {
 }
 
 func (v *validator) parse(b []byte, line int) (Op, bool, error) {
-	var w wireOp
-	if !parseFast(b, &w) {
-		w = wireOp{}
-		if err := json.Unmarshal(b, &w); err != nil {
+	var w fastStore
+	if !parseFast(b, &w, v.intern) {
+		slow := new(wireOp) // on the heap only on this path
+		if err := json.Unmarshal(b, slow); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) && te.Field != "" {
 				return Op{}, false, v.errf(line, te.Field, "want %s, got JSON %s", te.Type, te.Value)
 			}
 			return Op{}, false, v.errf(line, "", "not a JSON object: %v", err)
 		}
-	}
-	if w.Format != nil {
-		if line != 1 {
-			return Op{}, false, v.errf(line, "format", "the format line must be the first line")
+		if spelled, name, ok := lineVariant(b); ok {
+			return Op{}, false, v.errf(line, spelled, "%s", ambiguous(name))
 		}
-		if *w.Format != FormatName {
-			return Op{}, false, v.errf(line, "format", "unknown format %q, want %q", *w.Format, FormatName)
+		if slow.Format != nil {
+			return Op{}, true, v.header(slow, line)
 		}
-		if w.Version == nil || *w.Version != Version {
-			got := "none"
-			if w.Version != nil {
-				got = fmt.Sprint(*w.Version)
-			}
-			return Op{}, false, v.errf(line, "version", "unsupported version %s, this reader knows version %d", got, Version)
-		}
-		return Op{}, true, nil
+		w = slow.store()
 	}
 	switch {
-	case w.Index == nil:
+	case !w.hasIndex:
 		return Op{}, false, v.errf(line, "index", "missing")
-	case w.Time == nil:
+	case !w.hasTime:
 		return Op{}, false, v.errf(line, "time", "missing")
-	case w.Process == nil || *w.Process == "":
+	case w.process == "":
 		return Op{}, false, v.errf(line, "process", "missing or empty")
-	case w.Type == nil:
+	case !w.hasType:
 		return Op{}, false, v.errf(line, "type", "missing")
-	case w.F == nil || *w.F == "":
+	case w.f == "":
 		return Op{}, false, v.errf(line, "f", "missing or empty")
 	}
 	op := Op{
-		Index: *w.Index, Time: time.Duration(*w.Time), Process: *w.Process, Node: w.Node,
-		Type: Type(*w.Type), F: *w.F, Value: w.Value, Err: w.Error,
+		Index: w.index, Time: time.Duration(w.time), Process: w.process, Node: w.node,
+		Type: Type(w.typ), F: w.f, Value: w.value, Err: w.err,
 	}
 	if string(op.Value) == "null" {
 		op.Value = nil
 	}
 	if op.Value != nil {
-		op.Value = append(json.RawMessage(nil), op.Value...)
+		op.Value = v.keep(op.Value)
 	}
 	if !op.Type.Valid() {
 		return Op{}, false, v.errf(line, "type", "%q is not one of invoke, ok, fail, info", op.Type)
@@ -206,9 +225,30 @@ func (v *validator) parse(b []byte, line int) (Op, bool, error) {
 	if err := v.pair(&op, line); err != nil {
 		return Op{}, false, err
 	}
+	if field, msg := checkValue(&op); msg != "" {
+		return Op{}, false, v.errf(line, field, "%s", msg)
+	}
 	v.next++
 	v.last = op.Time
 	return op, false, nil
+}
+
+// header checks the format line.
+func (v *validator) header(w *wireOp, line int) error {
+	if line != 1 {
+		return v.errf(line, "format", "the format line must be the first line")
+	}
+	if *w.Format != FormatName {
+		return v.errf(line, "format", "unknown format %q, want %q", *w.Format, FormatName)
+	}
+	if w.Version == nil || *w.Version != Version {
+		got := "none"
+		if w.Version != nil {
+			got = fmt.Sprint(*w.Version)
+		}
+		return v.errf(line, "version", "unsupported version %s, this reader knows version %d", got, Version)
+	}
+	return nil
 }
 
 // pair checks invoke/completion pairing for one op.

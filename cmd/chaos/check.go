@@ -21,10 +21,17 @@ func newCheckCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check PATH",
 		Short: "Check a history (a run directory or a history.jsonl file) and print the verdict",
-		Long: `check reads a history in the format of HISTORY.md, written by 'chaos run' or by
-your own application, runs every checker on it, prints a short summary and
-writes results.json, junit.xml and report.html beside the history (or beside
---out).
+		Long: `check reads a history in the format of docs/history.md, written by 'chaos run'
+or by your own application, runs every checker on it, prints a short summary
+and writes results.json, junit.xml and report.html beside the history (or
+beside --out).
+
+The history is checked first: each line's fields, the invoke/completion
+pairing, and the JSON type of every value field a checker reads (a token is
+a non-negative integer: 7, not "7" or 7.0; a register key is a string), so
+that nothing is silently dropped. A line that breaks a rule is malformed
+input, e.g. history.jsonl:2: field "value.token": want a non-negative
+integer, got JSON string "7". Unknown fields are ignored.
 
 Checker options come from the flags; when none is given and PATH is a run
 directory, from the plan saved in it.

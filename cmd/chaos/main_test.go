@@ -124,7 +124,7 @@ func TestCheckJSONAndAllowNoFaults(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.jsonl")
-	os.WriteFile(bad, []byte(`{"index":0,"time":1,"process":"n1","type":"invoke","f":"write"}`+"\n"+`{"index":5,"time":2,"process":"n1","type":"ok","f":"write"}`+"\n"), 0o644)
+	os.WriteFile(bad, []byte(`{"index":0,"time":1,"process":"n1","type":"invoke","f":"write","value":{"token":1}}`+"\n"+`{"index":5,"time":2,"process":"n1","type":"ok","f":"write"}`+"\n"), 0o644)
 	tests := []struct {
 		args []string
 		want string

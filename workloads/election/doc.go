@@ -3,7 +3,7 @@
 // it believes it leads, writing to a shared resource with its fencing
 // token; and an observer recording the backend's own view of the leader.
 // Every operation is recorded in the history as an invoke and exactly one
-// completion (see HISTORY.md); a process whose op ended in info retires
+// completion (see docs/history.md); a process whose op ended in info retires
 // and its node's next candidate is "n1#2", "n1#3", ...
 //
 // The resource runs in one of three modes: "none" accepts every write,
