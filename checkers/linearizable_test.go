@@ -1,8 +1,11 @@
 package checkers
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -11,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/anishathalye/porcupine"
 
 	"github.com/chaos-election/chaos/history"
 )
@@ -260,4 +265,306 @@ func TestLinearizableWindowSkipsOpenEndedOps(t *testing.T) {
 	if a.Start < 5000*time.Millisecond || a.End != 5030*time.Millisecond {
 		t.Fatalf("window %v–%v, want within 5 s–5.03 s: %+v", a.Start, a.End, a)
 	}
+}
+
+// Values are compared as JSON values: the same value written another
+// way is the same value, for reads and for cas.
+func TestLinearizableComparesJSONValues(t *testing.T) {
+	wr := func(written, read string) *reg {
+		return new(reg).
+			add(0, "c1", history.Invoke, "write", `{"key":"k","value":`+written+`}`).
+			add(10, "c1", history.OK, "write", `{"key":"k","value":`+written+`}`).
+			add(20, "c2", history.Invoke, "read", `{"key":"k"}`).
+			add(30, "c2", history.OK, "read", `{"key":"k","value":`+read+`}`)
+	}
+	for _, tc := range []struct {
+		name string
+		h    *reg
+		want Validity
+	}{
+		{"an object's keys in another order", wr(`{"a":1,"b":2}`, `{"b":2,"a":1}`), Valid},
+		{"1.0 is 1", wr(`1`, `1.0`), Valid},
+		{"1e0 is 1", wr(`1`, `1e0`), Valid},
+		{"10e-1 is 1.0", wr(`1.0`, `10e-1`), Valid},
+		{"-0 is 0", wr(`0`, `-0.0`), Valid},
+		{"a big integer, exactly", wr(`123456789012345678901234567890`, `1.2345678901234567890123456789e29`), Valid},
+		{"a big integer float64 cannot tell apart from another", wr(`9007199254740993`, `9007199254740992`), Invalid},
+		{"a huge exponent", wr(`1e400`, `10e399`), Valid},
+		{"an escaped string", wr(`"\u0041"`, `"A"`), Valid},
+		{"an escaped non-ASCII string", wr(`"caf\u00e9 \ud83d\ude00"`, `"café 😀"`), Valid},
+		{"nested, in any order and spelling", wr(`{"x":[{"b":1,"a":"\u00e9"}],"y":null}`, ` { "y" : null , "x" : [ { "a" : "é" , "b" : 1.00 } ] } `), Valid},
+		{"arrays in order", wr(`[1,2]`, `[1.0,2e0]`), Valid},
+		{"arrays out of order", wr(`[1,2]`, `[2,1]`), Invalid},
+		{"a string is not a number", wr(`1`, `"1"`), Invalid},
+		{"cas from and to as JSON values", new(reg).
+			add(0, "c1", history.Invoke, "write", `{"key":"k","value":{"a":1,"b":2}}`).
+			add(10, "c1", history.OK, "write", `{"key":"k","value":{"a":1,"b":2}}`).
+			add(20, "c1", history.Invoke, "cas", `{"key":"k","from":{"b":2,"a":1.0},"to":[1.0]}`).
+			add(30, "c1", history.OK, "cas", `{"key":"k","from":{"b":2,"a":1.0},"to":[1.0]}`).
+			add(40, "c2", history.Invoke, "read", `{"key":"k"}`).
+			add(50, "c2", history.OK, "read", `{"key":"k","value":[1]}`), Valid},
+		{"a failed cas from the value there, written another way", new(reg).
+			add(0, "c1", history.Invoke, "write", `{"key":"k","value":1}`).
+			add(10, "c1", history.OK, "write", `{"key":"k","value":1}`).
+			add(20, "c2", history.Invoke, "cas", `{"key":"k","from":1.0,"to":2}`).
+			add(30, "c2", history.Fail, "cas", `{"key":"k","from":1.0,"to":2}`), Invalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := linearizable(t, tc.h.ops, "")
+			if res.Validity != tc.want {
+				t.Fatalf("%s, want %s: %s %+v", res.Validity, tc.want, res.Summary, res.Anomalies)
+			}
+		})
+	}
+}
+
+// A real stale read is still found when its value is spelled another
+// way, at its ops, and the message shows the values as JSON.
+func TestLinearizableStaleReadOfReorderedObject(t *testing.T) {
+	h := new(reg).
+		add(0, "c1", history.Invoke, "write", `{"key":"k","value":{"a":1,"b":"x"}}`).
+		add(10, "c1", history.OK, "write", `{"key":"k","value":{"a":1,"b":"x"}}`).
+		add(20, "c1", history.Invoke, "write", `{"key":"k","value":{"a":2,"b":"y"}}`).
+		add(30, "c1", history.OK, "write", `{"key":"k","value":{"a":2,"b":"y"}}`).
+		add(40, "c2", history.Invoke, "read", `{"key":"k"}`).
+		add(50, "c2", history.OK, "read", `{"key":"k","value":{"b":"\u0078","a":1.0}}`)
+	dir := t.TempDir()
+	res := linearizable(t, h.ops, dir)
+	if res.Validity != Invalid || len(res.Anomalies) != 1 {
+		t.Fatalf("%s: %s %+v", res.Validity, res.Summary, res.Anomalies)
+	}
+	a := res.Anomalies[0]
+	if !slices.Equal(a.Ops, []int64{4, 5}) {
+		t.Errorf("ops %v, want the read's 4 and 5", a.Ops)
+	}
+	if want := `key k: c2: read {"a":1,"b":"x"} at 0.04 s cannot be linearized after the 2 ops before it`; !strings.HasPrefix(a.Message, want) {
+		t.Errorf("message %q, want it to begin %q", a.Message, want)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, LinearizabilityFile))
+	if err != nil || !strings.Contains(string(b), `write {\"a\":2,\"b\":\"y\"}`) {
+		t.Errorf("visualization without the values as JSON: %v", err)
+	}
+}
+
+// Equal values have one canonical form, and unequal ones different
+// forms; the forms of the common scalars, made without decoding, are
+// the ones decoding makes.
+func TestCanonicalJSON(t *testing.T) {
+	for _, group := range [][]string{
+		{`null`, ``, ` null `},
+		{`0`, `-0`, `0.0`, `0e10`, `-0.000e-5`},
+		{`1`, `1.0`, `1e0`, `10e-1`, `0.1e1`, `1E+0`, `100e-2`},
+		{`-1.5`, `-15e-1`, `-0.15e1`},
+		{`100`, `1e2`, `1.00e2`},
+		{`1e21`, `1000000000000000000000`},
+		{`1e22`, `10000000000000000000000`, `10e21`},
+		{`0.000001`, `1e-6`},
+		{`1e-7`, `0.0000001`},
+		{`1e-30`, `0.1e-29`},
+		{`9007199254740993`, `9007199254740993.0`},
+		{`9007199254740992`},
+		{`123456789012345678901234567890`, `1.2345678901234567890123456789e29`},
+		{`1e400`, `10e399`},
+		{`1e99999999999999999999`, `0.1e100000000000000000000`},
+		{`"A"`, `"\u0041"`},
+		{`"a\"b\\c\n"`, `"a\u0022b\u005cc\u000a"`},
+		{`"é"`, `"\u00e9"`, `"\u00E9"`},
+		{`"<&>"`, `"\u003c\u0026\u003e"`},
+		{`"1"`},
+		{`true`},
+		{`false`},
+		{`[]`, ` [ ] `},
+		{`[1,"a"]`, `[1.0, "\u0061"]`},
+		{`[2,1]`},
+		{`{}`, `{ }`},
+		{`{"a":1,"b":[true,null]}`, `{"b":[true,null],"a":1e0}`, `{"b":[true,null],"a":0,"a":1}`},
+		{`{"a":{"c":1,"d":2}}`, `{"a":{"d":2,"c":1}}`},
+	} {
+		want, err := canonicalJSON([]byte(group[0]))
+		if err != nil {
+			t.Fatalf("%s: %v", group[0], err)
+		}
+		for _, v := range group {
+			got, err := canonicalJSON([]byte(v))
+			if err != nil || got != want {
+				t.Errorf("%s: %q %v, want %q like %s", v, got, err, want, group[0])
+			}
+			if slow := slowCanonical(t, v); slow != got {
+				t.Errorf("%s: %q, but decoded %q", v, got, slow)
+			}
+		}
+		t.Logf("%s", want)
+	}
+	forms := map[string]string{}
+	for _, v := range []string{`0`, `1`, `-1`, `10`, `0.1`, `1e21`, `1e22`, `1e-6`, `1e-7`, `1.5`, `15`, `"1"`, `"1.0"`, `null`, `"null"`, `[1]`, `{"a":1}`, `{"a":"1"}`, `9007199254740992`, `9007199254740993`} {
+		c, err := canonicalJSON([]byte(v))
+		if err != nil {
+			t.Fatalf("%s: %v", v, err)
+		}
+		if other, ok := forms[c]; ok {
+			t.Errorf("%s and %s have one form %q", v, other, c)
+		}
+		forms[c] = v
+	}
+	for _, bad := range []string{`{`, `[1,]`, `1 2`, `01`, `1.`, `.5`, `-`, `"abc`, `"`, `nul`, `1e`, `{"a":}`, `0x10`} {
+		if c, err := canonicalJSON([]byte(bad)); err == nil {
+			t.Errorf("%s: %q, want an error", bad, c)
+		}
+	}
+}
+
+// slowCanonical is the canonical form of v made by decoding it.
+func slowCanonical(t *testing.T, v string) string {
+	t.Helper()
+	raw := bytes.TrimSpace([]byte(v))
+	if len(raw) == 0 {
+		return "null"
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		t.Fatalf("%s: %v", v, err)
+	}
+	var b strings.Builder
+	if err := writeCanonical(&b, x); err != nil {
+		t.Fatalf("%s: %v", v, err)
+	}
+	return b.String()
+}
+
+// Numbers' forms agree with their exact values.
+func FuzzCanonicalNumber(f *testing.F) {
+	for _, s := range []string{"0", "1", "-1.5", "1e3", "1000", "0.001", "1e-3", "12.340e-2", "9007199254740993"} {
+		f.Add(s, "1")
+	}
+	// modest is a JSON number whose exact value big.Rat holds quickly.
+	modest := func(s string) (*big.Rat, bool) {
+		if len(s) > 40 || !json.Valid([]byte(s)) || strings.ContainsAny(s, " \t\n\r\"[{tfn") {
+			return nil, false
+		}
+		if i := strings.IndexAny(s, "eE"); i >= 0 && len(strings.TrimLeft(s[i+1:], "+-")) > 3 {
+			return nil, false
+		}
+		return new(big.Rat).SetString(s)
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		ra, oka := modest(a)
+		rb, okb := modest(b)
+		if !oka || !okb {
+			return
+		}
+		ca, erra := canonicalJSON([]byte(a))
+		cb, errb := canonicalJSON([]byte(b))
+		if erra != nil || errb != nil {
+			t.Fatalf("%s: %v; %s: %v", a, erra, b, errb)
+		}
+		if (ca == cb) != (ra.Cmp(rb) == 0) {
+			t.Fatalf("%s → %s, %s → %s, but they are equal: %v", a, ca, b, cb, ra.Cmp(rb) == 0)
+		}
+		if again, err := canonicalJSON([]byte(ca)); err != nil || again != ca {
+			t.Fatalf("%s → %s → %s %v", a, ca, again, err)
+		}
+	})
+}
+
+// The register fields scanned without encoding/json are the ones
+// Op.Fields decodes; what the scan declines, Op.Fields decides.
+func TestRegisterFieldsAgreeWithOpFields(t *testing.T) {
+	for _, v := range []string{
+		``, `null`, `"x"`, `[1]`, `{}`, ` {}`, `{ }`,
+		`{"key":"k"}`, `{"key":"k","value":1}`, `{"value":1,"key":"k"}`, ` { "key" : "k" , "value" : [1, {"a":"}"}] } `,
+		`{"key":"k","from":{"a":1},"to":"x\"y"}`, `{"key":"k","key":"j"}`, `{"key":"k","value":1,"value":2}`,
+		`{"Key":"k"}`, `{"key":"k","token":1}`, `{"key":"k","token":"bad"}`, `{"key":"k\u0041"}`, `{"key":null}`,
+		`{"key":"k",}`, `{"key":"k"}x`, `{"key":"k","value":[1,}`, `{"key":"k","value":1 2}`, `{"key":"k"`, `{"key":1}`,
+		`{"key":"é"}`, `{"value":1}`,
+	} {
+		op := history.Op{Value: []byte(v)}
+		want, werr := op.Fields()
+		got, gerr := registerFields(&op)
+		if (werr != nil) != (gerr != nil) {
+			t.Errorf("%s: error %v, Op.Fields %v", v, gerr, werr)
+			continue
+		}
+		if werr != nil {
+			continue
+		}
+		if got.hasKey != (want.Key != nil) || want.Key != nil && string(got.key) != *want.Key ||
+			string(got.value) != string(want.Value) || string(got.from) != string(want.From) || string(got.to) != string(want.To) {
+			t.Errorf("%s: %+v, Op.Fields %+v", v, got, want)
+		}
+	}
+}
+
+// The search agrees with porcupine's on histories with unknown
+// outcomes, failed cas and planted anomalies, and fails where porcupine
+// does: its longest partial linearization is as long as porcupine's.
+func TestLinearizableSearchAgreesWithPorcupine(t *testing.T) {
+	verdicts := map[searchVerdict]int{}
+	for seed := range uint64(1000) {
+		r := rand.New(rand.NewPCG(seed, 3))
+		h := genRegister(r, 1+r.IntN(2), 2+r.IntN(5), 10+r.IntN(50))
+		h = mutateRegister(r, h)
+		keys, err := registerOps(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, k := range keys {
+			v, best := searchKey(context.Background(), k, 0)
+			verdicts[v]++
+			model := regModel(k)
+			pv, info := porcupine.CheckOperationsVerbose(model, k.operations(), 0)
+			if (v == searchLinearizable) != (pv == porcupine.Ok) {
+				t.Fatalf("seed %d key %s: search %v, porcupine %v", seed, name, v, pv)
+			}
+			if v != searchIllegal {
+				continue
+			}
+			longest := 0
+			for _, p := range info.PartialLinearizations()[0] {
+				longest = max(longest, len(p))
+			}
+			if len(best) != longest {
+				t.Fatalf("seed %d key %s: longest partial linearization %d ops, porcupine's %d", seed, name, len(best), longest)
+			}
+			state := int32(0)
+			for i, id := range best {
+				ok, next := k.calls[id].apply(state)
+				if !ok {
+					t.Fatalf("seed %d key %s: partial linearization %v cannot take op %d", seed, name, best, i)
+				}
+				state = next
+			}
+		}
+	}
+	if verdicts[searchLinearizable] < 100 || verdicts[searchIllegal] < 100 {
+		t.Errorf("too one-sided to compare: %v", verdicts)
+	}
+	t.Logf("keys linearizable %d, not %d", verdicts[searchLinearizable], verdicts[searchIllegal])
+}
+
+// mutateRegister plants faults in a generated register history: reads
+// of other values, outcomes made unknown, cas outcomes flipped,
+// completions lost.
+func mutateRegister(r *rand.Rand, h []history.Op) []history.Op {
+	out := h[:0]
+	for _, op := range h {
+		if op.Type != history.Invoke {
+			switch x := r.IntN(100); {
+			case x < 3:
+				continue // lost: the op stays open, or the process's next invoke replaces it
+			case x < 8 && op.F != history.FRead:
+				op.Type = history.Info
+			case x < 12 && op.F == history.FCas && op.Type == history.OK:
+				op.Type = history.Fail
+			case x < 16 && op.F == history.FCas && op.Type == history.Fail:
+				op.Type = history.OK
+			case x < 22 && op.F == history.FRead:
+				key := strings.Split(string(op.Value), `"`)[3]
+				op.Value = []byte(fmt.Sprintf(`{"key":%q,"value":%d}`, key, r.IntN(6)))
+			}
+		}
+		out = append(out, op)
+	}
+	return out
 }
