@@ -1,6 +1,8 @@
 package checkers
 
 import (
+	"encoding/json"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -41,7 +43,8 @@ type grant struct {
 	t       time.Duration
 }
 
-// faultStart is a nemesis fault in effect, with what it hit.
+// faultStart is a nemesis fault in effect, with what it hit and until
+// when: healIdx is its fault-heal (-1: in effect until the end).
 type faultStart struct {
 	idx     int64
 	t       time.Duration
@@ -49,6 +52,17 @@ type faultStart struct {
 	nodes   []string
 	process string
 	groups  [][]string
+	grudge  map[string][]string // node -> the nodes it drops (majority-ring, bridge)
+	healIdx int64
+	healT   time.Duration
+}
+
+// view is one change of the observer's view of the leader.
+type view struct {
+	idx    int64
+	t      time.Duration
+	leader string // "" when the backend shows no leader
+	token  uint64
 }
 
 // analysis is everything the election checkers need, from one pass.
@@ -57,10 +71,15 @@ type analysis struct {
 	writes    []write    // by invoke index
 	grants    []grant    // by index
 	faults    []faultStart
-	completed int // client ops that completed ok or fail
+	views     []view // the observer's, by index
+	completed int    // client ops that completed ok or fail
 	first     time.Duration
 	end       time.Duration
 	lastIdx   int64
+	// asked is the first campaign invoke: from then on the workload wants
+	// a leader (askedIdx -1: no campaign was ever invoked).
+	asked    time.Duration
+	askedIdx int64
 }
 
 // memo shares one analysis between the checkers of one [Election] call.
@@ -96,7 +115,7 @@ type pending struct {
 
 // analyze makes one pass over h.
 func analyze(h []history.Op) *analysis {
-	a := &analysis{lastIdx: -1}
+	a := &analysis{lastIdx: -1, askedIdx: -1}
 	if len(h) == 0 {
 		return a
 	}
@@ -113,16 +132,25 @@ func analyze(h []history.Op) *analysis {
 		op := &h[i]
 		switch {
 		case op.Process == history.Nemesis:
-			if op.F == history.FFaultStart {
+			switch op.F {
+			case history.FFaultStart:
 				a.faults = append(a.faults, decodeFault(op))
+			case history.FFaultHeal:
+				a.healFault(op)
 			}
 			continue
 		case op.Process == history.Observer:
+			if op.F == history.FLeader {
+				a.views = append(a.views, decodeView(op))
+			}
 			continue
 		}
 		p := op.Process
 		switch op.Type {
 		case history.Invoke:
+			if op.F == history.FCampaign && a.askedIdx < 0 {
+				a.asked, a.askedIdx = op.Time, op.Index
+			}
 			pd := pending{idx: op.Index, f: op.F}
 			if op.F == history.FWrite {
 				if v := scanTop(op.Value); v.hasToken && !v.hasKey {
@@ -179,21 +207,62 @@ func analyze(h []history.Op) *analysis {
 }
 
 func decodeFault(op *history.Op) faultStart {
-	f := faultStart{idx: op.Index, t: op.Time}
-	fs, err := op.Fields()
-	if err != nil {
-		return f
+	f := faultStart{idx: op.Index, t: op.Time, healIdx: -1}
+	var v struct {
+		Fault   string              `json:"fault"`
+		Nodes   []string            `json:"nodes"`
+		Groups  [][]string          `json:"groups"`
+		Grudge  map[string][]string `json:"grudge"`
+		Process string              `json:"process"`
 	}
-	f.kind, f.nodes, f.groups = fs.Fault, fs.Nodes, fs.Groups
-	if op.Node != "" {
+	if len(op.Value) > 0 && op.Value[0] == '{' && json.Unmarshal(op.Value, &v) == nil {
+		f.kind, f.nodes, f.groups, f.grudge, f.process = v.Fault, v.Nodes, v.Groups, v.Grudge, v.Process
+	}
+	if op.Node != "" && !slices.Contains(f.nodes, op.Node) {
 		f.nodes = append(f.nodes, op.Node)
 	}
-	if len(op.Value) > 0 {
-		if v := scanTop(op.Value); v.process != "" {
-			f.process = v.process
+	return f
+}
+
+// healFault ends the earliest fault still in effect that the heal names:
+// of the same kind, and on the same nodes when both say which.
+func (a *analysis) healFault(op *history.Op) {
+	h := decodeFault(op)
+	for i := range a.faults {
+		f := &a.faults[i]
+		if f.healIdx >= 0 || f.kind != h.kind {
+			continue
+		}
+		if len(f.nodes) > 0 && len(h.nodes) > 0 && !sameSet(f.nodes, h.nodes) {
+			continue
+		}
+		f.healIdx, f.healT = op.Index, op.Time
+		return
+	}
+}
+
+func decodeView(op *history.Op) view {
+	v := view{idx: op.Index, t: op.Time}
+	var lv struct {
+		Leader *string `json:"leader"`
+		Token  uint64  `json:"token"`
+	}
+	if len(op.Value) > 0 && json.Unmarshal(op.Value, &lv) == nil && lv.Leader != nil {
+		v.leader, v.token = *lv.Leader, lv.Token
+	}
+	return v
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, x := range a {
+		if !slices.Contains(b, x) {
+			return false
 		}
 	}
-	return f
+	return true
 }
 
 // leadersAt returns the intervals open at time t (start <= t < end).

@@ -12,20 +12,36 @@
 //   - dual-leaders: two leadership intervals overlap. If both processes had
 //     a write accepted (ok) that was invoked inside the overlap, the
 //     resource saw two leaders act at once: split brain with effect,
-//     invalid. Otherwise the overlap is contained (the stale side was
-//     fenced off or did not act): reported with its duration, valid unless
+//     invalid. Otherwise the overlap is contained (the resource rejected
+//     the stale side, or saw its writes only before the new leader's, or
+//     it did not act): reported with its duration, valid unless
 //     Options.Strict.
 //   - token-order: each grant must carry a token greater than every grant
 //     completed before it; a token granted twice or a lower one is a
 //     backend safety violation, invalid.
 //   - stale-writes: a write carrying token T invoked after a grant T' > T
-//     completed was made by a zombie leader (attempted, counted); if the
-//     resource accepted it, fencing failed: invalid.
-//   - liveness: figures (time without a leader, failover time after each
-//     fault that removed the leader, elections per minute, leadership
-//     durations), and limits on them from Options.
-//   - vacuity: a history in which no fault took effect, or with too few
-//     completed client ops, proves nothing: unknown, never valid.
+//     completed was made by a zombie leader (attempted, counted). The
+//     resource accepting token T after it had accepted a write of a token
+//     T' > T is invalid whoever wrote: a failed fence, or, with no fence,
+//     writes interleaved out of order.
+//   - ungranted-writes: a write by a process that had not been granted the
+//     token it carries (never granted anything, or not that token):
+//     invalid when the resource accepted it.
+//   - liveness: figures (time without a leader from the first campaign
+//     invoke on, failover time after each fault that removed the leader,
+//     the faults the leader survived, partitions that left no side a
+//     majority, elections per minute, leadership durations), and limits on
+//     them from Options. A fault removes the leader only when it hit it
+//     (its node, its process, or cut it from every majority) and, while it
+//     was in effect, that leadership ended or another leader was granted
+//     or shown by the observer; a leader it hit that kept leading survived.
+//   - vacuity: a history in which no fault took effect, with too few
+//     completed client ops, or (election) with no grant at all proves
+//     nothing: unknown, never valid.
+//
+// The sentences say what the history shows (rejected, not interleaved,
+// in token order), never what the resource was meant to do: a history
+// from a resource with no fence reads as truthfully as one with.
 //
 // The register checker ([Linearizable]) runs porcupine over the read,
 // write and cas ops that carry a key, one search per key against a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/chaos-election/chaos/history"
@@ -30,8 +31,10 @@ func (c *dualLeaders) Name() string { return "dual-leaders" }
 func (c *dualLeaders) Check(_ context.Context, h []history.Op) Result {
 	a := c.m.get(h)
 	res := Result{Checker: c.Name()}
-	accepted := map[string][]write{}
+	// Each process's writes, and its accepted ones, in invoke order.
+	all, accepted := map[string][]write{}, map[string][]write{}
 	for _, w := range a.writes {
+		all[w.process] = append(all[w.process], w)
 		if w.outcome == history.OK {
 			accepted[w.process] = append(accepted[w.process], w)
 		}
@@ -56,7 +59,7 @@ func (c *dualLeaders) Check(_ context.Context, h []history.Op) Result {
 			if newer.token < older.token {
 				older, newer = newer, older
 			}
-			an := c.judge(older, newer, start, end, accepted)
+			an := c.judge(older, newer, start, end, all, accepted)
 			if an.Kind == "split-brain" {
 				splits++
 			}
@@ -74,7 +77,7 @@ func (c *dualLeaders) Check(_ context.Context, h []history.Op) Result {
 	case overlaps > 0 && c.opts.Strict:
 		res.Summary = fmt.Sprintf("%s (longest %s); strict: every overlap fails", plural(overlaps, "leadership overlap", "leadership overlaps"), secs(longest))
 	case overlaps > 0:
-		res.Summary = fmt.Sprintf("%s (longest %s), all contained by fencing", plural(overlaps, "leadership overlap", "leadership overlaps"), secs(longest))
+		res.Summary = fmt.Sprintf("%s (longest %s); in none did the resource accept the two leaders' writes interleaved", plural(overlaps, "leadership overlap", "leadership overlaps"), secs(longest))
 	default:
 		res.Summary = fmt.Sprintf("never two leaders at once (%s)", plural(len(a.intervals), "leadership", "leaderships"))
 	}
@@ -82,19 +85,8 @@ func (c *dualLeaders) Check(_ context.Context, h []history.Op) Result {
 }
 
 // judge classifies the overlap [start, end) of an older and a newer leader.
-func (c *dualLeaders) judge(older, newer interval, start, end time.Duration, accepted map[string][]write) Anomaly {
-	in := func(p string, token uint64) []write {
-		ws := accepted[p]
-		k := sort.Search(len(ws), func(i int) bool { return ws[i].invokeT >= start })
-		var out []write
-		for ; k < len(ws) && ws[k].invokeT < end; k++ {
-			if ws[k].token == token {
-				out = append(out, ws[k])
-			}
-		}
-		return out
-	}
-	ow, nw := in(older.process, older.token), in(newer.process, newer.token)
+func (c *dualLeaders) judge(older, newer interval, start, end time.Duration, all, accepted map[string][]write) Anomaly {
+	ow, nw := within(accepted[older.process], older.token, start, end), within(accepted[newer.process], newer.token, start, end)
 	base := []int64{older.startIdx, newer.startIdx, older.endIdx, newer.endIdx}
 	procs := []string{older.process, newer.process}
 	if len(nw) > 0 {
@@ -111,14 +103,56 @@ func (c *dualLeaders) judge(older, newer interval, start, end time.Duration, acc
 			}
 		}
 	}
-	how := fmt.Sprintf("%s made no accepted write after %s's first", older.process, newer.process)
-	if len(ow) == 0 {
-		how = fmt.Sprintf("none of %s's writes in that window were accepted", older.process)
-	}
 	return Anomaly{
 		Kind: "contained-overlap", Fatal: c.opts.Strict, Processes: procs, Start: start, End: end,
 		Ops: sortedOps(base...),
-		Message: fmt.Sprintf("%s (token %d) and %s (token %d) both believed they led from %s to %s (%s); %s: contained by fencing",
-			older.process, older.token, newer.process, newer.token, secs(start), secs(end), secs(end-start), how),
+		Message: fmt.Sprintf("%s (token %d) and %s (token %d) both believed they led from %s to %s (%s); %s: the resource saw one leader at a time",
+			older.process, older.token, newer.process, newer.token, secs(start), secs(end), secs(end-start), contained(older, newer, within(all[older.process], older.token, start, end), ow, nw)),
 	}
+}
+
+// contained says what the history shows of an overlap that was not split
+// brain: what became of the older leader's writes in the window (tried:
+// all of them; ow: the accepted ones; nw: the newer leader's accepted
+// ones).
+func contained(older, newer interval, tried, ow, nw []write) string {
+	var rejected, unknown int
+	for _, w := range tried {
+		switch w.outcome {
+		case history.Fail:
+			rejected++
+		case history.Info, "":
+			unknown++
+		}
+	}
+	var parts []string
+	switch {
+	case len(ow) > 0 && len(nw) > 0:
+		parts = append(parts, fmt.Sprintf("the resource accepted %s of %s's only before %s's first", plural(len(ow), "write", "writes"), older.process, newer.process))
+	case len(ow) > 0:
+		parts = append(parts, fmt.Sprintf("the resource accepted %s of %s's and none of %s's", plural(len(ow), "write", "writes"), older.process, newer.process))
+	}
+	if rejected > 0 {
+		parts = append(parts, fmt.Sprintf("it rejected %s of %s's", plural(rejected, "write", "writes"), older.process))
+	}
+	if unknown > 0 {
+		parts = append(parts, fmt.Sprintf("%s of %s's ended unknown", plural(unknown, "write", "writes"), older.process))
+	}
+	if len(parts) == 0 {
+		return fmt.Sprintf("%s made no write in that window", older.process)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// within returns the writes of ws (one process's, in invoke order) with
+// token, invoked in [start, end).
+func within(ws []write, token uint64, start, end time.Duration) []write {
+	k := sort.Search(len(ws), func(i int) bool { return ws[i].invokeT >= start })
+	var out []write
+	for ; k < len(ws) && ws[k].invokeT < end; k++ {
+		if ws[k].token == token {
+			out = append(out, ws[k])
+		}
+	}
+	return out
 }

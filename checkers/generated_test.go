@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,6 +27,16 @@ func check(h []history.Op, opts checkers.Options) checkers.Results {
 // reader, so every generated history is also a well-formed one.
 func roundTrip(t *testing.T, h []history.Op) []history.Op {
 	t.Helper()
+	out, warns, err := history.Read(encode(t, h), "generated.jsonl")
+	if err != nil || len(warns) > 0 {
+		t.Fatalf("generated history does not read back: %v %v", err, warns)
+	}
+	return out
+}
+
+// encode writes h as JSONL.
+func encode(t *testing.T, h []history.Op) *bytes.Buffer {
+	t.Helper()
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	for i := range h {
@@ -32,11 +44,7 @@ func roundTrip(t *testing.T, h []history.Op) []history.Op {
 			t.Fatal(err)
 		}
 	}
-	out, warns, err := history.Read(&buf, "generated.jsonl")
-	if err != nil || len(warns) > 0 {
-		t.Fatalf("generated history does not read back: %v %v", err, warns)
-	}
-	return out
+	return &buf
 }
 
 func TestGeneratedValid(t *testing.T) {
@@ -66,6 +74,7 @@ func TestGeneratedPlanted(t *testing.T) {
 		gen.LongNoLeader:       {{"liveness", "limit-exceeded", checkers.Invalid}},
 		gen.NoFaults:           {{"vacuity", "no-faults", checkers.Unknown}},
 		gen.TooFewOps:          {{"vacuity", "too-few-ops", checkers.Unknown}},
+		gen.UngrantedWrite:     {{"ungranted-writes", "write-without-grant", checkers.Invalid}},
 	}
 	for _, kind := range gen.Kinds {
 		t.Run(kind, func(t *testing.T) {
@@ -132,4 +141,53 @@ func fatal(r checkers.Results) []checkers.Anomaly {
 		}
 	}
 	return out
+}
+
+// TestGeneratedEdges proves the liveness edges on generated histories:
+// campaigns never granted, faults the leader survived, even splits, and a
+// string token the reader rejects.
+func TestGeneratedEdges(t *testing.T) {
+	t.Parallel()
+	for seed := uint64(0); seed < casesPerKind; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 3))
+
+		h := gen.NoGrant(rng)
+		if seed%4 == 0 {
+			h = roundTrip(t, h)
+		}
+		r := check(h, checkers.Options{Limits: checkers.Limits{MaxNoLeader: 5 * time.Second}})
+		v, live := fatalOf(result(r, "vacuity")), fatalOf(result(r, "liveness"))
+		if len(v) != 1 || v[0].Kind != "no-grants" || !slices.Equal(v[0].Ops, []int64{0}) ||
+			len(live) != 1 || live[0].Kind != "limit-exceeded" || !slices.Equal(live[0].Ops, []int64{0}) || r.Validity != checkers.Invalid {
+			t.Fatalf("seed %d: no grant: %s, vacuity %+v, liveness %+v", seed, r.Validity, v, live)
+		}
+
+		h, start, heal, leader, token := gen.Survived(rng)
+		if seed%4 == 0 {
+			h = roundTrip(t, h)
+		}
+		r = check(h, checkers.Options{Limits: checkers.Limits{MaxFailover: 10 * time.Second}})
+		res := result(r, "liveness")
+		if r.Validity != checkers.Valid || len(res.Failovers) != 0 || len(res.Survived) != 1 ||
+			res.Survived[0].FaultOp != start || res.Survived[0].HealOp != heal || res.Survived[0].Process != leader || res.Survived[0].Token != token {
+			t.Fatalf("seed %d: survived fault %d..%d of %s: %s, failovers %+v, survived %+v", seed, start, heal, leader, r.Validity, res.Failovers, res.Survived)
+		}
+
+		h, start, lost, grant := gen.EvenSplit(rng)
+		if seed%4 == 0 {
+			h = roundTrip(t, h)
+		}
+		r = check(h, checkers.Options{})
+		res = result(r, "liveness")
+		if r.Validity != checkers.Valid || len(res.Failovers) != 1 || res.Failovers[0].FaultOp != start || res.Failovers[0].RemovedOp != lost ||
+			res.Failovers[0].GrantOp != grant || !res.Failovers[0].NoMajority || res.Figures["partitions_no_majority"] != 1 {
+			t.Fatalf("seed %d: even split at %d, lost %d, grant %d: %s %+v %v", seed, start, lost, grant, r.Validity, res.Failovers, res.Figures)
+		}
+
+		h, line := gen.StringToken(rng)
+		_, _, err := history.Read(encode(t, h), "generated.jsonl")
+		if want := fmt.Sprintf("generated.jsonl:%d: field %q", line, "value.token"); !history.IsParseError(err) || !strings.HasPrefix(err.Error(), want) {
+			t.Fatalf("seed %d: string token at line %d: %v", seed, line, err)
+		}
+	}
 }

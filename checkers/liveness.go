@@ -11,16 +11,13 @@ import (
 )
 
 // liveness measures how well the cluster kept a leader: time without one
-// (counted from the first grant on), failover time after each fault that
-// removed the leader (to the next grant), elections per minute and
-// leadership durations. These are figures; limits in Options turn them
-// into failures ("limit-exceeded").
-//
-// A fault removed the leader when the leader's node is among its victims
-// (value "nodes" or the op's node), the leader's process is its "process"
-// (a client pause), or, for a partition with "groups", the leader is
-// outside the largest group (it cannot reach a majority). Faults that only
-// slow a link (client-delay, client-loss) remove no one.
+// (counted from the first campaign invoke on: from then the workload asks
+// for a leader), failover time after each fault that removed the leader
+// (from the fault taking effect to the next grant), the faults the leader
+// survived, partitions that left no side a majority, elections per minute
+// and leadership durations. These are figures; limits in Options turn them
+// into failures ("limit-exceeded"). What removes a leader is
+// [analysis.effectOf]'s rule.
 type liveness struct {
 	opts Options
 	m    *memo
@@ -49,33 +46,46 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 
 	type failover struct {
 		fault    faultStart
+		eff      effect
 		took     time.Duration
 		grantIdx int64
 	}
 	var fos []failover
-	unresolved := 0
+	unresolved, noMajority := 0, 0
 	for _, ft := range a.faults {
-		if !a.removedLeader(ft) {
+		eff := a.effectOf(ft)
+		if eff.noMajority {
+			noMajority++
+		}
+		switch eff.outcome {
+		case survived:
+			res.Survived = append(res.Survived, Survival{Fault: ft.kind, FaultOp: ft.idx, Start: ft.t,
+				Process: eff.leader.process, Token: eff.leader.token, HeldS: (a.healTime(ft) - ft.t).Seconds(), HealOp: ft.healIdx})
+			continue
+		case missed:
 			continue
 		}
 		k := sort.Search(len(a.grants), func(i int) bool { return a.grants[i].idx > ft.idx })
 		if k == len(a.grants) {
 			unresolved++
-			fos = append(fos, failover{fault: ft, took: a.end - ft.t, grantIdx: -1})
+			fos = append(fos, failover{fault: ft, eff: eff, took: a.end - ft.t, grantIdx: -1})
 			continue
 		}
-		fos = append(fos, failover{fault: ft, took: a.grants[k].t - ft.t, grantIdx: a.grants[k].idx})
+		fos = append(fos, failover{fault: ft, eff: eff, took: a.grants[k].t - ft.t, grantIdx: a.grants[k].idx})
 	}
 	var took []float64
 	for _, fo := range fos {
 		res.Failovers = append(res.Failovers, Failover{Fault: fo.fault.kind, FaultOp: fo.fault.idx, Start: fo.fault.t,
-			TookS: fo.took.Seconds(), GrantOp: fo.grantIdx, Resolved: fo.grantIdx >= 0})
+			TookS: fo.took.Seconds(), GrantOp: fo.grantIdx, Resolved: fo.grantIdx >= 0,
+			Process: fo.eff.leader.process, Token: fo.eff.leader.token, RemovedOp: fo.eff.proof, NoMajority: fo.eff.noMajority})
 		if fo.grantIdx >= 0 {
 			took = append(took, fo.took.Seconds())
 		}
 	}
 	f["failovers"] = float64(len(took))
 	f["failovers_unresolved"] = float64(unresolved)
+	f["faults_survived"] = float64(len(res.Survived))
+	f["partitions_no_majority"] = float64(noMajority)
 	if len(took) > 0 {
 		f["failover_median_s"], f["failover_max_s"] = median(took), slices.Max(took)
 	}
@@ -112,9 +122,14 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 			if fo.grantIdx < 0 {
 				what = fmt.Sprintf("no new leader was granted in the %s left", secs(fo.took))
 			}
+			if fo.eff.noMajority {
+				what += " (the partition left no side a majority)"
+			}
 			res.Anomalies = append(res.Anomalies, Anomaly{
-				Kind: "limit-exceeded", Fatal: true, Ops: sortedOps(fo.fault.idx, fo.grantIdx), Start: fo.fault.t, End: fo.fault.t + fo.took,
-				Message: fmt.Sprintf("the %s fault at %s removed the leader and %s, more than the failover limit of %s", fo.fault.kind, secs(fo.fault.t), what, secs(lim.MaxFailover)),
+				Kind: "limit-exceeded", Fatal: true, Ops: sortedOps(fo.fault.idx, fo.eff.proof, fo.grantIdx), Start: fo.fault.t, End: fo.fault.t + fo.took,
+				Processes: []string{fo.eff.leader.process},
+				Message: fmt.Sprintf("the %s fault at %s removed the leader %s (token %d) and %s, more than the failover limit of %s",
+					fo.fault.kind, secs(fo.fault.t), fo.eff.leader.process, fo.eff.leader.token, what, secs(lim.MaxFailover)),
 			})
 		}
 	}
@@ -133,19 +148,37 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 	if len(took) > 0 {
 		res.Summary += fmt.Sprintf(", median %.2f s, max %.2f s", f["failover_median_s"], f["failover_max_s"])
 	}
+	if n := len(res.Survived); n > 0 {
+		res.Summary += fmt.Sprintf("; the leader survived %s", plural(n, "fault", "faults"))
+	}
+	if noMajority > 0 {
+		res.Summary += fmt.Sprintf("; %s left no side a majority", plural(noMajority, "partition", "partitions"))
+	}
+	if len(a.grants) == 0 && a.askedIdx >= 0 {
+		res.Summary += "; no campaign was ever granted"
+	}
 	if n := len(res.Anomalies); n > 0 {
 		res.Summary += fmt.Sprintf("; %s exceeded", plural(n, "limit", "limits"))
 	}
 	return res
 }
 
-// gaps returns the windows without any leader, from the first grant on.
+// gaps returns the windows without any leader, from the first campaign
+// invoke on (or from the first grant, in a history without campaign
+// invokes). A history whose campaigns were never granted is one window,
+// from the first invoke to the end.
 func (a *analysis) gaps() []gap {
 	if len(a.intervals) == 0 {
-		return nil
+		if a.askedIdx < 0 || a.asked >= a.end {
+			return nil
+		}
+		return []gap{{start: a.asked, end: a.end, fromIdx: a.askedIdx, nextIdx: -1}}
 	}
 	var out []gap
 	covered, fromIdx := a.intervals[0].start, int64(-1)
+	if a.askedIdx >= 0 && a.asked < covered {
+		covered, fromIdx = a.asked, a.askedIdx
+	}
 	for _, iv := range a.intervals {
 		if iv.start > covered {
 			out = append(out, gap{start: covered, end: iv.start, fromIdx: fromIdx, nextIdx: iv.startIdx})
@@ -160,36 +193,12 @@ func (a *analysis) gaps() []gap {
 	return out
 }
 
-// degrading are the fault kinds that slow a victim's link without cutting
-// it (client-delay, client-loss): the leader they hit is still in office,
-// so they start no failover.
-var degrading = []string{"client-delay", "client-loss"}
-
-// removedLeader reports whether the fault hit a leader in office.
-func (a *analysis) removedLeader(ft faultStart) bool {
-	if slices.Contains(degrading, ft.kind) {
-		return false
+// healTime is when ft stopped being in effect: its heal, or the end.
+func (a *analysis) healTime(ft faultStart) time.Duration {
+	if ft.healIdx < 0 {
+		return a.end
 	}
-	for _, iv := range a.leadersAt(ft.t) {
-		if iv.endIdx != -1 && iv.endIdx < ft.idx {
-			continue
-		}
-		if slices.Contains(ft.nodes, iv.node) || (ft.process != "" && ft.process == iv.process) {
-			return true
-		}
-		if len(ft.groups) > 1 {
-			largest := ft.groups[0]
-			for _, g := range ft.groups[1:] {
-				if len(g) > len(largest) {
-					largest = g
-				}
-			}
-			if !slices.Contains(largest, iv.node) {
-				return true
-			}
-		}
-	}
-	return false
+	return ft.healT
 }
 
 func median(xs []float64) float64 {

@@ -41,7 +41,7 @@ func (o Options) minOps() int {
 }
 
 // Election returns the election checkers: dual-leaders, token-order,
-// stale-writes, liveness and vacuity. They share one analysis of the
+// stale-writes, liveness, ungranted-writes and vacuity. They share one analysis of the
 // history, made once per history however many of them run.
 func Election(opts Options) []Checker {
 	m := &memo{}
@@ -50,6 +50,7 @@ func Election(opts Options) []Checker {
 		&tokenOrder{m: m},
 		&staleWrites{m: m},
 		&liveness{opts: opts, m: m},
-		&vacuity{opts: opts, m: m},
+		&ungrantedWrites{m: m},
+		&vacuity{opts: opts, m: m, election: true},
 	}
 }

@@ -90,6 +90,9 @@ type Result struct {
 	// Failovers lists, for the liveness checker, every fault that removed
 	// the leader and how long the cluster took to grant a new one.
 	Failovers []Failover `json:"failovers,omitempty"`
+	// Survived lists, for the liveness checker, every fault that hit the
+	// leader without removing it.
+	Survived []Survival `json:"survived,omitempty"`
 }
 
 // Failover is one fault that removed the leader, and what followed.
@@ -102,6 +105,31 @@ type Failover struct {
 	TookS    float64 `json:"took_s"`
 	GrantOp  int64   `json:"grant_op"` // the next grant's op; -1 when none came
 	Resolved bool    `json:"resolved"` // a new leader was granted
+	// Process and Token are the leadership the fault removed.
+	Process string `json:"process"`
+	Token   uint64 `json:"token"`
+	// RemovedOp shows the removal: the end of that leadership, a grant to
+	// another process, or the observer showing another leader (or none),
+	// while the fault was in effect.
+	RemovedOp int64 `json:"removed_op"`
+	// NoMajority: the fault was a partition that left no side a majority
+	// (an even split), so no side could elect until it healed.
+	NoMajority bool `json:"no_majority,omitempty"`
+}
+
+// Survival is a fault that hit the leader (its node, its process, or cut
+// it from a majority) which the leader survived: it kept leading, and no
+// other leader was granted or shown, for as long as the fault was in
+// effect.
+type Survival struct {
+	Fault   string        `json:"fault"`
+	FaultOp int64         `json:"fault_op"`
+	Start   time.Duration `json:"start"` // run time, ns
+	Process string        `json:"process"`
+	Token   uint64        `json:"token"`
+	// HeldS is how long the fault was in effect: to its heal, or to the end.
+	HeldS  float64 `json:"held_s"`
+	HealOp int64   `json:"heal_op"` // -1 when it was never healed
 }
 
 // Checker is a pure function of a history.

@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/chaos-election/chaos/checkers"
 )
@@ -61,12 +62,37 @@ func buildLiveness(res checkers.Result) *livenessView {
 	} else {
 		lv.Sentences = append(lv.Sentences, "No fault removed the leader, so there was no failover to time.")
 	}
+	if len(res.Survived) > 0 {
+		lv.Sentences = append(lv.Sentences, survivedSentence(res.Survived))
+	}
+	if n := f["partitions_no_majority"]; n > 0 {
+		lv.Sentences = append(lv.Sentences, fmt.Sprintf("%s left no side a majority (an even split): no side could elect a leader until the heal.",
+			plural(int(n), "partition", "partitions")))
+	}
 	if e := f["elections"]; e > 0 {
 		lv.Sentences = append(lv.Sentences, fmt.Sprintf("%s (%.1f per minute); leaderships lasted %.2f s to %.2f s, median %.2f s.",
 			plural(int(e), "election", "elections"), f["elections_per_minute"], f["leadership_min_s"], f["leadership_max_s"], f["leadership_median_s"]))
 	}
 	lv.Chart = buildFailoverChart(res.Failovers)
 	return lv
+}
+
+// maxSurvived is how many survived faults the sentence names; all are in
+// results.json.
+const maxSurvived = 5
+
+// survivedSentence names the faults the leader survived.
+func survivedSentence(ss []checkers.Survival) string {
+	var parts []string
+	for i, s := range ss {
+		if i == maxSurvived {
+			parts = append(parts, fmt.Sprintf("%d more", len(ss)-i))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s at %.2f s (op %d, held %.2f s) by %s with token %d", s.Fault, s.Start.Seconds(), s.FaultOp, s.HeldS, s.Process, s.Token))
+	}
+	return fmt.Sprintf("The leader survived %s that hit it, leading through each until its heal: %s.",
+		plural(len(ss), "fault", "faults"), strings.Join(parts, "; "))
 }
 
 // buildFailoverChart draws one bar per failover, in the order of the

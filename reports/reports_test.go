@@ -234,3 +234,40 @@ func TestFaultLabelsOfLinkFaults(t *testing.T) {
 		}
 	}
 }
+
+// The liveness section names the faults the leader survived and says when
+// a partition left no side a majority.
+func TestLivenessSurvivedAndNoMajority(t *testing.T) {
+	lines := []string{
+		`{"index":0,"time":0,"process":"n1","node":"n1","type":"invoke","f":"campaign","value":{}}`,
+		`{"index":1,"time":1000000000,"process":"n1","node":"n1","type":"ok","f":"campaign","value":{"token":5}}`,
+		`{"index":2,"time":2000000000,"process":"nemesis","node":"n1","type":"info","f":"fault-start","value":{"fault":"pause","nodes":["n1"]}}`,
+		`{"index":3,"time":3000000000,"process":"n1","node":"n1","type":"invoke","f":"write","value":{"token":5,"seq":1}}`,
+		`{"index":4,"time":3000100000,"process":"n1","node":"n1","type":"ok","f":"write","value":{"token":5,"seq":1}}`,
+		`{"index":5,"time":5000000000,"process":"nemesis","node":"n1","type":"info","f":"fault-heal","value":{"fault":"pause","nodes":["n1"]}}`,
+		`{"index":6,"time":5500000000,"process":"n1","node":"n1","type":"invoke","f":"write","value":{"token":5,"seq":2}}`,
+		`{"index":7,"time":5500100000,"process":"n1","node":"n1","type":"ok","f":"write","value":{"token":5,"seq":2}}`,
+		`{"index":8,"time":8000000000,"process":"nemesis","type":"info","f":"fault-start","value":{"fault":"partition","groups":[["n1","n2"],["n3","n4"]]}}`,
+		`{"index":9,"time":9000000000,"process":"n1","node":"n1","type":"info","f":"lost","value":{"token":5}}`,
+	}
+	ops, _, err := history.Read(strings.NewReader(strings.Join(lines, "\n")+"\n"), "h.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var live checkers.Result
+	for _, res := range checkers.Run(context.Background(), ops, checkers.Election(checkers.Options{})...).Results {
+		if res.Checker == "liveness" {
+			live = res
+		}
+	}
+	text := strings.Join(buildLiveness(live).Sentences, " ")
+	for _, want := range []string{
+		"The leader survived 1 fault that hit it, leading through each until its heal: pause at 2.00 s (op 2, held 3.00 s) by n1 with token 5.",
+		"1 partition left no side a majority (an even split)",
+		"1 fault removed the leader",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("liveness section lacks %q:\n%s", want, text)
+		}
+	}
+}

@@ -18,7 +18,7 @@ const maxSentences = 5
 func WriteSummary(w io.Writer, r checkers.Results, warnings []string) {
 	fmt.Fprintf(w, "verdict: %s (%d ops)\n", strings.ToUpper(string(r.Validity)), r.Ops)
 	for _, res := range r.Results {
-		fmt.Fprintf(w, "  %-8s %-13s %s\n", res.Validity, res.Checker, res.Summary)
+		fmt.Fprintf(w, "  %-8s %-16s %s\n", res.Validity, res.Checker, res.Summary)
 		shown := 0
 		for _, a := range res.Anomalies {
 			if !a.Fatal {

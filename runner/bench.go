@@ -34,6 +34,8 @@ type FailoverRow struct {
 	Dir           string
 	Validity      checkers.Validity
 	Failovers     int
+	Unresolved    int // faults that removed the leader with no new grant before the end
+	Survived      int // faults on the leader's node that the leader survived
 	Median, Max   time.Duration
 	Err           error // the run failed to produce a verdict
 }
@@ -83,6 +85,8 @@ func BenchFailover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, erro
 			for _, r := range out.Results.Results {
 				if r.Checker == "liveness" {
 					row.Failovers = int(r.Figures["failovers"])
+					row.Unresolved = int(r.Figures["failovers_unresolved"])
+					row.Survived = int(r.Figures["faults_survived"])
 					row.Median = seconds(r.Figures["failover_median_s"])
 					row.Max = seconds(r.Figures["failover_max_s"])
 				}
@@ -99,15 +103,15 @@ func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Se
 // the runs used.
 func WriteFailoverTable(w io.Writer, rows []FailoverRow) error {
 	var b strings.Builder
-	b.WriteString("| backend | fault on the leader's node | failovers | median | max | verdict |\n")
-	b.WriteString("|---|---|---|---|---|---|\n")
+	b.WriteString("| backend | fault on the leader's node | failovers | median | max | unresolved | survived | verdict |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		if r.Err != nil {
-			fmt.Fprintf(&b, "| %s | %s | | | | error: %v |\n", r.Target, r.Fault, firstLineOf(r.Err.Error()))
+			fmt.Fprintf(&b, "| %s | %s | | | | | | error: %v |\n", r.Target, r.Fault, firstLineOf(r.Err.Error()))
 			continue
 		}
-		fmt.Fprintf(&b, "| %s | %s | %d | %.2f s | %.2f s | %s |\n",
-			r.Target, r.Fault, r.Failovers, r.Median.Seconds(), r.Max.Seconds(), r.Validity)
+		fmt.Fprintf(&b, "| %s | %s | %d | %.2f s | %.2f s | %d | %d | %s |\n",
+			r.Target, r.Fault, r.Failovers, r.Median.Seconds(), r.Max.Seconds(), r.Unresolved, r.Survived, r.Validity)
 	}
 	if len(rows) > 0 {
 		p := rows[0].Plan

@@ -12,7 +12,7 @@ func TestWriteFailoverTable(t *testing.T) {
 	p := DefaultPlan()
 	p.setTarget("consul")
 	rows := []FailoverRow{
-		{Target: "etcd", Fault: "pause", Plan: p, Validity: "valid", Failovers: 5, Median: 5430 * time.Millisecond, Max: 6010 * time.Millisecond},
+		{Target: "etcd", Fault: "pause", Plan: p, Validity: "valid", Failovers: 5, Survived: 1, Median: 5430 * time.Millisecond, Max: 6010 * time.Millisecond},
 		{Target: "consul", Fault: "kill", Plan: p, Err: errors.New("cluster up: timeout\nlogs...")},
 	}
 	var b strings.Builder
@@ -20,8 +20,8 @@ func TestWriteFailoverTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"| etcd | pause | 5 | 5.43 s | 6.01 s | valid |",
-		"| consul | kill | | | | error: cluster up: timeout |",
+		"| etcd | pause | 5 | 5.43 s | 6.01 s | 0 | 1 | valid |",
+		"| consul | kill | | | | | | error: cluster up: timeout |",
 		"lease/session TTL 3s",
 		"Consul: session lock-delay 1s, behavior release.",
 	} {

@@ -71,7 +71,15 @@ func (c *cluster) grant(node string, token uint64) int64 {
 // token unless accept forces the outcome. It returns the invoke and
 // completion indices.
 func (c *cluster) write(node string, token uint64, outcome history.Type) (int64, int64) {
-	p := c.proc[node]
+	inv, done := c.writeAs(c.proc[node], node, token, outcome)
+	if outcome == history.Info {
+		c.retire(node)
+	}
+	return inv, done
+}
+
+// writeAs is write by any process, granted or not; it retires nobody.
+func (c *cluster) writeAs(p, node string, token uint64, outcome history.Type) (int64, int64) {
 	c.seq++
 	v := map[string]any{"token": token, "seq": c.seq}
 	inv := c.b.op(p, node, history.Invoke, history.FWrite, v, "")
@@ -92,9 +100,6 @@ func (c *cluster) write(node string, token uint64, outcome history.Type) (int64,
 		errText = "timeout"
 	}
 	done := c.b.op(p, node, outcome, history.FWrite, v, errText)
-	if outcome == history.Info {
-		c.retire(node)
-	}
 	return inv, done
 }
 
@@ -117,12 +122,12 @@ func (c *cluster) resign(node string, token uint64) {
 	c.b.op(p, node, history.OK, history.FResign, map[string]any{"token": token}, "")
 }
 
-func (c *cluster) fault(nodes []string) {
+// fault pauses or kills one of nodes, and returns its heal.
+func (c *cluster) fault(nodes []string) (heal func() int64, start int64) {
 	victim := nodes[c.b.rng.IntN(len(nodes))]
 	kind := []string{"pause", "kill"}[c.b.rng.IntN(2)]
-	c.b.op(history.Nemesis, victim, history.Info, history.FFaultStart, map[string]any{"fault": kind, "nodes": []string{victim}}, "")
-}
-
-func (c *cluster) heal(victim string) {
-	c.b.op(history.Nemesis, victim, history.Info, history.FFaultHeal, map[string]any{"fault": "pause", "nodes": []string{victim}}, "")
+	start = c.b.op(history.Nemesis, victim, history.Info, history.FFaultStart, map[string]any{"fault": kind, "nodes": []string{victim}}, "")
+	return func() int64 {
+		return c.b.op(history.Nemesis, victim, history.Info, history.FFaultHeal, map[string]any{"fault": kind, "nodes": []string{victim}}, "")
+	}, start
 }

@@ -24,10 +24,11 @@ const (
 	LongNoLeader       = "long-no-leader"       // a 10 s window without a leader (limit-exceeded with a 5 s limit)
 	NoFaults           = "no-faults"            // no nemesis fault at all
 	TooFewOps          = "too-few-ops"          // a fault but only 3 completed client ops
+	UngrantedWrite     = "write-without-grant"  // a process that never campaigned writes with the leader's token, accepted
 )
 
-// Kinds lists every plantable kind.
-var Kinds = []string{SplitBrain, TokenReused, TokenNotIncreasing, LongNoLeader, NoFaults, TooFewOps}
+// Kinds lists every plantable kind whose proof is one fatal anomaly.
+var Kinds = []string{SplitBrain, TokenReused, TokenNotIncreasing, LongNoLeader, NoFaults, TooFewOps, UngrantedWrite}
 
 // Election generates a valid election history.
 func Election(rng *rand.Rand, cfg Config) []history.Op {
@@ -70,7 +71,7 @@ func generate(rng *rand.Rand, cfg Config, plant string) ([]history.Op, []int64) 
 	var planted []int64
 	leader, oldTok := "", uint64(0) // a leader still open from the last epoch
 	lastGrant, lastEnd := int64(-1), int64(-1)
-	faulted := ""
+	var healFault func() int64
 	for e := 0; e < epochs; e++ {
 		b.advance(300 * time.Millisecond)
 		if plant == LongNoLeader && e == plantAt {
@@ -122,13 +123,19 @@ func generate(rng *rand.Rand, cfg Config, plant string) ([]history.Op, []int64) 
 			}
 			leader = ""
 		}
+		if plant == UngrantedWrite && planted == nil {
+			// A process that never campaigned writes with the leader's
+			// token, and the resource accepts it.
+			b.advance(20 * time.Millisecond)
+			inv, done := c.writeAs("n0", "n0", tok, history.OK)
+			planted = []int64{gi, inv, done}
+		}
 		if !cfg.NoFaults {
-			if faulted != "" {
-				c.heal(faulted)
-				faulted = ""
+			if healFault != nil {
+				healFault()
+				healFault = nil
 			} else if e == 0 || rng.IntN(3) == 0 {
-				faulted = c.nodes[rng.IntN(n)]
-				c.fault([]string{faulted})
+				healFault, _ = c.fault(c.nodes)
 			}
 		}
 		c.failOne(next)
