@@ -75,6 +75,11 @@ func startCluster(ctx context.Context, plan Plan, rd RunDir, target targets.Targ
 		if err != nil {
 			return nil, err
 		}
+		// Build what this plan's cluster needs and the machine lacks, and
+		// nothing else: a first run need not wait for every backend.
+		if err := compose.EnsureImages(ctx, dc, plan.Target, compose.BuildOptions{Log: log}); err != nil {
+			return nil, errors.Join(err, dc.Close())
+		}
 		c, err := compose.Up(ctx, dc, compose.Spec{
 			Target: plan.Target, Nodes: plan.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
 			Healthy: func(ctx context.Context, n compose.Node) error {
