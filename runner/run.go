@@ -111,10 +111,23 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		return out, fmt.Errorf("cluster up: %w", err)
 	}
 	log.Info("cluster healthy", "took", time.Since(upStart).Round(time.Millisecond))
+	// The nodes' logs are collected once: before the results are written
+	// (so results.json and the report list them), or at the teardown of a
+	// run that ended before that.
+	collected := false
+	collectLogs := func() error {
+		if collected {
+			return nil
+		}
+		collected = true
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
+		defer cancel()
+		return cluster.CollectLogs(tctx)
+	}
 	defer func() {
 		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
 		defer cancel()
-		err = errors.Join(err, cluster.CollectLogs(tctx), cluster.Down(tctx))
+		err = errors.Join(err, collectLogs(), cluster.Down(tctx))
 	}()
 
 	eps := cluster.Endpoints()
@@ -183,6 +196,9 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	stopProgress()
 	if err := errors.Join(wlErr, rec.Flush()); err != nil {
 		return out, fmt.Errorf("finish workload: %w", err)
+	}
+	if err := collectLogs(); err != nil {
+		return out, fmt.Errorf("collect the nodes' logs: %w", err)
 	}
 
 	ops := rec.Ops()

@@ -6,6 +6,8 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -66,6 +68,15 @@ func runPlan(t *testing.T, p Plan) (RunOutcome, []history.Op) {
 		if st, err := os.Stat(out.Dir + "/" + f); err != nil || st.Size() == 0 {
 			t.Errorf("run directory lacks %s: %v", f, err)
 		}
+	}
+	// results.json and the report list the nodes' logs: they are
+	// collected before the results are written.
+	b, err := os.ReadFile(filepath.Join(out.Dir, ResultsFile))
+	if err != nil || !strings.Contains(string(b), `"logs/n1.log"`) {
+		t.Errorf("results.json does not list logs/n1.log (%v)", err)
+	}
+	if b, err := os.ReadFile(filepath.Join(out.Dir, ReportFile)); err != nil || !strings.Contains(string(b), `href="logs/n1.log"`) {
+		t.Errorf("report.html does not link logs/n1.log (%v)", err)
 	}
 	return out, ops
 }
