@@ -1,7 +1,6 @@
 package checkers
 
 import (
-	"encoding/json"
 	"slices"
 	"sort"
 	"sync"
@@ -208,14 +207,7 @@ func analyze(h []history.Op) *analysis {
 
 func decodeFault(op *history.Op) faultStart {
 	f := faultStart{idx: op.Index, t: op.Time, healIdx: -1}
-	var v struct {
-		Fault   string              `json:"fault"`
-		Nodes   []string            `json:"nodes"`
-		Groups  [][]string          `json:"groups"`
-		Grudge  map[string][]string `json:"grudge"`
-		Process string              `json:"process"`
-	}
-	if len(op.Value) > 0 && op.Value[0] == '{' && json.Unmarshal(op.Value, &v) == nil {
+	if v, err := op.Fields(); err == nil {
 		f.kind, f.nodes, f.groups, f.grudge, f.process = v.Fault, v.Nodes, v.Groups, v.Grudge, v.Process
 	}
 	if op.Node != "" && !slices.Contains(f.nodes, op.Node) {
@@ -243,12 +235,8 @@ func (a *analysis) healFault(op *history.Op) {
 
 func decodeView(op *history.Op) view {
 	v := view{idx: op.Index, t: op.Time}
-	var lv struct {
-		Leader *string `json:"leader"`
-		Token  uint64  `json:"token"`
-	}
-	if len(op.Value) > 0 && json.Unmarshal(op.Value, &lv) == nil && lv.Leader != nil {
-		v.leader, v.token = *lv.Leader, lv.Token
+	if f, err := op.Fields(); err == nil && f.Leader != nil && f.Token != nil {
+		v.leader, v.token = *f.Leader, *f.Token
 	}
 	return v
 }

@@ -13,10 +13,9 @@ type topFields struct {
 	token    uint64
 	hasToken bool
 	hasKey   bool
-	process  string
 }
 
-// scanTop reads the top-level "token", "key" and "process" of a JSON
+// scanTop reads the top-level "token" and "key" of a JSON
 // object without decoding the rest: the checkers look at every op of
 // histories of millions, and a full decode of each value would dominate
 // the check. Nested objects and strings are skipped whole, so a "token"
@@ -65,11 +64,6 @@ func scanTop(b json.RawMessage) topFields {
 			}
 		case "key":
 			f.hasKey = true
-		case "process":
-			var s string
-			if json.Unmarshal(b[i:vEnd], &s) == nil {
-				f.process = s
-			}
 		}
 		i = vEnd
 	}

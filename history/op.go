@@ -81,6 +81,10 @@ type Fields struct {
 	Fault  string          `json:"fault,omitempty"`
 	Nodes  []string        `json:"nodes,omitempty"`
 	Groups [][]string      `json:"groups,omitempty"`
+	// Grudge maps a node to the nodes whose traffic it drops (partitions
+	// shaped without groups: majority-ring, bridge).
+	Grudge  map[string][]string `json:"grudge,omitempty"`
+	Process string              `json:"process,omitempty"` // a client-pause's victim
 }
 
 // Fields decodes the well-known keys of the op's value. A value that is
@@ -132,6 +136,8 @@ func (o *Op) Fields() (Fields, error) {
 	decode(kFault, &f.Fault)
 	decode(kNodes, &f.Nodes)
 	decode(kGroups, &f.Groups)
+	decode(kGrudge, &f.Grudge)
+	decode(kProcess, &f.Process)
 	return f, first
 }
 

@@ -338,6 +338,14 @@ func TestFieldsExact(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "value.token") || f.Token != nil || f.Fault != "pause" {
 		t.Fatalf("a bad token in memory: %+v %v", f, err)
 	}
+	op = Op{Value: json.RawMessage(`{"fault":"partition","grudge":{"n1":["n2","n3"]},"Process":"x"}`)}
+	if f, err = op.Fields(); err != nil || len(f.Grudge["n1"]) != 2 || f.Process != "" {
+		t.Fatalf("a partition's grudge, and a process spelled otherwise: %+v %v", f, err)
+	}
+	op = Op{Value: json.RawMessage(`{"fault":"client-pause","process":"n1#2"}`)}
+	if f, err = op.Fields(); err != nil || f.Process != "n1#2" {
+		t.Fatalf("a client pause's process: %+v %v", f, err)
+	}
 	if _, err := (&Op{Value: json.RawMessage(`{"token":`)}).Fields(); err == nil {
 		t.Fatal("a value that is not JSON decoded")
 	}
