@@ -5,9 +5,9 @@
 #   - a reachable Docker Engine (fail loudly: there is no skipping it),
 #   - bin/chaos, a static binary (CGO_ENABLED=0): it is also the network
 #     sidecar that cuts links inside a node's network namespace,
-#   - debootstrap, from Debian's packages (it makes the ZooKeeper image),
-#   - for the tests (CHAOS_SETUP_CHROMIUM=1), chromium and docker-compose
-#     from Debian's packages: the report's tests open report.html in
+#   - for the tests (CHAOS_SETUP_CHROMIUM=1), debootstrap (it makes the
+#     ZooKeeper image), chromium and docker-compose from Debian's
+#     packages: the report's tests open report.html in
 #     chromium, headless; the external-cluster tests start a cluster with
 #     docker-compose,
 #   - for the tests (CHAOS_SETUP_IMAGES=all), every backend image, built
@@ -27,26 +27,28 @@ if ! docker info >/dev/null 2>&1; then
 	exit 255
 fi
 
-# Root, or sudo for what needs root (apt-get, debootstrap).
+# Root, or sudo, for what needs root (apt-get, debootstrap); asked for
+# only when something is to be installed or the ZooKeeper image built.
 SUDO=""
-if [ "$(id -u)" != 0 ]; then
-	command -v sudo >/dev/null 2>&1 || { echo "setup: not root and no sudo: installing debootstrap and building the ZooKeeper image need root" >&2; exit 255; }
+need_root() {
+	[ "$(id -u)" = 0 ] && return 0
+	command -v sudo >/dev/null 2>&1 || { echo "setup: not root and no sudo: $1 needs root" >&2; exit 255; }
 	SUDO="sudo -E"
-fi
-if ! command -v debootstrap >/dev/null 2>&1 && [ ! -x /usr/sbin/debootstrap ]; then
-	echo "setup: installing debootstrap (makes the ZooKeeper image from Debian's packages)" >&2
-	$SUDO apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq debootstrap >&2
-fi
+}
 
-# The test command also needs Chromium (the report's tests open it
-# headless) and docker-compose (the external-cluster tests start a
-# cluster with it, outside the harness, as a user would).
+# The test command also needs debootstrap (the ZooKeeper image is made
+# with it), Chromium (the report's tests open it headless) and
+# docker-compose (the external-cluster tests start a cluster with it,
+# outside the harness, as a user would). A run of the default plan needs
+# none of them; `chaos run --target zookeeper` on a machine without the
+# ZooKeeper image says to install debootstrap.
 if [ "${CHAOS_SETUP_CHROMIUM:-}" = 1 ]; then
 	missing=""
+	command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || missing="$missing debootstrap"
 	command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 	command -v docker-compose >/dev/null 2>&1 || missing="$missing docker-compose"
 	if [ -n "$missing" ]; then
+		need_root "installing$missing"
 		echo "setup: installing$missing from Debian's packages (for the tests)" >&2
 		$SUDO apt-get update -qq >&2
 		# shellcheck disable=SC2086
@@ -59,6 +61,7 @@ CGO_ENABLED=0 go build -trimpath -o bin/chaos ./cmd/chaos
 # The test command builds every backend image (its tests use them all);
 # a run builds only the images its plan needs, when it starts.
 if [ "${CHAOS_SETUP_IMAGES:-}" = all ]; then
+	need_root "building the ZooKeeper image (debootstrap)"
 	echo "setup: backend images (built once, then reused)" >&2
 	$SUDO bin/chaos images build
 fi
