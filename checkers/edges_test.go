@@ -285,3 +285,26 @@ func TestEdgeKept(t *testing.T) {
 		t.Fatalf("process reused after info: %v", err)
 	}
 }
+
+// A partition shaped by a grudge (majority-ring, bridge: no groups) hits
+// the leader when it cuts the leader's node; one that leaves the leader's
+// links whole does not.
+func TestEdgeGrudgePartition(t *testing.T) {
+	for _, tt := range []struct {
+		grudge string
+		want   float64
+	}{
+		{`{"n1":["n3"],"n3":["n1"]}`, 1}, // the leader's node cut from n3
+		{`{"n2":["n3"],"n3":["n2"]}`, 0}, // only followers cut
+	} {
+		r := check(h(t, with(
+			`200 nemesis info fault-start {"fault":"partition","shape":"majority-ring","grudge":`+tt.grudge+`}`,
+			`300 n1 info lost {"token":5}`,
+			`900 nemesis info fault-heal {"fault":"partition","shape":"majority-ring"}`,
+			`1200 n2 ok campaign {"token":6}`,
+		)...), checkers.Options{})
+		if got := result(r, "liveness").Figures["failovers"]; got != tt.want {
+			t.Errorf("grudge %s: %v failovers, want %v", tt.grudge, got, tt.want)
+		}
+	}
+}
