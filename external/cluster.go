@@ -13,21 +13,9 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/compose"
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/targets"
 )
-
-// The node faults a plan can grant, by the nemesis primitives they drive.
-const (
-	FaultPartition = "partition" // Cut, Mend
-	FaultPause     = "pause"     // Pause, Unpause
-	FaultKill      = "kill"      // Kill, Start
-)
-
-// NodeFaults are the kinds a grant can cover.
-var NodeFaults = []string{FaultPartition, FaultPause, FaultKill}
-
-// DefaultTimeout bounds one command when Spec.Timeout is 0.
-const DefaultTimeout = 30 * time.Second
 
 // Node is one node of the cluster.
 type Node struct {
@@ -47,7 +35,7 @@ type Spec struct {
 	// Commands grant fault kinds (FaultPartition, FaultPause, FaultKill)
 	// as shell commands per node; a kind with commands uses them even when
 	// Docker could do it.
-	Commands map[string]Command
+	Commands map[string]grant.Command
 	// Timeout bounds each command (0 = DefaultTimeout).
 	Timeout time.Duration
 	// Output receives every command's record: what ran, how it ended, its
@@ -94,8 +82,8 @@ func New(spec Spec) (*Cluster, error) {
 		c.byName[n.Name] = spec.Nodes[i]
 	}
 	for kind, cmd := range spec.Commands {
-		if !slices.Contains(NodeFaults, kind) {
-			return nil, fmt.Errorf("external cluster: commands for %q: not a node fault (%v)", kind, NodeFaults)
+		if !slices.Contains(grant.NodeFaults, kind) {
+			return nil, fmt.Errorf("external cluster: commands for %q: not a node fault (%v)", kind, grant.NodeFaults)
 		}
 		if cmd.Start == "" || cmd.Heal == "" {
 			return nil, fmt.Errorf("external cluster: commands for %s need both start and heal", kind)
@@ -103,7 +91,7 @@ func New(spec Spec) (*Cluster, error) {
 	}
 	timeout := spec.Timeout
 	if timeout <= 0 {
-		timeout = DefaultTimeout
+		timeout = grant.DefaultTimeout
 	}
 	out := spec.Output
 	if out == nil {
@@ -135,27 +123,15 @@ func (c *Cluster) Endpoints() []targets.Endpoint {
 // when nothing does.
 func (c *Cluster) Grants() map[string]string {
 	g := map[string]string{}
-	for _, kind := range NodeFaults {
-		g[kind] = Grant(kind, c.spec.Commands, c.spec.Docker != nil)
+	for _, kind := range grant.NodeFaults {
+		g[kind] = grant.Grant(kind, c.spec.Commands, c.spec.Docker != nil)
 	}
 	return g
 }
 
-// Grant is what covers kind given the plan's commands and whether a
-// Docker host holds the nodes: "commands", "docker" or "".
-func Grant(kind string, commands map[string]Command, docker bool) string {
-	if _, ok := commands[kind]; ok {
-		return "commands"
-	}
-	if docker {
-		return "docker"
-	}
-	return ""
-}
-
 // via returns the grant for kind, or an error saying none covers it.
 func (c *Cluster) via(kind string) (string, error) {
-	g := Grant(kind, c.spec.Commands, c.spec.Docker != nil)
+	g := grant.Grant(kind, c.spec.Commands, c.spec.Docker != nil)
 	if g == "" {
 		return "", fmt.Errorf("%s: not granted on this cluster (give the nodes' containers on a Docker host, or commands for %s)", kind, kind)
 	}
@@ -170,8 +146,8 @@ func (c *Cluster) node(name string) (Node, error) {
 	return n, nil
 }
 
-func (c *Cluster) vars(n Node) Vars {
-	return Vars{Node: n.Name, Host: n.Host, Endpoint: n.Endpoint, Container: n.Container}
+func (c *Cluster) vars(n Node) grant.Vars {
+	return grant.Vars{Node: n.Name, Host: n.Host, Endpoint: n.Endpoint, Container: n.Container}
 }
 
 // runOn runs kind's start or heal command for node.
@@ -184,7 +160,7 @@ func (c *Cluster) runOn(ctx context.Context, kind string, heal bool, node string
 	if heal {
 		cmd, what = c.spec.Commands[kind].Heal, kind+" heal"
 	}
-	return c.sh.run(ctx, node, what, Expand(cmd, c.vars(n)))
+	return c.sh.run(ctx, node, what, grant.Expand(cmd, c.vars(n)))
 }
 
 // nodeFault drives a node primitive through its grant.
@@ -202,22 +178,22 @@ func (c *Cluster) nodeFault(ctx context.Context, kind string, heal bool, node st
 
 // Pause freezes node.
 func (c *Cluster) Pause(ctx context.Context, node string) error {
-	return c.nodeFault(ctx, FaultPause, false, node, (*compose.Cluster).Pause)
+	return c.nodeFault(ctx, grant.FaultPause, false, node, (*compose.Cluster).Pause)
 }
 
 // Unpause thaws node.
 func (c *Cluster) Unpause(ctx context.Context, node string) error {
-	return c.nodeFault(ctx, FaultPause, true, node, (*compose.Cluster).Unpause)
+	return c.nodeFault(ctx, grant.FaultPause, true, node, (*compose.Cluster).Unpause)
 }
 
 // Kill stops node abruptly.
 func (c *Cluster) Kill(ctx context.Context, node string) error {
-	return c.nodeFault(ctx, FaultKill, false, node, (*compose.Cluster).Kill)
+	return c.nodeFault(ctx, grant.FaultKill, false, node, (*compose.Cluster).Kill)
 }
 
 // Start brings a killed node back.
 func (c *Cluster) Start(ctx context.Context, node string) error {
-	return c.nodeFault(ctx, FaultKill, true, node, (*compose.Cluster).Start)
+	return c.nodeFault(ctx, grant.FaultKill, true, node, (*compose.Cluster).Start)
 }
 
 // Cut makes the cluster drop traffic as grudge says (node → the nodes
@@ -225,7 +201,7 @@ func (c *Cluster) Start(ctx context.Context, node string) error {
 // the nodes cut before are healed first, then each node of grudge gets
 // the start command with its {peers}.
 func (c *Cluster) Cut(ctx context.Context, grudge map[string][]string) error {
-	g, err := c.via(FaultPartition)
+	g, err := c.via(grant.FaultPartition)
 	if err != nil {
 		return err
 	}
@@ -261,12 +237,12 @@ func (c *Cluster) Cut(ctx context.Context, grudge map[string][]string) error {
 		}
 	}
 	c.cut = want
-	return c.eachCut(ctx, want, "partition start", func(cmd Command) string { return cmd.Start })
+	return c.eachCut(ctx, want, "partition start", func(cmd grant.Command) string { return cmd.Start })
 }
 
 // Mend clears every cut.
 func (c *Cluster) Mend(ctx context.Context) error {
-	g, err := c.via(FaultPartition)
+	g, err := c.via(grant.FaultPartition)
 	if err != nil {
 		return err
 	}
@@ -284,7 +260,7 @@ func (c *Cluster) mendLocked(ctx context.Context) error {
 	if len(c.cut) == 0 {
 		return nil
 	}
-	err := c.eachCut(ctx, c.cut, "partition heal", func(cmd Command) string { return cmd.Heal })
+	err := c.eachCut(ctx, c.cut, "partition heal", func(cmd grant.Command) string { return cmd.Heal })
 	if err != nil {
 		return fmt.Errorf("mend: %w", err)
 	}
@@ -294,7 +270,7 @@ func (c *Cluster) mendLocked(ctx context.Context) error {
 
 // eachCut runs one partition command per node of grudge, nodes in
 // parallel.
-func (c *Cluster) eachCut(ctx context.Context, grudge map[string][]string, what string, pick func(Command) string) error {
+func (c *Cluster) eachCut(ctx context.Context, grudge map[string][]string, what string, pick func(grant.Command) string) error {
 	nodes := make([]string, 0, len(grudge))
 	for a := range grudge {
 		nodes = append(nodes, a)
@@ -309,7 +285,7 @@ func (c *Cluster) eachCut(ctx context.Context, grudge map[string][]string, what 
 			v.Peers = append(v.Peers, b)
 			v.PeerHosts = append(v.PeerHosts, c.byName[b].Host)
 		}
-		cmd := Expand(pick(c.spec.Commands[FaultPartition]), v)
+		cmd := grant.Expand(pick(c.spec.Commands[grant.FaultPartition]), v)
 		wg.Go(func() { errs[i] = c.sh.run(ctx, a, what, cmd) })
 	}
 	wg.Wait()

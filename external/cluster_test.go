@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chaos-election/chaos/external/grant"
 )
 
 // commandCluster is a three-node cluster whose faults are shell commands
@@ -19,9 +21,9 @@ func commandCluster(t *testing.T, timeout time.Duration) (*Cluster, string, *byt
 	var out bytes.Buffer
 	c, err := New(Spec{
 		Nodes: []Node{{Name: "n1", Endpoint: "10.9.0.1:2379"}, {Name: "n2", Endpoint: "10.9.0.2:2379"}, {Name: "n3", Endpoint: "10.9.0.3:2379", Host: "db3"}},
-		Commands: map[string]Command{
-			FaultPartition: {Start: rec("cut {node} from {peers} at {peer_hosts}"), Heal: rec("heal {node} from {peers}")},
-			FaultPause:     {Start: rec("pause {node} {host} {endpoint}") + "; echo paused-output", Heal: rec("resume {node}")},
+		Commands: map[string]grant.Command{
+			grant.FaultPartition: {Start: rec("cut {node} from {peers} at {peer_hosts}"), Heal: rec("heal {node} from {peers}")},
+			grant.FaultPause:     {Start: rec("pause {node} {host} {endpoint}") + "; echo paused-output", Heal: rec("resume {node}")},
 		},
 		Timeout: timeout,
 		Output:  &out,
@@ -69,7 +71,7 @@ func TestCommandsPauseAndOutput(t *testing.T) {
 	if err := c.Kill(ctx, "n1"); err == nil || !strings.Contains(err.Error(), "kill: not granted") {
 		t.Errorf("kill without a grant: %v", err)
 	}
-	if g := c.Grants(); g[FaultPartition] != "commands" || g[FaultPause] != "commands" || g[FaultKill] != "" {
+	if g := c.Grants(); g[grant.FaultPartition] != "commands" || g[grant.FaultPause] != "commands" || g[grant.FaultKill] != "" {
 		t.Errorf("grants %v", g)
 	}
 }
@@ -130,7 +132,7 @@ func TestCommandTimeout(t *testing.T) {
 	var out bytes.Buffer
 	c, err := New(Spec{
 		Nodes:    []Node{{Name: "n1", Endpoint: "127.0.0.1:1"}},
-		Commands: map[string]Command{FaultKill: {Start: "sleep 30 & sleep 30", Heal: "true"}},
+		Commands: map[string]grant.Command{grant.FaultKill: {Start: "sleep 30 & sleep 30", Heal: "true"}},
 		Timeout:  300 * time.Millisecond, Output: &out,
 	})
 	if err != nil {
@@ -155,7 +157,7 @@ func TestCommandTimeout(t *testing.T) {
 func TestFailingCommandCarriesOutput(t *testing.T) {
 	c, err := New(Spec{
 		Nodes:    []Node{{Name: "n1", Endpoint: "127.0.0.1:1"}},
-		Commands: map[string]Command{FaultPause: {Start: "echo no such host >&2; exit 3", Heal: "true"}},
+		Commands: map[string]grant.Command{grant.FaultPause: {Start: "echo no such host >&2; exit 3", Heal: "true"}},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -171,26 +173,11 @@ func TestSpecChecks(t *testing.T) {
 		"no nodes":      {},
 		"bad endpoint":  {Nodes: []Node{{Name: "n1", Endpoint: "nohostport"}}},
 		"repeated name": {Nodes: []Node{{Name: "n1", Endpoint: "a:1"}, {Name: "n1", Endpoint: "b:1"}}},
-		"unknown kind":  {Nodes: []Node{{Name: "n1", Endpoint: "a:1"}}, Commands: map[string]Command{"reboot": {Start: "x", Heal: "y"}}},
-		"no heal":       {Nodes: []Node{{Name: "n1", Endpoint: "a:1"}}, Commands: map[string]Command{FaultPause: {Start: "x"}}},
+		"unknown kind":  {Nodes: []Node{{Name: "n1", Endpoint: "a:1"}}, Commands: map[string]grant.Command{"reboot": {Start: "x", Heal: "y"}}},
+		"no heal":       {Nodes: []Node{{Name: "n1", Endpoint: "a:1"}}, Commands: map[string]grant.Command{grant.FaultPause: {Start: "x"}}},
 	} {
 		if _, err := New(s); err == nil {
 			t.Errorf("%s: accepted", name)
-		}
-	}
-}
-
-func TestCheckTemplate(t *testing.T) {
-	for tmpl, ok := range map[string]bool{
-		"ssh {host} sudo kill -STOP $(pidof etcd)":  true,
-		"iptables -A INPUT -s {peer_hosts} -j DROP": true,
-		"awk '{print $1}' /etc/hosts":               true, // the shell's braces
-		"ssh {hostname} true":                       false,
-		"echo ${HOME}":                              true,
-	} {
-		err := CheckTemplate(tmpl)
-		if (err == nil) != ok {
-			t.Errorf("%q: %v", tmpl, err)
 		}
 	}
 }

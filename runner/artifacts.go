@@ -11,13 +11,14 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
 )
 
 // writeArtifacts writes results.json, junit.xml and report.html of a run.
-func writeArtifacts(rd RunDir, plan Plan, command string, started time.Time, ops []history.Op, r checkers.Results, interrupted bool, nemErr error) error {
+func writeArtifacts(rd RunDir, pl plan.Plan, command string, started time.Time, ops []history.Op, r checkers.Results, interrupted bool, nemErr error) error {
 	rf := reports.ResultsFile{
-		History: HistoryFile, Seed: plan.Seed, Plan: plan.Name, Summary: plan.Summary(),
+		History: HistoryFile, Seed: pl.Seed, Plan: pl.Name, Summary: pl.Summary(),
 		Started: started.UTC().Format(time.RFC3339), DurationS: time.Since(started).Seconds(),
 		Interrupted: interrupted, Warnings: []string{}, Files: runFiles(rd.Path, r.Results),
 	}
@@ -25,13 +26,13 @@ func writeArtifacts(rd RunDir, plan Plan, command string, started time.Time, ops
 		rf.Warnings = append(rf.Warnings, "nemesis: "+nemErr.Error())
 	}
 	rf.Fill(r)
-	planText, err := plan.YAML()
+	planText, err := pl.YAML()
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)
 	}
 	err = errors.Join(
 		reports.WriteResults(rd.Results(), rf),
-		writeReports(rd.Path, planMeta(plan, string(planText), command), rf, ops),
+		writeReports(rd.Path, planMeta(pl, string(planText), command), rf, ops),
 	)
 	if err != nil {
 		return fmt.Errorf("write results: %w", err)
@@ -48,8 +49,8 @@ type reportMeta struct {
 	Command  string // what reproduces the results: the replay, or the check
 }
 
-func planMeta(plan Plan, planText, command string) reportMeta {
-	return reportMeta{Name: plan.Name, Title: fmt.Sprintf("chaos: %s (%s)", plan.Name, plan.Summary()), PlanText: planText, Command: command}
+func planMeta(pl plan.Plan, planText, command string) reportMeta {
+	return reportMeta{Name: pl.Name, Title: fmt.Sprintf("chaos: %s (%s)", pl.Name, pl.Summary()), PlanText: planText, Command: command}
 }
 
 // checkMeta is the report's header for a history checked on its own (no
@@ -82,7 +83,7 @@ func writeReports(dir string, m reportMeta, rf reports.ResultsFile, ops []histor
 // runFiles lists the run's files for results.json: its own, the
 // checkers' artifacts and the container logs.
 func runFiles(dir string, results []checkers.Result) map[string]string {
-	files := map[string]string{"history": HistoryFile, "report": ReportFile, "junit": JUnitFile, "plan": PlanFile}
+	files := map[string]string{"history": HistoryFile, "report": ReportFile, "junit": JUnitFile, "plan": plan.FileName}
 	for _, res := range results {
 		for _, f := range res.Files {
 			files[res.Checker] = f
@@ -163,16 +164,16 @@ func Report(dir string) (ReportOutcome, error) {
 		return out, fmt.Errorf("report %s: %w", dir, err)
 	}
 	meta := checkMeta(filepath.Join(dir, hist))
-	planPath := filepath.Join(dir, PlanFile)
+	planPath := filepath.Join(dir, plan.FileName)
 	planText, err := os.ReadFile(planPath)
 	switch {
 	case err == nil:
-		plan, err := ParsePlan(planPath, planText, DefaultPlan())
+		pl, err := plan.Parse(planPath, planText, plan.Default())
 		if err != nil {
 			return out, err
 		}
 		abs, _ := filepath.Abs(planPath)
-		meta = planMeta(plan, string(planText), "chaos run --config "+abs)
+		meta = planMeta(pl, string(planText), "chaos run --config "+abs)
 	case !os.IsNotExist(err):
 		return out, BadInput(fmt.Errorf("report %s: %w", dir, err))
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
 )
 
@@ -19,9 +20,10 @@ type CheckConfig struct {
 	Path string
 	// Out is where results.json goes; "" puts it beside the history.
 	Out string
-	// Checks are the checker options; nil takes them from the run
-	// directory's plan.yaml when there is one, else the defaults.
-	Checks *checkers.Options
+	// Checks are the checkers' limits, with Strict; nil takes them from the
+	// run directory's plan.yaml when there is one, else the defaults.
+	Checks *plan.Checks
+	Strict bool
 	Log    *slog.Logger
 }
 
@@ -55,15 +57,15 @@ func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 		return out, fmt.Errorf("check %s: %w", hist, err)
 	}
 	out.Warnings = warnings
-	plan, hasPlan, planErr := savedPlan(dir)
+	pl, hasPlan, planErr := savedPlan(dir)
 	var opts checkers.Options
 	switch {
 	case cfg.Checks != nil:
-		opts = *cfg.Checks
+		opts = cfg.Checks.Options(cfg.Strict)
 	case planErr != nil:
 		return out, BadInput(planErr)
 	case hasPlan:
-		opts = plan.CheckerOptions()
+		opts = pl.CheckerOptions()
 	}
 	out.ResultsPath = cfg.Out
 	if out.ResultsPath == "" {
@@ -87,10 +89,10 @@ func Check(ctx context.Context, cfg CheckConfig) (CheckOutcome, error) {
 	}
 	meta := checkMeta(hist)
 	if hasPlan && planErr == nil && filepath.Clean(dir) == filepath.Clean(opts.Dir) { // a run directory checked again in place
-		text, _ := plan.YAML()
-		abs, _ := filepath.Abs(filepath.Join(dir, PlanFile))
-		meta = planMeta(plan, string(text), "chaos run --config "+abs)
-		rf.Seed, rf.Plan, rf.Summary = plan.Seed, plan.Name, plan.Summary()
+		text, _ := pl.YAML()
+		abs, _ := filepath.Abs(filepath.Join(dir, plan.FileName))
+		meta = planMeta(pl, string(text), "chaos run --config "+abs)
+		rf.Seed, rf.Plan, rf.Summary = pl.Seed, pl.Name, pl.Summary()
 		rf.Files = runFiles(dir, out.Results.Results)
 	}
 	rf.Fill(out.Results)
@@ -126,13 +128,13 @@ func locateHistory(path string) (hist, dir string, err error) {
 // when dir holds none (a history from elsewhere). Its checker options
 // apply when no flag gives others, and a run checked again in place keeps
 // its plan, seed and logs in its results and report.
-func savedPlan(dir string) (plan Plan, hasPlan bool, err error) {
-	planPath := filepath.Join(dir, PlanFile)
+func savedPlan(dir string) (pl plan.Plan, hasPlan bool, err error) {
+	planPath := filepath.Join(dir, plan.FileName)
 	if _, err := os.Stat(planPath); err != nil {
-		return Plan{}, false, nil
+		return plan.Plan{}, false, nil
 	}
-	plan, err = LoadPlan(planPath, DefaultPlan())
-	return plan, true, err
+	pl, err = plan.Load(planPath, plan.Default())
+	return pl, true, err
 }
 
 func relOrAbs(base, target string) string {

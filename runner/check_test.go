@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
 )
 
@@ -20,10 +21,10 @@ func TestCheckRunDirInPlace(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, HistoryFile), hist, 0o644)
-	p := DefaultPlan()
+	p := plan.Default()
 	p.Name, p.Seed, p.Checks.MinOps = "replayed", 42, 1000
 	text, _ := p.YAML()
-	os.WriteFile(filepath.Join(dir, PlanFile), text, 0o644)
+	os.WriteFile(filepath.Join(dir, plan.FileName), text, 0o644)
 
 	out, err := Check(context.Background(), CheckConfig{Path: dir})
 	if err != nil {
@@ -35,15 +36,15 @@ func TestCheckRunDirInPlace(t *testing.T) {
 		}
 	}
 	rf, err := reports.ReadResults(filepath.Join(dir, ResultsFile))
-	if err != nil || rf.Seed != 42 || rf.Plan != "replayed" || rf.Files["plan"] != PlanFile {
+	if err != nil || rf.Seed != 42 || rf.Plan != "replayed" || rf.Files["plan"] != plan.FileName {
 		t.Fatalf("results.json %+v: %v", rf, err)
 	}
 	report, _ := os.ReadFile(out.ReportPath)
-	if !strings.Contains(string(report), "chaos run --config "+filepath.Join(dir, PlanFile)) || !strings.Contains(string(report), "Replay") {
+	if !strings.Contains(string(report), "chaos run --config "+filepath.Join(dir, plan.FileName)) || !strings.Contains(string(report), "Replay") {
 		t.Error("the report lost the replay command")
 	}
 
-	os.WriteFile(filepath.Join(dir, PlanFile), []byte("nodes: many\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, plan.FileName), []byte("nodes: many\n"), 0o644)
 	if _, err := Check(context.Background(), CheckConfig{Path: dir}); ExitCode(err) != ExitBadInput {
 		t.Fatalf("a bad plan beside the history: exit %d, %v", ExitCode(err), err)
 	}

@@ -19,8 +19,8 @@ func TestSIGINTMidPartitionCleansUp(t *testing.T) { forEachTarget(t, testSIGINTM
 
 func testSIGINTMidPartitionCleansUp(t *testing.T, target string) {
 	dir := t.TempDir()
-	plan := filepath.Join(dir, "plan.yaml")
-	os.WriteFile(plan, []byte(`name: sigint
+	pl := filepath.Join(dir, "plan.yaml")
+	os.WriteFile(pl, []byte(`name: sigint
 target: `+target+`
 duration: 2m
 lease_ttl: 2s
@@ -29,7 +29,7 @@ nemesis:
   faults:
     - {kind: partition, shape: halves, duration: 1m}
 `), 0o644)
-	cmd := exec.Command(chaosBin, "run", "--config", plan, "--runs", dir)
+	cmd := exec.Command(chaosBin, "run", "--config", pl, "--runs", dir)
 	var stderr, stdout bytes.Buffer
 	cmd.Stderr, cmd.Stdout = &stderr, &stdout
 	checkNothingLeft(t)

@@ -13,7 +13,9 @@ import (
 
 	"github.com/chaos-election/chaos/compose"
 	"github.com/chaos-election/chaos/external"
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
 )
 
@@ -68,20 +70,20 @@ func (c externalCluster) Down(ctx context.Context) error {
 // startCluster brings the plan's cluster up (compose) or attaches to it
 // (external), and returns once every node passes the target's probe. On
 // an error nothing it started is left.
-func startCluster(ctx context.Context, plan Plan, rd RunDir, target targets.Target, log *slog.Logger) (runCluster, error) {
+func startCluster(ctx context.Context, pl plan.Plan, rd RunDir, target targets.Target, log *slog.Logger) (runCluster, error) {
 	probe := func(ctx context.Context, ep targets.Endpoint) error { return target.Probe(ctx, ep) }
-	if plan.Cluster != ClusterExternal {
+	if pl.Cluster != plan.ClusterExternal {
 		dc, err := compose.NewDocker(ctx)
 		if err != nil {
 			return nil, err
 		}
 		// Build what this plan's cluster needs and the machine lacks, and
 		// nothing else: a first run need not wait for every backend.
-		if err := compose.EnsureImages(ctx, dc, plan.Target, compose.BuildOptions{Log: log}); err != nil {
+		if err := compose.EnsureImages(ctx, dc, pl.Target, compose.BuildOptions{Log: log}); err != nil {
 			return nil, errors.Join(err, dc.Close())
 		}
 		c, err := compose.Up(ctx, dc, compose.Spec{
-			Target: plan.Target, Nodes: plan.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
+			Target: pl.Target, Nodes: pl.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
 			Healthy: func(ctx context.Context, n compose.Node) error {
 				return probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
 			},
@@ -91,14 +93,14 @@ func startCluster(ctx context.Context, plan Plan, rd RunDir, target targets.Targ
 		}
 		return composeCluster{Cluster: c, dc: dc}, nil
 	}
-	return attachExternal(ctx, plan, rd, probe, log)
+	return attachExternal(ctx, pl, rd, probe, log)
 }
 
 // attachExternal makes the external cluster of the plan: its nodes, its
 // Docker host when granted, its commands recorded in logs/commands.log.
-func attachExternal(ctx context.Context, plan Plan, rd RunDir, probe func(context.Context, targets.Endpoint) error,
+func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, probe func(context.Context, targets.Endpoint) error,
 	log *slog.Logger) (_ runCluster, err error) {
-	e := plan.External
+	e := pl.External
 	var closers []func() error
 	closeAll := func() error {
 		var errs []error
@@ -135,8 +137,8 @@ func attachExternal(ctx context.Context, plan Plan, rd RunDir, probe func(contex
 		for _, n := range spec.Nodes {
 			nodes = append(nodes, compose.AttachNode{Name: n.Name, Container: n.Container})
 		}
-		partitions := external.Grant(external.FaultPartition, e.Commands, true) == "docker" &&
-			slices.ContainsFunc(plan.Nemesis.Faults, func(f nemesis.FaultSpec) bool { return f.Kind == "partition" })
+		partitions := grant.Grant(grant.FaultPartition, e.Commands, true) == "docker" &&
+			slices.ContainsFunc(pl.Nemesis.Faults, func(f nemesis.FaultSpec) bool { return f.Kind == "partition" })
 		if spec.Docker, err = compose.Attach(ctx, dc, compose.AttachSpec{RunID: rd.ID, Dir: rd.Path, Nodes: nodes, Partitions: partitions, Log: log}); err != nil {
 			return nil, err
 		}

@@ -7,8 +7,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/chaos-election/chaos/external"
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
 )
 
@@ -16,19 +17,19 @@ import (
 // the clients connect with, which keys they write, and how each fault
 // would be put in effect and healed — without starting, connecting to or
 // changing anything. Secrets are named by where they are read from.
-func WriteDryRun(w io.Writer, root string, plan Plan, target targets.Target) error {
+func WriteDryRun(w io.Writer, root string, pl plan.Plan, target targets.Target) error {
 	var b strings.Builder
 	pf := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	pf("dry run: nothing is started, connected to or changed.")
 	seed := "a new seed"
-	if plan.Seed != 0 {
-		seed = fmt.Sprintf("seed %d", plan.Seed)
+	if pl.Seed != 0 {
+		seed = fmt.Sprintf("seed %d", pl.Seed)
 	}
-	pf("plan %s: %s; %s of faults, then %s of recovery; %s", plan.Name, plan.Summary(),
-		formatDuration(plan.Duration), formatDuration(plan.Recovery), seed)
-	e := plan.External
-	if plan.Cluster != ClusterExternal {
-		pf("cluster: %d %s containers started in Docker (%s) on a private network, removed at the end", plan.Nodes, plan.Target, dockerHost())
+	pf("plan %s: %s; %s of faults, then %s of recovery; %s", pl.Name, pl.Summary(),
+		plan.FormatDuration(pl.Duration), plan.FormatDuration(pl.Recovery), seed)
+	e := pl.External
+	if pl.Cluster != plan.ClusterExternal {
+		pf("cluster: %d %s containers started in Docker (%s) on a private network, removed at the end", pl.Nodes, pl.Target, dockerHost())
 	} else {
 		pf("cluster: external, %d nodes (the harness starts and removes none of them)", len(e.Nodes))
 		for i, n := range e.Nodes {
@@ -47,20 +48,20 @@ func WriteDryRun(w io.Writer, root string, plan Plan, target targets.Target) err
 		}
 	}
 	via := "directly"
-	if plan.LinkFaults() {
+	if pl.LinkFaults() {
 		via = "through the harness's link proxy on 127.0.0.1, one per node (the observer connects directly)"
 	}
-	pf("clients: one candidate per node%s, each talking only to its own node, %s", registerClients(plan), via)
-	if len(plan.Nemesis.Faults) == 0 {
+	pf("clients: one candidate per node%s, each talking only to its own node, %s", registerClients(pl), via)
+	if len(pl.Nemesis.Faults) == 0 {
 		pf("faults: none")
 	} else {
-		pf("faults: one at a time, %s apart, picked by the seeded schedule from:", formatDuration(plan.Nemesis.Interval))
-		for _, f := range plan.Nemesis.Faults {
-			pf("  %s for %s: %s", faultTitle(f), formatDuration(f.Duration), howFault(plan, f))
+		pf("faults: one at a time, %s apart, picked by the seeded schedule from:", plan.FormatDuration(pl.Nemesis.Interval))
+		for _, f := range pl.Nemesis.Faults {
+			pf("  %s for %s: %s", faultTitle(f), plan.FormatDuration(f.Duration), howFault(pl, f))
 		}
 		pf("every fault is healed when its time is up, and all of them on Ctrl-C")
 	}
-	pf("files: %s/<time>/ (history.jsonl, results.json, junit.xml, report.html, plan.yaml, logs/)", filepath.Join(root, plan.Name))
+	pf("files: %s/<time>/ (history.jsonl, results.json, junit.xml, report.html, plan.yaml, logs/)", filepath.Join(root, pl.Name))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -72,7 +73,7 @@ func dockerHost() string {
 	return "the local engine"
 }
 
-func registerClients(p Plan) string {
+func registerClients(p plan.Plan) string {
 	switch {
 	case p.RegisterWorkload() && !p.Election():
 		return fmt.Sprintf(" — none: %d register clients per node instead", p.Register.ClientsPerNode)
@@ -84,7 +85,7 @@ func registerClients(p Plan) string {
 
 // describeAccess says how clients would authenticate, naming where each
 // secret comes from and never its value.
-func describeAccess(e ExternalPlan) string {
+func describeAccess(e plan.External) string {
 	var parts []string
 	if t := e.TLS; t.CAFile != "" || t.CertFile != "" {
 		s := "TLS"
@@ -131,7 +132,7 @@ func faultTitle(f nemesis.FaultSpec) string {
 	}
 	switch {
 	case f.Delay > 0:
-		s += fmt.Sprintf(" (delay %s, jitter %s)", formatDuration(f.Delay), formatDuration(f.Jitter))
+		s += fmt.Sprintf(" (delay %s, jitter %s)", plan.FormatDuration(f.Delay), plan.FormatDuration(f.Jitter))
 	case f.Loss > 0:
 		s += fmt.Sprintf(" (loss %g)", f.Loss)
 	}
@@ -139,7 +140,7 @@ func faultTitle(f nemesis.FaultSpec) string {
 }
 
 // howFault says how a fault would be put in effect and healed.
-func howFault(p Plan, f nemesis.FaultSpec) string {
+func howFault(p plan.Plan, f nemesis.FaultSpec) string {
 	switch {
 	case f.Kind == "client-pause":
 		return "the harness freezes the candidate's process between its leadership check and its next write, keepalives included"
@@ -149,7 +150,7 @@ func howFault(p Plan, f nemesis.FaultSpec) string {
 			"client-delay":     "delays every chunk each way",
 			"client-loss":      "holds a lost chunk for a 200 ms retransmission",
 		}[f.Kind]
-	case p.Cluster != ClusterExternal:
+	case p.Cluster != plan.ClusterExternal:
 		return map[string]string{
 			"partition": "a netctl sidecar in each node's network namespace drops the other side's addresses",
 			"pause":     "docker pause (the cgroup freezer), then unpause",
@@ -157,14 +158,14 @@ func howFault(p Plan, f nemesis.FaultSpec) string {
 		}[f.Kind]
 	}
 	e := p.External
-	switch external.Grant(f.Kind, e.Commands, e.Docker) {
+	switch grant.Grant(f.Kind, e.Commands, e.Docker) {
 	case "commands":
 		c := e.Commands[f.Kind]
 		t := e.CommandTimeout
 		if t == 0 {
-			t = external.DefaultTimeout
+			t = grant.DefaultTimeout
 		}
-		return fmt.Sprintf("runs `%s` per node, heals with `%s` (each within %s; output in logs/commands.log)", c.Start, c.Heal, formatDuration(t))
+		return fmt.Sprintf("runs `%s` per node, heals with `%s` (each within %s; output in logs/commands.log)", c.Start, c.Heal, plan.FormatDuration(t))
 	case "docker":
 		return map[string]string{
 			"partition": "a netctl sidecar in each node's container's network namespace drops the other nodes' addresses",

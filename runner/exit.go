@@ -5,6 +5,7 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/plan"
 )
 
 // Exit codes of DESIGN.md.
@@ -47,7 +48,7 @@ func ExitCode(err error) int {
 		return v.Validity.ExitCode()
 	}
 	var bad *BadInputError
-	var pe *PlanError
+	var pe *plan.Error
 	if errors.As(err, &bad) || errors.As(err, &pe) || history.IsParseError(err) {
 		return ExitBadInput
 	}

@@ -23,9 +23,10 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/compose"
-	"github.com/chaos-election/chaos/external"
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
 )
 
 // userCluster is an etcd cluster started outside the harness, with plain
@@ -33,7 +34,7 @@ import (
 type userCluster struct {
 	project    string
 	containers []string // e1, e2, e3
-	nodes      []ExternalNode
+	nodes      []plan.ExternalNode
 }
 
 // startUserCluster brings testdata/external/etcd.compose.yaml up under a
@@ -66,7 +67,7 @@ func startUserCluster(t *testing.T) userCluster {
 			t.Fatalf("inspect %s: %v %q", name, err, out)
 		}
 		uc.containers = append(uc.containers, name)
-		uc.nodes = append(uc.nodes, ExternalNode{Endpoint: ip + ":2379", Container: name})
+		uc.nodes = append(uc.nodes, plan.ExternalNode{Endpoint: ip + ":2379", Container: name})
 	}
 	cli := uc.client(t, "", "")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -125,11 +126,11 @@ func (uc userCluster) keys(t *testing.T, cli *clientv3.Client, prefix string) []
 }
 
 // externalPlan is a CI-size election plan against the user's cluster.
-func externalPlan(uc userCluster, name, resource string, faults ...nemesis.FaultSpec) Plan {
-	p := DefaultPlan()
-	p.Name, p.Cluster, p.Resource = "external-"+name, ClusterExternal, resource
+func externalPlan(uc userCluster, name, resource string, faults ...nemesis.FaultSpec) plan.Plan {
+	p := plan.Default()
+	p.Name, p.Cluster, p.Resource = "external-"+name, plan.ClusterExternal, resource
 	p.Nodes = len(uc.nodes)
-	p.External = ExternalPlan{Nodes: uc.nodes, Prefix: "/chaos-ext-" + name}
+	p.External = plan.External{Nodes: uc.nodes, Prefix: "/chaos-ext-" + name}
 	p.Duration, p.Recovery, p.LeaseTTL = 20*time.Second, 4*time.Second, 2*time.Second
 	p.Nemesis.Interval = 2 * time.Second
 	p.Nemesis.Faults = faults
@@ -139,7 +140,7 @@ func externalPlan(uc userCluster, name, resource string, faults ...nemesis.Fault
 // runExternal runs p and checks what every external run must leave: the
 // user's containers running, nothing of the harness's in Docker, no key
 // under the prefix, the files of a run.
-func runExternal(t *testing.T, uc userCluster, p Plan) (RunOutcome, []history.Op) {
+func runExternal(t *testing.T, uc userCluster, p plan.Plan) (RunOutcome, []history.Op) {
 	t.Helper()
 	out, ops := runQuiet(t, p)
 	uc.running(t)
@@ -177,7 +178,7 @@ func leaders(ops []history.Op) int {
 // It draws as Run does: one seed per link proxy first, then one pick per
 // fault (victims named "leader" or by node draw nothing while a leader is
 // known).
-func coveringSeed(p Plan) int64 {
+func coveringSeed(p plan.Plan) int64 {
 	n := len(p.Nemesis.Faults)
 	for seed := int64(1); ; seed++ {
 		rng := mrand.New(mrand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
@@ -244,7 +245,7 @@ func TestExternalCommandsGrant(t *testing.T) {
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "commands", "token", extIsolate, extPause, extKill)
 	sidecar := "docker run --rm --network container:{container} --cap-add NET_ADMIN --entrypoint /chaos " + compose.NetctlImage + " netctl"
-	p.External.Commands = map[string]external.Command{
+	p.External.Commands = map[string]grant.Command{
 		"pause":     {Start: "docker pause {container}", Heal: "docker unpause {container}"},
 		"kill":      {Start: "docker kill {container}", Heal: "docker start {container}"},
 		"partition": {Start: sidecar + " drop --from $(echo {peer_hosts} | tr ' ' ,)", Heal: sidecar + " clear"},
@@ -362,7 +363,7 @@ func TestExternalSecretsNeverWritten(t *testing.T) {
 
 	p := externalPlan(uc, "secrets", "backend", nemesis.FaultSpec{Kind: "client-delay", Victim: "random", Duration: 3 * time.Second, Delay: 50 * time.Millisecond})
 	p.Workload, p.Duration = "election+register", 10*time.Second
-	p.External.Auth = AuthPlan{Username: "root", PasswordEnv: "CHAOS_TEST_ETCD_PASSWORD"}
+	p.External.Auth = plan.Auth{Username: "root", PasswordEnv: "CHAOS_TEST_ETCD_PASSWORD"}
 	t.Setenv("CHAOS_TEST_ETCD_PASSWORD", secret)
 
 	var dry bytes.Buffer
@@ -441,12 +442,12 @@ func enableAuth(t *testing.T, cli *clientv3.Client, password string) {
 func TestExternalSIGINTHeals(t *testing.T) {
 	uc := startUserCluster(t)
 	dir := t.TempDir()
-	plan := filepath.Join(dir, "plan.yaml")
+	pl := filepath.Join(dir, "plan.yaml")
 	var nodes []string
 	for _, n := range uc.nodes {
 		nodes = append(nodes, fmt.Sprintf("    - {endpoint: %q, container: %s}", n.Endpoint, n.Container))
 	}
-	os.WriteFile(plan, []byte(`name: ext-sigint
+	os.WriteFile(pl, []byte(`name: ext-sigint
 cluster: external
 duration: 2m
 lease_ttl: 2s
@@ -459,7 +460,7 @@ external:
   docker: true
   nodes:
 `+strings.Join(nodes, "\n")+"\n"), 0o644)
-	cmd := exec.Command(chaosBin, "run", "--config", plan, "--runs", dir)
+	cmd := exec.Command(chaosBin, "run", "--config", pl, "--runs", dir)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	checkNothingLeft(t)

@@ -14,6 +14,7 @@ import (
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/internal/headless"
+	"github.com/chaos-election/chaos/reports"
 )
 
 // A two-run matrix through the CLI: an unfenced leader paused past its
@@ -46,8 +47,8 @@ axes:
 	t.Logf("chaos matrix exited %d:\n%s", code, lastLines(string(out), 12))
 
 	md := filepath.Join(runs, "ci", "latest")
-	var mo MatrixOutcome
-	b, err := os.ReadFile(filepath.Join(md, MatrixFile))
+	var mo reports.Matrix
+	b, err := os.ReadFile(filepath.Join(md, reports.MatrixJSON))
 	if err != nil || json.Unmarshal(b, &mo) != nil {
 		t.Fatalf("matrix.json: %v", err)
 	}
@@ -81,7 +82,7 @@ axes:
 	if err := xml.Unmarshal(b, &js); err != nil || len(js.Suites) != 2 {
 		t.Errorf("combined junit.xml: %v, %d suites", err, len(js.Suites))
 	}
-	index, _ := os.ReadFile(filepath.Join(md, MatrixIndexFile))
+	index, _ := os.ReadFile(filepath.Join(md, reports.MatrixIndexHTML))
 	if !strings.Contains(string(index), `href="`+filepath.ToSlash(first.Dir)+`/report.html"`) {
 		t.Errorf("index.html does not link the first run's report")
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/reports"
 )
 
@@ -17,29 +18,23 @@ func PrintOutcome(w io.Writer, out RunOutcome) {
 	fmt.Fprintf(w, "report:        %s/%s\n", out.Dir, ReportFile)
 }
 
-// PrintMatrixOutcome prints how each run of a matrix ended, the matrix's
-// verdict and exit code, and where its index is.
-func PrintMatrixOutcome(w io.Writer, out MatrixOutcome) {
-	if out.Dir == "" {
-		return
-	}
-	for _, r := range out.Runs {
-		status := string(r.Validity)
-		switch {
-		case r.Error != "":
-			status = "harness error: " + r.Error
-		case r.Skipped:
-			status = "not run"
-		}
-		fmt.Fprintf(w, "%-40s %s\n", r.Name, status)
-	}
-	fmt.Fprintf(w, "matrix %s: %s (exit %d)\n", out.Name, out.Validity, out.ExitCode)
-	fmt.Fprintf(w, "index:  %s/%s\n", out.Dir, MatrixIndexFile)
+// PrintCheck prints what a check concluded, its warnings, and where it
+// wrote the results and the report.
+func PrintCheck(w io.Writer, out CheckOutcome) {
+	reports.WriteSummary(w, out.Results, out.Warnings)
+	fmt.Fprintf(w, "results: %s\nreport:  %s\n", out.ResultsPath, out.ReportPath)
 }
 
-// PrintMatrixList prints the runs a matrix expands to.
-func PrintMatrixList(w io.Writer, m Matrix) {
-	for i, e := range m.Entries {
-		fmt.Fprintf(w, "%3d  %-40s %s  (%s)\n", i+1, e.Plan.Name, e.Plan.Summary(), e.From)
+// Err carries the run's verdict out of a command: nil when valid, else a
+// [VerdictError] (exit 1 invalid, 2 unknown).
+func (o RunOutcome) Err() error { return verdictErr(o.Results.Validity) }
+
+// Err carries the check's verdict out of a command, as [RunOutcome.Err].
+func (o CheckOutcome) Err() error { return verdictErr(o.Results.Validity) }
+
+func verdictErr(v checkers.Validity) error {
+	if v == checkers.Valid {
+		return nil
 	}
+	return &VerdictError{Validity: v}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
 )
 
@@ -22,9 +23,9 @@ var isolateLeader = nemesis.FaultSpec{Kind: "partition", Shape: "isolate-leader"
 
 // registerPlan is a register-only plan on target with the read mode,
 // under partitions that isolate the leader.
-func registerPlan(target, mode string, d time.Duration) Plan {
-	p := DefaultPlan()
-	p.setTarget(target)
+func registerPlan(target, mode string, d time.Duration) plan.Plan {
+	p := plan.Default()
+	p.SetTarget(target)
 	p.Name, p.Workload = target+"-register-"+mode, "register"
 	p.Register.ReadMode = mode
 	p.Duration, p.Recovery = d, 3*time.Second

@@ -13,6 +13,7 @@ import (
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
 )
 
@@ -22,7 +23,7 @@ const teardownTimeout = 90 * time.Second
 
 // RunConfig is one `chaos run`.
 type RunConfig struct {
-	Plan Plan
+	Plan plan.Plan
 	// Root is the directory that holds runs ("runs").
 	Root string
 	// Progress receives the live progress line; IsTTY says whether it is a
@@ -59,16 +60,16 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	plan := cfg.Plan
-	if plan.Seed == 0 {
-		plan.Seed = rand.Int64N(1<<53-1) + 1
+	pl := cfg.Plan
+	if pl.Seed == 0 {
+		pl.Seed = rand.Int64N(1<<53-1) + 1
 	}
-	if err := plan.Validate(); err != nil {
+	if err := pl.Validate(); err != nil {
 		return out, err
 	}
-	rng := rand.New(rand.NewPCG(uint64(plan.Seed), 0x9e3779b97f4a7c15))
-	access, accessErr := plan.loadAccess()
-	target, err := lookupTarget(plan, access)
+	rng := rand.New(rand.NewPCG(uint64(pl.Seed), 0x9e3779b97f4a7c15))
+	access, accessErr := pl.LoadAccess()
+	target, err := pl.NewTarget(access)
 	if err != nil {
 		return out, BadInput(err)
 	}
@@ -77,26 +78,26 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		if cfg.DryRunOut != nil {
 			w = cfg.DryRunOut
 		}
-		return out, errors.Join(WriteDryRun(w, cfg.Root, plan, target), accessErr)
+		return out, errors.Join(WriteDryRun(w, cfg.Root, pl, target), accessErr)
 	}
 	if accessErr != nil {
 		return out, accessErr
 	}
 
-	if rt, ok := target.(targets.RegisterTarget); ok && plan.RegisterWorkload() && plan.Register.ReadMode == "" {
-		plan.Register.ReadMode = rt.ReadModes()[0] // written out, so that the report says which
+	if rt, ok := target.(targets.RegisterTarget); ok && pl.RegisterWorkload() && pl.Register.ReadMode == "" {
+		pl.Register.ReadMode = rt.ReadModes()[0] // written out, so that the report says which
 	}
 
-	rd, err := NewRunDir(cfg.Root, plan.Name, time.Now())
+	rd, err := NewRunDir(cfg.Root, pl.Name, time.Now())
 	if err != nil {
 		return out, fmt.Errorf("run directory: %w", err)
 	}
 	out.Dir = rd.Path
 	log = log.With("run", rd.ID)
-	if err := writePlan(rd, plan); err != nil {
+	if err := writePlan(rd, pl); err != nil {
 		return out, err
 	}
-	log.Info("run starting", "dir", rd.Path, "target", plan.Target, "cluster", plan.Cluster, "nodes", plan.Nodes, "seed", plan.Seed)
+	log.Info("run starting", "dir", rd.Path, "target", pl.Target, "cluster", pl.Cluster, "nodes", pl.Nodes, "seed", pl.Seed)
 
 	clock := history.NewClock()
 	rec, err := history.Create(rd.History(), clock, history.KeepOps())
@@ -106,7 +107,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	defer func() { err = errors.Join(err, rec.Close()) }()
 
 	upStart := time.Now()
-	cluster, err := startCluster(ctx, plan, rd, target, log)
+	cluster, err := startCluster(ctx, pl, rd, target, log)
 	if err != nil {
 		return out, fmt.Errorf("cluster up: %w", err)
 	}
@@ -131,7 +132,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}()
 
 	eps := cluster.Endpoints()
-	if plan.Cluster == ClusterExternal {
+	if pl.Cluster == plan.ClusterExternal {
 		if err := claimNamespace(ctx, target, eps, cfg.Reuse, log); err != nil {
 			return out, err
 		}
@@ -144,13 +145,13 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		}()
 	}
 	var lk *links
-	if plan.LinkFaults() {
+	if pl.LinkFaults() {
 		if lk, err = startLinks(ctx, eps, rng, log); err != nil {
 			return out, err
 		}
 		defer func() { err = errors.Join(err, lk.Close()) }()
 	}
-	wl, err := startWorkloads(ctx, plan, target, eps, lk, rec, rng, log)
+	wl, err := startWorkloads(ctx, pl, target, eps, lk, rec, rng, log)
 	if err != nil {
 		return out, fmt.Errorf("start workload: %w", err)
 	}
@@ -163,17 +164,17 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	if lk != nil {
 		env.Links = lk
 	}
-	nem, err := nemesis.New(plan.NemesisSpec(), env, rng)
+	nem, err := nemesis.New(pl.NemesisSpec(), env, rng)
 	if err != nil {
 		return out, errors.Join(BadInput(err), stopWorkload())
 	}
 
 	prog := NewProgress(cfg.Progress, cfg.IsTTY, log)
-	total := plan.Duration + plan.Recovery
+	total := pl.Duration + pl.Recovery
 	stopProgress := watchProgress(ctx, prog, clock, total, rec, wl, nem)
 
 	// Faults for the plan's duration; Run heals before it returns.
-	faultCtx, cancelFaults := context.WithTimeout(ctx, plan.Duration)
+	faultCtx, cancelFaults := context.WithTimeout(ctx, pl.Duration)
 	nemErr := nem.Run(faultCtx)
 	cancelFaults()
 	healCtx, cancelHeal := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
@@ -185,10 +186,10 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 
 	// Recovery: everything healed, the workload goes on.
 	if ctx.Err() == nil {
-		log.Info("all faults healed; recovery window", "for", plan.Recovery)
+		log.Info("all faults healed; recovery window", "for", pl.Recovery)
 		select {
 		case <-ctx.Done():
-		case <-time.After(plan.Recovery):
+		case <-time.After(pl.Recovery):
 		}
 	}
 	out.Interrupted = ctx.Err() != nil
@@ -202,16 +203,16 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 
 	ops := rec.Ops()
-	opts := plan.CheckerOptions()
+	opts := pl.CheckerOptions()
 	opts.Dir = rd.Path
-	suite := checkers.Suite(opts, checkers.Workloads{Election: plan.Election(), Register: plan.RegisterWorkload()})
+	suite := checkers.Suite(opts, checkers.Workloads{Election: pl.Election(), Register: pl.RegisterWorkload()})
 	out.Results = checkers.Run(context.WithoutCancel(ctx), ops, suite...)
 	if out.Interrupted {
 		out.Results.Validity = checkers.Worst(out.Results.Validity, checkers.Unknown)
 	}
 	// The saved plan carries the seed: running it again replays the schedule.
 	replay := "chaos run --config " + rd.Plan()
-	if err := writeArtifacts(rd, plan, replay, clock.Start(), ops, out.Results, out.Interrupted, nemErr); err != nil {
+	if err := writeArtifacts(rd, pl, replay, clock.Start(), ops, out.Results, out.Interrupted, nemErr); err != nil {
 		return out, err
 	}
 	if !cfg.NoIndex {
@@ -253,7 +254,7 @@ func watchProgress(ctx context.Context, p *Progress, clock *history.Clock, total
 	}
 }
 
-func writePlan(rd RunDir, p Plan) error {
+func writePlan(rd RunDir, p plan.Plan) error {
 	b, err := p.YAML()
 	if err != nil {
 		return fmt.Errorf("encode plan: %w", err)

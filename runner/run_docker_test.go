@@ -14,6 +14,7 @@ import (
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
 )
 
 // acceptanceTargets are the backends every acceptance test runs on.
@@ -28,9 +29,9 @@ func forEachTarget(t *testing.T, test func(t *testing.T, target string)) {
 
 // shortPlan is the default plan on target cut to CI size: 20 s of faults,
 // 5 s of recovery, a 2 s lease.
-func shortPlan(t *testing.T, target, name, resource string, faults ...nemesis.FaultSpec) Plan {
-	p := DefaultPlan()
-	p.setTarget(target)
+func shortPlan(t *testing.T, target, name, resource string, faults ...nemesis.FaultSpec) plan.Plan {
+	p := plan.Default()
+	p.SetTarget(target)
 	p.Name, p.Resource = target+"-"+name, resource
 	p.Duration, p.Recovery, p.LeaseTTL = 20*time.Second, 5*time.Second, 2*time.Second
 	p.Nemesis.Interval = 2 * time.Second
@@ -42,7 +43,7 @@ func shortPlan(t *testing.T, target, name, resource string, faults ...nemesis.Fa
 
 // runQuiet runs p (warnings logged), checks that it leaves nothing in
 // Docker, and returns its outcome and history.
-func runQuiet(t *testing.T, p Plan) (RunOutcome, []history.Op) {
+func runQuiet(t *testing.T, p plan.Plan) (RunOutcome, []history.Op) {
 	t.Helper()
 	checkNothingLeft(t)
 	out, err := Run(context.Background(), RunConfig{
@@ -61,10 +62,10 @@ func runQuiet(t *testing.T, p Plan) (RunOutcome, []history.Op) {
 
 // runPlan is runQuiet on the compose path: the run directory holds every
 // file of a run, the nodes' logs among them.
-func runPlan(t *testing.T, p Plan) (RunOutcome, []history.Op) {
+func runPlan(t *testing.T, p plan.Plan) (RunOutcome, []history.Op) {
 	t.Helper()
 	out, ops := runQuiet(t, p)
-	for _, f := range []string{ResultsFile, ReportFile, JUnitFile, PlanFile, "logs/n1.log"} {
+	for _, f := range []string{ResultsFile, ReportFile, JUnitFile, plan.FileName, "logs/n1.log"} {
 		if st, err := os.Stat(out.Dir + "/" + f); err != nil || st.Size() == 0 {
 			t.Errorf("run directory lacks %s: %v", f, err)
 		}

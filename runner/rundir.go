@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/chaos-election/chaos/plan"
 )
 
 // Files inside a run directory.
@@ -23,7 +25,7 @@ const (
 
 // latestLink names the links to the newest run: ROOT/latest and
 // ROOT/NAME/latest.
-const latestLink = "latest"
+const latestLink = plan.LatestLink
 
 // stampLayout names a run directory after its start, in UTC.
 const stampLayout = "20060102T150405Z"
@@ -62,10 +64,16 @@ func NewRunDir(root, name string, now time.Time) (RunDir, error) {
 	return rd, nil
 }
 
+// NewGroupDir creates ROOT/NAME/STAMP/ for a group of runs (a matrix: its
+// runs go inside it) and points ROOT/NAME/latest at it.
+func NewGroupDir(root, name string, now time.Time) (RunDir, error) {
+	return newStampDir(root, name, now, false)
+}
+
 // newStampDir creates ROOT/NAME/STAMP/ and points ROOT/NAME/latest at it,
 // and ROOT/latest too when top is set.
 func newStampDir(root, name string, now time.Time, top bool) (RunDir, error) {
-	if !namePattern.MatchString(name) || name == latestLink || len(name) > maxNameLen {
+	if !plan.ValidName(name) {
 		return RunDir{}, fmt.Errorf("run name %q: not a valid directory name", name)
 	}
 	parent := filepath.Join(root, name)
@@ -135,7 +143,7 @@ func (r RunDir) History() string { return filepath.Join(r.Path, HistoryFile) }
 func (r RunDir) Results() string { return filepath.Join(r.Path, ResultsFile) }
 
 // Plan is the path of the resolved plan.
-func (r RunDir) Plan() string { return filepath.Join(r.Path, PlanFile) }
+func (r RunDir) Plan() string { return filepath.Join(r.Path, plan.FileName) }
 
 // Report is the path of the HTML report.
 func (r RunDir) Report() string { return filepath.Join(r.Path, ReportFile) }

@@ -1,14 +1,10 @@
 package runner
 
 import (
-	"encoding/json"
 	"io/fs"
-	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
-	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/reports"
 )
 
@@ -51,15 +47,14 @@ func WriteRunsIndex(root string) error {
 				row.Summary = strings.TrimPrefix(row.Summary+" · matrix "+m, " · ")
 			}
 			ix.Rows = append(ix.Rows, row)
-		case MatrixFile:
-			var mo MatrixOutcome
-			b, err := os.ReadFile(path)
-			if err != nil || json.Unmarshal(b, &mo) != nil {
+		case reports.MatrixJSON:
+			mo, err := reports.ReadMatrix(path)
+			if err != nil {
 				return nil
 			}
 			dir := filepath.Dir(rel)
-			row := reports.IndexRow{Name: mo.Name, Href: filepath.ToSlash(filepath.Join(dir, MatrixIndexFile)),
-				Validity: indexVerdict(mo.Validity), Started: mo.Started, Summary: matrixCounts(mo)}
+			row := reports.IndexRow{Name: mo.Name, Href: filepath.ToSlash(filepath.Join(dir, reports.MatrixIndexHTML)),
+				Validity: mo.Verdict(), Started: mo.Started, Summary: mo.Counts()}
 			if mo.Validity == "error" {
 				row.Status = "harness error"
 			}
@@ -83,28 +78,4 @@ func matrixOf(dir string) string {
 		return parts[0]
 	}
 	return ""
-}
-
-// matrixCounts says how a matrix's runs ended: "6 runs: 4 valid, 1
-// invalid, 1 not run".
-func matrixCounts(mo MatrixOutcome) string {
-	counts := map[string]int{}
-	order := []string{string(checkers.Valid), string(checkers.Invalid), string(checkers.Unknown), "harness error", "not run"}
-	for _, r := range mo.Runs {
-		switch {
-		case r.Error != "":
-			counts["harness error"]++
-		case r.Skipped:
-			counts["not run"]++
-		default:
-			counts[string(r.Validity)]++
-		}
-	}
-	var parts []string
-	for _, k := range order {
-		if counts[k] > 0 {
-			parts = append(parts, strconv.Itoa(counts[k])+" "+k)
-		}
-	}
-	return strconv.Itoa(len(mo.Runs)) + " runs: " + strings.Join(parts, ", ")
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
 	"github.com/chaos-election/chaos/workloads/election"
 	"github.com/chaos-election/chaos/workloads/register"
@@ -26,17 +27,17 @@ type clients struct {
 // clients talk to their nodes through them. The register workload's seed
 // is drawn from rng only when it runs, so that an election plan's fault
 // schedule is the same as before for a seed.
-func startWorkloads(ctx context.Context, plan Plan, target targets.Target, eps []targets.Endpoint, lk *links,
+func startWorkloads(ctx context.Context, pl plan.Plan, target targets.Target, eps []targets.Endpoint, lk *links,
 	rec *history.Writer, rng *rand.Rand, log *slog.Logger) (*clients, error) {
 	c := &clients{}
 	var dial func(node string) targets.Dialer
 	if lk != nil {
 		dial = lk.Dial
 	}
-	if plan.Election() {
+	if pl.Election() {
 		el, err := election.Start(ctx, election.Config{
-			Target: target, Endpoints: eps, Dial: dial, Resource: plan.Resource,
-			TTL: plan.LeaseTTL, WriteEvery: plan.WriteEvery, Rec: rec, Log: log,
+			Target: target, Endpoints: eps, Dial: dial, Resource: pl.Resource,
+			TTL: pl.LeaseTTL, WriteEvery: pl.WriteEvery, Rec: rec, Log: log,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("election workload: %w", err)
@@ -45,14 +46,14 @@ func startWorkloads(ctx context.Context, plan Plan, target targets.Target, eps [
 	} else if lr, ok := target.(targets.LeaderReporter); ok {
 		c.leader = watchBackendLeader(ctx, lr, eps, log)
 	}
-	if plan.RegisterWorkload() {
+	if pl.RegisterWorkload() {
 		rt, ok := target.(targets.RegisterTarget)
 		if !ok {
 			return nil, errors.Join(fmt.Errorf("register workload: %s has no register client", target.Name()), c.Stop(ctx))
 		}
 		reg, err := register.Start(ctx, register.Config{
-			Target: rt, Endpoints: eps, ReadMode: plan.Register.ReadMode,
-			Keys: plan.Register.Keys, PerNode: plan.Register.ClientsPerNode, Every: plan.Register.Every,
+			Target: rt, Endpoints: eps, ReadMode: pl.Register.ReadMode,
+			Keys: pl.Register.Keys, PerNode: pl.Register.ClientsPerNode, Every: pl.Register.Every,
 			Seed: rng.Uint64(), Dial: dial, Rec: rec, Log: log,
 		})
 		if err != nil {

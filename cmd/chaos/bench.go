@@ -6,11 +6,11 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chaos-election/chaos/runner"
+	"github.com/chaos-election/chaos/bench"
 )
 
 func newBenchCmd(g *globals) *cobra.Command {
-	bench := &cobra.Command{
+	benchCmd := &cobra.Command{
 		Use:   "bench",
 		Short: "Measure the backends",
 		Args:  badArgs(cobra.NoArgs),
@@ -19,7 +19,7 @@ func newBenchCmd(g *globals) *cobra.Command {
 	var (
 		config  string
 		values  = map[string]*string{}
-		cfg     runner.FailoverConfig
+		cfg     bench.FailoverConfig
 		outPath string
 	)
 	failover := &cobra.Command{
@@ -39,11 +39,11 @@ used. Each run keeps its run directory and report.`,
 				return err
 			}
 			cfg.Base, cfg.Progress, cfg.Log = base, g.stderr, g.logger()
-			rows, err := runner.BenchFailover(cmd.Context(), cfg)
+			rows, err := bench.Failover(cmd.Context(), cfg)
 			if err != nil && len(rows) == 0 {
 				return err
 			}
-			if werr := runner.WriteFailoverTable(g.stdout, rows); werr != nil {
+			if werr := bench.WriteFailoverTable(g.stdout, rows); werr != nil {
 				return werr
 			}
 			if outPath != "" {
@@ -52,7 +52,7 @@ used. Each run keeps its run directory and report.`,
 					return ferr
 				}
 				defer f.Close()
-				if werr := runner.WriteFailoverTable(f, rows); werr != nil {
+				if werr := bench.WriteFailoverTable(f, rows); werr != nil {
 					return werr
 				}
 			}
@@ -66,6 +66,6 @@ used. Each run keeps its run directory and report.`,
 	f.StringVar(&cfg.Root, "runs", "runs", "directory that holds the run directories")
 	f.StringVar(&outPath, "out", "", "also write the table to this file")
 	addPlanFlags(failover, &config, values)
-	bench.AddCommand(failover)
-	return bench
+	benchCmd.AddCommand(failover)
+	return benchCmd
 }

@@ -6,15 +6,14 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chaos-election/chaos/checkers"
-	"github.com/chaos-election/chaos/reports"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/runner"
 )
 
 func newCheckCmd(g *globals) *cobra.Command {
 	var (
 		cfg      runner.CheckConfig
-		opts     checkers.Options
+		checks   plan.Checks
 		asJSON   bool
 		checkSet = []string{"strict", "allow-no-faults", "min-ops", "max-no-leader", "max-failover", "max-elections-per-minute"}
 	)
@@ -46,7 +45,7 @@ file:line), 255 the harness itself failed.`,
 			cfg.Log = g.logger()
 			for _, name := range checkSet {
 				if cmd.Flags().Changed(name) {
-					cfg.Checks = &opts
+					cfg.Checks = &checks
 				}
 			}
 			out, err := runner.Check(cmd.Context(), cfg)
@@ -60,23 +59,19 @@ file:line), 255 the harness itself failed.`,
 					return fmt.Errorf("print results: %w", err)
 				}
 			} else {
-				reports.WriteSummary(g.stdout, out.Results, out.Warnings)
-				fmt.Fprintf(g.stdout, "results: %s\nreport:  %s\n", out.ResultsPath, out.ReportPath)
+				runner.PrintCheck(g.stdout, out)
 			}
-			if out.Results.Validity != checkers.Valid {
-				return &runner.VerdictError{Validity: out.Results.Validity}
-			}
-			return nil
+			return out.Err()
 		},
 	}
 	f := cmd.Flags()
 	f.StringVarP(&cfg.Out, "out", "o", "", "write results.json here instead of beside the history")
 	f.BoolVar(&asJSON, "json", false, "print the results as JSON instead of a summary")
-	f.BoolVar(&opts.Strict, "strict", false, "fail on every leadership overlap, even one whose stale side was fenced off")
-	f.BoolVar(&opts.AllowNoFaults, "allow-no-faults", false, "accept a history without nemesis faults (e.g. from an application)")
-	f.IntVar(&opts.MinOps, "min-ops", 10, "fewer completed client operations than this makes the verdict unknown")
-	f.DurationVar(&opts.Limits.MaxNoLeader, "max-no-leader", 0, "fail when a window without a leader is longer (0: no limit)")
-	f.DurationVar(&opts.Limits.MaxFailover, "max-failover", 0, "fail when a failover takes longer (0: no limit)")
-	f.Float64Var(&opts.Limits.MaxElectionsPerMin, "max-elections-per-minute", 0, "fail when leadership flaps faster (0: no limit)")
+	f.BoolVar(&cfg.Strict, "strict", false, "fail on every leadership overlap, even one whose stale side was fenced off")
+	f.BoolVar(&checks.AllowNoFaults, "allow-no-faults", false, "accept a history without nemesis faults (e.g. from an application)")
+	f.IntVar(&checks.MinOps, "min-ops", 10, "fewer completed client operations than this makes the verdict unknown")
+	f.DurationVar(&checks.MaxNoLeader, "max-no-leader", 0, "fail when a window without a leader is longer (0: no limit)")
+	f.DurationVar(&checks.MaxFailover, "max-failover", 0, "fail when a failover takes longer (0: no limit)")
+	f.Float64Var(&checks.MaxElectionsPerMinute, "max-elections-per-minute", 0, "fail when leadership flaps faster (0: no limit)")
 	return cmd
 }

@@ -4,10 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/docker/docker/client"
 	"github.com/spf13/cobra"
 
-	"github.com/chaos-election/chaos/compose"
+	"github.com/chaos-election/chaos/runner"
 )
 
 // extraCommands are the commands beyond version and check.
@@ -23,8 +22,8 @@ func newDownCmd(g *globals) *cobra.Command {
 whichever run created it: the leftovers of a run that was killed with
 SIGKILL or lost its machine. Runs clean up after themselves otherwise.`,
 		Args: badArgs(cobra.NoArgs),
-		RunE: withDocker(func(cmd *cobra.Command, dc *client.Client) error {
-			removed, err := compose.DownAll(cmd.Context(), dc, g.logger())
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			removed, err := runner.Down(cmd.Context(), g.logger())
 			for _, r := range removed {
 				fmt.Fprintf(g.stdout, "removed %s\n", r)
 			}
@@ -32,7 +31,7 @@ SIGKILL or lost its machine. Runs clean up after themselves otherwise.`,
 				fmt.Fprintln(g.stdout, "nothing to remove")
 			}
 			return err
-		}),
+		},
 	}
 }
 
@@ -43,7 +42,7 @@ func newImagesCmd(g *globals) *cobra.Command {
 		Args:  badArgs(cobra.NoArgs),
 		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	var opts compose.BuildOptions
+	var cfg runner.ImagesConfig
 	build := &cobra.Command{
 		Use:   "build",
 		Short: "Build the backend images and the network sidecar image (idempotent)",
@@ -56,31 +55,18 @@ seconds. The first build takes about 10 minutes on 2 cores (Consul 7,
 ZooKeeper 1.5-3, etcd 1). With -v the compiler's and debootstrap's output
 is shown.`,
 		Args: badArgs(cobra.NoArgs),
-		RunE: withDocker(func(cmd *cobra.Command, dc *client.Client) error {
-			opts.Log = g.logger()
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg.Log = g.logger()
 			if g.verbose {
-				opts.Output = g.stderr
+				cfg.Output = g.stderr
 			}
-			return compose.BuildImages(cmd.Context(), dc, opts)
-		}),
+			return runner.BuildImages(cmd.Context(), cfg)
+		},
 	}
-	build.Flags().StringSliceVar(&opts.Images, "image", nil,
-		"images to build (default all): "+strings.Join(compose.ImageNames(), ", "))
-	build.Flags().BoolVar(&opts.Rebuild, "rebuild", false, "build even when the image is up to date")
-	build.Flags().StringVar(&opts.DebianMirror, "debian-mirror", "", "Debian mirror for the ZooKeeper image (default "+compose.DefaultDebianMirror+")")
+	build.Flags().StringSliceVar(&cfg.Images, "image", nil,
+		"images to build (default all): "+strings.Join(runner.ImageNames(), ", "))
+	build.Flags().BoolVar(&cfg.Rebuild, "rebuild", false, "build even when the image is up to date")
+	build.Flags().StringVar(&cfg.DebianMirror, "debian-mirror", "", "Debian mirror for the ZooKeeper image (default "+runner.DefaultDebianMirror+")")
 	images.AddCommand(build)
 	return images
-}
-
-// withDocker runs fn with a Docker client (exit 255 when Docker is
-// unreachable), closed afterwards.
-func withDocker(fn func(*cobra.Command, *client.Client) error) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, _ []string) error {
-		dc, err := compose.NewDocker(cmd.Context())
-		if err != nil {
-			return err
-		}
-		defer dc.Close()
-		return fn(cmd, dc)
-	}
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chaos-election/chaos/matrix"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/runner"
 )
 
@@ -35,18 +37,18 @@ matrix or plan exits 254 (named with file:line) and runs nothing.`,
   chaos matrix --list examples/nightly-matrix.yaml`,
 		Args: badArgs(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			m, err := runner.LoadMatrix(args[0])
+			m, err := plan.LoadMatrix(args[0])
 			if err != nil {
 				return err
 			}
 			if list {
-				runner.PrintMatrixList(g.stdout, m)
+				matrix.PrintList(g.stdout, m)
 				return nil
 			}
-			out, err := runner.RunMatrix(cmd.Context(), runner.MatrixConfig{
+			out, err := matrix.Run(cmd.Context(), matrix.Config{
 				Matrix: m, Root: root, KeepGoing: keepGoing, Progress: g.stderr, IsTTY: runner.IsTerminal(g.stderr), Log: g.logger(),
 			})
-			runner.PrintMatrixOutcome(g.stdout, out)
+			matrix.Print(g.stdout, out)
 			if err != nil {
 				return err
 			}

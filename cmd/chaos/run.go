@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/runner"
 )
 
@@ -40,22 +40,19 @@ never from the command line.`,
   chaos run --config staging.yaml --dry-run`,
 		Args: badArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			plan, err := planFromFlags(cmd, config, values)
+			p, err := planFromFlags(cmd, config, values)
 			if err != nil {
 				return err
 			}
 			out, err := runner.Run(cmd.Context(), runner.RunConfig{
-				Plan: plan, Root: root, Progress: g.stderr, IsTTY: runner.IsTerminal(g.stderr),
+				Plan: p, Root: root, Progress: g.stderr, IsTTY: runner.IsTerminal(g.stderr),
 				Log: g.logger(), DryRun: dryRun, DryRunOut: g.stdout, Reuse: reuse,
 			})
 			if err != nil || dryRun {
 				return err
 			}
 			runner.PrintOutcome(g.stdout, out)
-			if out.Results.Validity != checkers.Valid {
-				return &runner.VerdictError{Validity: out.Results.Validity}
-			}
-			return nil
+			return out.Err()
 		},
 	}
 	f := cmd.Flags()
@@ -70,7 +67,7 @@ never from the command line.`,
 func addPlanFlags(cmd *cobra.Command, config *string, values map[string]*string) {
 	f := cmd.Flags()
 	f.StringVarP(config, "config", "c", "", "plan file (YAML); see examples/")
-	for _, pf := range runner.PlanFlags() {
+	for _, pf := range plan.Flags() {
 		values[pf.Name] = f.String(pf.Name, "", pf.Usage)
 		if pf.Name == "strict" {
 			f.Lookup(pf.Name).NoOptDefVal = "true"
@@ -80,20 +77,20 @@ func addPlanFlags(cmd *cobra.Command, config *string, values map[string]*string)
 
 // planFromFlags is the default plan, overlaid by --config, overlaid by the
 // plan flags given, validated.
-func planFromFlags(cmd *cobra.Command, config string, values map[string]*string) (runner.Plan, error) {
-	plan := runner.DefaultPlan()
+func planFromFlags(cmd *cobra.Command, config string, values map[string]*string) (plan.Plan, error) {
+	p := plan.Default()
 	if config != "" {
 		var err error
-		if plan, err = runner.LoadPlan(config, plan); err != nil {
-			return plan, err
+		if p, err = plan.Load(config, p); err != nil {
+			return p, err
 		}
 	}
-	for _, f := range runner.PlanFlags() {
+	for _, f := range plan.Flags() {
 		if cmd.Flags().Changed(f.Name) {
-			if err := plan.SetFlag(f.Name, *values[f.Name]); err != nil {
-				return plan, err
+			if err := p.SetFlag(f.Name, *values[f.Name]); err != nil {
+				return p, err
 			}
 		}
 	}
-	return plan, plan.Validate()
+	return p, p.Validate()
 }

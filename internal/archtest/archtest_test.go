@@ -58,11 +58,34 @@ func rules(mod string) []rule {
 	}
 	return []rule{
 		{
-			name:   "runner-only-from-cmd",
-			why:    "runner knows every package; only cmd/chaos drives it (runner's own tests are runner)",
+			name:   "runner-only-from-the-top",
+			why:    "runner knows every package; only the commands and the packages of many runs (matrix, bench) drive it (runner's own tests are runner)",
 			pkgs:   []string{m("...")},
-			except: []string{m("cmd/chaos")},
+			except: []string{m("cmd/chaos"), m("matrix/..."), m("bench/...")},
 			forbid: []string{m("runner/...")},
+		},
+		{
+			name: "cmd-only-parses-flags",
+			why: "cmd/chaos parses flags into the calls of plan, runner, matrix and bench; " +
+				"Docker, compose, netctl, checkers and reports are reached through them",
+			pkgs:    []string{m("cmd/...")},
+			scope:   nonTestFiles,
+			onlyStd: true,
+			allow:   []string{m("plan"), m("runner"), m("matrix"), m("bench"), "github.com/spf13/cobra"},
+		},
+		{
+			name: "plan-starts-nothing",
+			why: "a plan is loaded and checked without anything that starts containers, clients or faults: " +
+				"plan reads the targets' settings and the nemesis' fault specs, never Docker, compose, external's runner or the workloads",
+			pkgs: []string{m("plan/...")},
+			forbid: slices.Concat(docker, []string{m("compose/..."), m("external"), m("workloads/..."),
+				m("runner/..."), m("matrix/..."), m("bench/...")}),
+		},
+		{
+			name:   "many-runs-through-runner",
+			why:    "matrix and bench run plans through runner.Run only: no cluster or client code of their own (a fault spec is a plan value)",
+			pkgs:   []string{m("matrix/..."), m("bench/...")},
+			forbid: slices.Concat(docker, backendClients, []string{m("compose/..."), m("targets/..."), m("workloads/..."), m("linkproxy/..."), m("external/...")}),
 		},
 		{
 			name:   "no-cmd-imports",
@@ -99,9 +122,9 @@ func rules(mod string) []rule {
 		},
 		{
 			name:   "docker-in-compose",
-			why:    "compose owns the Docker Engine API; cmd/chaos hands its client to compose, internal/targettest's Docker tests reach containers",
+			why:    "compose owns the Docker Engine API (and the connection to it); internal/targettest's Docker tests reach containers",
 			pkgs:   []string{m("...")},
-			except: []string{m("compose/..."), m("cmd/chaos"), m("internal/targettest")},
+			except: []string{m("compose/..."), m("internal/targettest")},
 			forbid: docker,
 		},
 		{
@@ -385,7 +408,10 @@ func TestCheckerCatchesForbiddenImports(t *testing.T) {
 		"internal/jsonscan/j.go": "package jsonscan\n",
 		"runner/runner.go":       "package runner\n\nimport \"example.com/fake/compose\"\n",
 		"runner/x_test.go":       "package runner_test\n\nimport \"example.com/fake/runner\"\n",
-		"cmd/chaos/main.go":      "package main\n\nimport (\n\t\"example.com/fake/runner\"\n\t\"github.com/docker/docker/client\"\n)\n",
+		"cmd/chaos/main.go":      "package main\n\nimport (\n\t\"os\"\n\t\"example.com/fake/runner\"\n\t\"example.com/fake/plan\"\n\t\"github.com/spf13/cobra\"\n)\n",
+		"cmd/chaos/x_test.go":    "package main\n\nimport \"example.com/fake/compose\"\n",
+		"plan/plan.go":           "package plan\n\nimport (\n\t\"example.com/fake/nemesis\"\n\t\"example.com/fake/targets/etcd\"\n\t\"example.com/fake/external/grant\"\n)\n",
+		"matrix/matrix.go":       "package matrix\n\nimport (\n\t\"example.com/fake/runner\"\n\t\"example.com/fake/plan\"\n)\n",
 		"compose/up.go":          "package compose\n\nimport \"github.com/docker/docker/client\"\n",
 		"targets/etcd/etcd.go":   "package etcd\n\nimport \"go.etcd.io/etcd/client/v3\"\n",
 		"compose/x_test.go":      "package compose\n\nimport \"go.etcd.io/etcd/client/v3\"\n",
@@ -401,6 +427,9 @@ func TestCheckerCatchesForbiddenImports(t *testing.T) {
 		"history/bad.go":              "package history\n\nimport \"example.com/fake/targets\"\n",
 		"history/yaml_test.go":        "package history\n\nimport \"gopkg.in/yaml.v3\"\n",
 		"nemesis/n.go":                "package nemesis\n\nimport \"example.com/fake/runner\"\n",
+		"cmd/chaos/docker.go":         "package main\n\nimport (\n\t\"example.com/fake/compose\"\n\t\"github.com/docker/docker/client\"\n)\n",
+		"plan/external.go":            "package plan\n\nimport \"example.com/fake/external\"\n",
+		"bench/b.go":                  "package bench\n\nimport \"example.com/fake/compose\"\n",
 		"reports/r.go":                "//go:build docker\n\npackage reports\n\nimport \"github.com/docker/docker/client\"\n",
 		"workloads/election/e.go":     "package election\n\nimport \"github.com/hashicorp/consul/api\"\n",
 	}
@@ -430,7 +459,12 @@ func TestCheckerCatchesForbiddenImports(t *testing.T) {
 		`checkers/internal/gen/g.go:3: example.com/fake/checkers/internal/gen imports "example.com/fake/compose" (rule checkers-pure)`,
 		`history/bad.go:3: example.com/fake/history imports "example.com/fake/targets" (rule history-stdlib)`,
 		`history/yaml_test.go:3: example.com/fake/history imports "gopkg.in/yaml.v3" (rule history-stdlib)`,
-		`nemesis/n.go:3: example.com/fake/nemesis imports "example.com/fake/runner" (rule runner-only-from-cmd)`,
+		`nemesis/n.go:3: example.com/fake/nemesis imports "example.com/fake/runner" (rule runner-only-from-the-top)`,
+		`cmd/chaos/docker.go:4: example.com/fake/cmd/chaos imports "example.com/fake/compose" (rule cmd-only-parses-flags)`,
+		`cmd/chaos/docker.go:5: example.com/fake/cmd/chaos imports "github.com/docker/docker/client" (rule cmd-only-parses-flags)`,
+		`cmd/chaos/docker.go:5: example.com/fake/cmd/chaos imports "github.com/docker/docker/client" (rule docker-in-compose)`,
+		`plan/external.go:3: example.com/fake/plan imports "example.com/fake/external" (rule plan-starts-nothing)`,
+		`bench/b.go:3: example.com/fake/bench imports "example.com/fake/compose" (rule many-runs-through-runner)`,
 		`reports/r.go:5: example.com/fake/reports imports "github.com/docker/docker/client" (rule reports-no-harness)`,
 		`reports/r.go:5: example.com/fake/reports imports "github.com/docker/docker/client" (rule docker-in-compose)`,
 		`workloads/election/e.go:3: example.com/fake/workloads/election imports "github.com/hashicorp/consul/api" (rule backend-clients-in-targets)`,

@@ -1,4 +1,4 @@
-package runner
+package bench
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
+	"github.com/chaos-election/chaos/runner"
 )
 
 // FailoverConfig is one `chaos bench failover`: for each target and each
@@ -20,7 +22,7 @@ type FailoverConfig struct {
 	Faults  []string // "pause", "kill"; default both
 	// Base is the plan each run starts from (its target, name and faults
 	// are replaced); the zero value means DefaultPlan.
-	Base     Plan
+	Base     plan.Plan
 	Hold     time.Duration // how long each fault lasts (0 = 8 s)
 	Root     string        // run directories go under Root/bench-failover-<target>-<fault>/
 	Progress io.Writer     // plain progress lines (nil = none)
@@ -30,7 +32,7 @@ type FailoverConfig struct {
 // FailoverRow is the outcome of one run of a failover benchmark.
 type FailoverRow struct {
 	Target, Fault string
-	Plan          Plan // as run, seed included
+	Plan          plan.Plan // as run, seed included
 	Dir           string
 	Validity      checkers.Validity
 	Failovers     int
@@ -40,27 +42,27 @@ type FailoverRow struct {
 	Err           error // the run failed to produce a verdict
 }
 
-// BenchFailover runs the failover benchmark: the time from a fault on the
+// Failover runs the failover benchmark: the time from a fault on the
 // leader's node taking effect to the next grant, per backend and fault.
 // A run that fails is reported in its row; the others still run.
-func BenchFailover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
+func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 	if len(cfg.Targets) == 0 {
-		cfg.Targets = knownTargets
+		cfg.Targets = plan.Targets()
 	}
 	if len(cfg.Faults) == 0 {
 		cfg.Faults = []string{"pause", "kill"}
 	}
 	if cfg.Base.Target == "" {
-		cfg.Base = DefaultPlan()
+		cfg.Base = plan.Default()
 	}
 	if cfg.Hold == 0 {
 		cfg.Hold = 8 * time.Second
 	}
-	var plans []Plan
+	var plans []plan.Plan
 	for _, target := range cfg.Targets {
 		for _, fault := range cfg.Faults {
 			p := cfg.Base
-			p.setTarget(target)
+			p.SetTarget(target)
 			p.Name = "bench-failover-" + target + "-" + fault
 			p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: fault, Victim: "leader", Duration: cfg.Hold}}
 			if err := p.Validate(); err != nil {
@@ -76,9 +78,9 @@ func BenchFailover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, erro
 		}
 		if cfg.Progress != nil {
 			fmt.Fprintf(cfg.Progress, "bench failover %d/%d: %s, %s of the leader's node, %s\n",
-				i+1, len(plans), p.Target, p.Nemesis.Faults[0].Kind, formatDuration(p.Duration))
+				i+1, len(plans), p.Target, p.Nemesis.Faults[0].Kind, plan.FormatDuration(p.Duration))
 		}
-		out, err := Run(ctx, RunConfig{Plan: p, Root: cfg.Root, Log: cfg.Log})
+		out, err := runner.Run(ctx, runner.RunConfig{Plan: p, Root: cfg.Root, Log: cfg.Log})
 		row := FailoverRow{Target: p.Target, Fault: p.Nemesis.Faults[0].Kind, Plan: p, Dir: out.Dir, Err: err}
 		if err == nil {
 			row.Validity = out.Results.Validity
@@ -116,11 +118,11 @@ func WriteFailoverTable(w io.Writer, rows []FailoverRow) error {
 	if len(rows) > 0 {
 		p := rows[0].Plan
 		fmt.Fprintf(&b, "\nSettings: %d nodes, lease/session TTL %s, resource %s, one fault every %s, held %s, %s of faults, %s recovery.\n",
-			p.Nodes, formatDuration(p.LeaseTTL), p.Resource, formatDuration(p.Nemesis.Interval),
-			formatDuration(p.Nemesis.Faults[0].Duration), formatDuration(p.Duration), formatDuration(p.Recovery))
+			p.Nodes, plan.FormatDuration(p.LeaseTTL), p.Resource, plan.FormatDuration(p.Nemesis.Interval),
+			plan.FormatDuration(p.Nemesis.Faults[0].Duration), plan.FormatDuration(p.Duration), plan.FormatDuration(p.Recovery))
 		for _, r := range rows {
 			if r.Target == "consul" {
-				fmt.Fprintf(&b, "Consul: session lock-delay %s, behavior %s.\n", formatDuration(r.Plan.Consul.LockDelay), r.Plan.Consul.Behavior)
+				fmt.Fprintf(&b, "Consul: session lock-delay %s, behavior %s.\n", plan.FormatDuration(r.Plan.Consul.LockDelay), r.Plan.Consul.Behavior)
 				break
 			}
 		}

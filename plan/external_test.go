@@ -1,15 +1,12 @@
-package runner
+package plan
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/chaos-election/chaos/targets"
 )
 
 const externalPlanText = `name: staging
@@ -38,7 +35,7 @@ external:
 `
 
 func TestExternalPlanParsesAndRoundTrips(t *testing.T) {
-	p, err := ParsePlan("staging.yaml", []byte(externalPlanText), DefaultPlan())
+	p, err := Parse("staging.yaml", []byte(externalPlanText), Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +55,7 @@ func TestExternalPlanParsesAndRoundTrips(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := ParsePlan("again.yaml", text, DefaultPlan())
+	again, err := Parse("again.yaml", text, Default())
 	if err != nil {
 		t.Fatalf("the written plan does not load: %v\n%s", err, text)
 	}
@@ -129,7 +126,7 @@ external:
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writePlanFile(t, tc.text)
-			_, err := LoadPlan(path, DefaultPlan())
+			_, err := Load(path, Default())
 			checkPlanErrs(t, path, err, tc.want)
 		})
 	}
@@ -155,57 +152,26 @@ external:
     digest_env: CHAOS_T_DIGEST
 `
 	path := writePlanFile(t, text)
-	p, err := LoadPlan(path, DefaultPlan())
+	p, err := Load(path, Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = p.loadAccess()
+	_, err = p.LoadAccess()
 	checkPlanErrs(t, path, err, []wantErr{{11, "external.auth.digest_env", "CHAOS_T_DIGEST is not set"}})
-	if ExitCode(err) != ExitBadInput {
-		t.Errorf("exit %d", ExitCode(err))
+	if !IsError(err) {
+		t.Errorf("%v: not a plan error (exit 254)", err)
 	}
 	t.Setenv("CHAOS_T_DIGEST", "nocolon")
-	_, err = p.loadAccess()
+	_, err = p.LoadAccess()
 	if err == nil || strings.Contains(err.Error(), "nocolon") || !strings.Contains(err.Error(), "user:password") {
 		t.Fatalf("digest without a colon: %v", err)
 	}
 	t.Setenv("CHAOS_T_DIGEST", "harness:dg-789")
-	a, err := p.loadAccess()
+	a, err := p.LoadAccess()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.Username != "root" || a.Password != "pw-456" || a.Token != "tok-123" || a.Digest != "harness:dg-789" {
 		t.Fatalf("access %v", a)
-	}
-	var dry bytes.Buffer
-	tgt, _ := lookupTarget(p, a)
-	if err := WriteDryRun(&dry, "runs", p, tgt); err != nil {
-		t.Fatal(err)
-	}
-	for _, secret := range []string{"pw-456", "tok-123", "dg-789"} {
-		if strings.Contains(dry.String(), secret) {
-			t.Errorf("the dry run shows %s:\n%s", secret, dry.String())
-		}
-	}
-	for _, want := range []string{"password from $CHAOS_T_PW", "ACL token from " + tokenFile, "n3  c:1", "client-pause of leader"} {
-		if !strings.Contains(dry.String(), want) {
-			t.Errorf("the dry run lacks %q:\n%s", want, dry.String())
-		}
-	}
-}
-
-// A compose plan's dry run says what it would start, and how each fault
-// is made.
-func TestDryRunCompose(t *testing.T) {
-	var b bytes.Buffer
-	p := DefaultPlan()
-	tgt, _ := lookupTarget(p, targets.Access{})
-	if err := WriteDryRun(&b, "runs", p, tgt); err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{"3 etcd containers started in Docker", "partition isolate-leader for 8s: a netctl sidecar", "pause of leader for 8s: docker pause", "each talking only to its own node, directly"} {
-		if !strings.Contains(b.String(), want) {
-			t.Errorf("dry run lacks %q:\n%s", want, b.String())
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"cmp"
@@ -15,7 +15,7 @@ import (
 //	plan.yaml:12: field "nemesis.faults[1].duration": bad duration "5 seconds" ...
 //
 // [ExitCode] maps it to 254.
-type PlanError struct {
+type Error struct {
 	// File is the plan file; "" when the value did not come from a file.
 	File string
 	// Line is 1-based; 0 when unknown.
@@ -31,7 +31,7 @@ type PlanError struct {
 	Err error
 }
 
-func (e *PlanError) Error() string {
+func (e *Error) Error() string {
 	var b strings.Builder
 	switch {
 	case e.File != "" && e.Line > 0:
@@ -50,13 +50,13 @@ func (e *PlanError) Error() string {
 	return b.String()
 }
 
-func (e *PlanError) Unwrap() error { return e.Err }
+func (e *Error) Unwrap() error { return e.Err }
 
 // PlanErrors are several things wrong with one plan, in the order of the
 // file. errors.As finds each [PlanError] in it.
-type PlanErrors []*PlanError
+type Errors []*Error
 
-func (es PlanErrors) Error() string {
+func (es Errors) Error() string {
 	lines := make([]string, len(es))
 	for i, e := range es {
 		lines[i] = e.Error()
@@ -64,7 +64,7 @@ func (es PlanErrors) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-func (es PlanErrors) Unwrap() []error {
+func (es Errors) Unwrap() []error {
 	out := make([]error, len(es))
 	for i, e := range es {
 		out[i] = e
@@ -74,14 +74,14 @@ func (es PlanErrors) Unwrap() []error {
 
 // AllPlanErrors lists the plan errors in err: the elements of a
 // [PlanErrors], a single [PlanError], or nil.
-func AllPlanErrors(err error) []*PlanError {
-	var es PlanErrors
+func AllErrors(err error) []*Error {
+	var es Errors
 	if errors.As(err, &es) {
 		return es
 	}
-	var e *PlanError
+	var e *Error
 	if errors.As(err, &e) {
-		return []*PlanError{e}
+		return []*Error{e}
 	}
 	return nil
 }
@@ -90,9 +90,9 @@ func AllPlanErrors(err error) []*PlanError {
 const maxPlanErrors = 20
 
 // planErrs collects errors and returns them as one error.
-type planErrs struct{ list []*PlanError }
+type planErrs struct{ list []*Error }
 
-func (c *planErrs) add(e *PlanError) {
+func (c *planErrs) add(e *Error) {
 	if len(c.list) < maxPlanErrors {
 		c.list = append(c.list, e)
 	}
@@ -107,7 +107,7 @@ func (c *planErrs) err() error {
 		return c.list[0]
 	}
 	es := slices.Clone(c.list)
-	slices.SortStableFunc(es, func(a, b *PlanError) int {
+	slices.SortStableFunc(es, func(a, b *Error) int {
 		// Errors without a line (from flags or code) come after those
 		// with one.
 		la, lb := a.Line, b.Line
@@ -119,5 +119,12 @@ func (c *planErrs) err() error {
 		}
 		return cmp.Compare(la, lb)
 	})
-	return PlanErrors(es)
+	return Errors(es)
+}
+
+// IsError reports whether err is, or wraps, a plan [Error]: bad input,
+// which the commands exit with 254.
+func IsError(err error) bool {
+	var pe *Error
+	return errors.As(err, &pe)
 }

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ func (d *decoder) failed(field string) bool {
 }
 
 func (d *decoder) fail(n *yaml.Node, field, format string, args ...any) {
-	d.errs.add(&PlanError{File: d.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, args...)})
+	d.errs.add(&Error{File: d.file, Line: n.Line, Field: field, Msg: fmt.Sprintf(format, args...)})
 }
 
 // top decodes the plan's root mapping.
@@ -49,7 +49,7 @@ func (d *decoder) top(n *yaml.Node) {
 		{"target", func(f string, v *yaml.Node) {
 			var t string
 			if d.str(f, v, &t) {
-				p.setTarget(t)
+				p.SetTarget(t)
 			}
 		}},
 		{"nodes", func(f string, v *yaml.Node) { d.integer(f, v, &p.Nodes) }},

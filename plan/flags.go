@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 )
 
 // PlanFlag is a command-line flag of `chaos run` that sets one plan field.
-type PlanFlag struct {
+type Flag struct {
 	// Name is the flag without dashes: "lease-ttl".
 	Name string
 	// Field is the plan field it sets, in YAML spelling: "lease_ttl".
@@ -19,7 +19,7 @@ type PlanFlag struct {
 
 // planFlag is a PlanFlag with the setter that parses its value.
 type planFlag struct {
-	PlanFlag
+	Flag
 	set func(p *Plan, v string) error
 }
 
@@ -37,11 +37,11 @@ func planFlagTable() []planFlag {
 		}
 	}
 	return []planFlag{
-		{PlanFlag{"name", "name", "run name: results go to runs/NAME/TIME/"},
+		{Flag{"name", "name", "run name: results go to runs/NAME/TIME/"},
 			str(func(p *Plan) *string { return &p.Name })},
-		{PlanFlag{"target", "target", "backend: " + strings.Join(knownTargets, ", ")},
-			func(p *Plan, v string) error { p.setTarget(v); return nil }},
-		{PlanFlag{"nodes", "nodes", fmt.Sprintf("cluster size, 1 to %d", maxNodes)},
+		{Flag{"target", "target", "backend: " + strings.Join(knownTargets, ", ")},
+			func(p *Plan, v string) error { p.SetTarget(v); return nil }},
+		{Flag{"nodes", "nodes", fmt.Sprintf("cluster size, 1 to %d", maxNodes)},
 			func(p *Plan, v string) error {
 				n, err := strconv.Atoi(v)
 				if err != nil {
@@ -50,11 +50,11 @@ func planFlagTable() []planFlag {
 				p.Nodes = n
 				return nil
 			}},
-		{PlanFlag{"workload", "workload", "what the clients do: " + strings.Join(knownWorkloads, ", ")},
+		{Flag{"workload", "workload", "what the clients do: " + strings.Join(knownWorkloads, ", ")},
 			func(p *Plan, v string) error { p.setWorkload(v); return nil }},
-		{PlanFlag{"read-mode", "register.read_mode", "register reads: etcd linearizable|serializable, zookeeper sync|plain, consul consistent|default|stale"},
+		{Flag{"read-mode", "register.read_mode", "register reads: etcd linearizable|serializable, zookeeper sync|plain, consul consistent|default|stale"},
 			str(func(p *Plan) *string { return &p.Register.ReadMode })},
-		{PlanFlag{"keys", "register.keys", "register keys the clients spread their ops over"},
+		{Flag{"keys", "register.keys", "register keys the clients spread their ops over"},
 			func(p *Plan, v string) error {
 				n, err := strconv.Atoi(v)
 				if err != nil {
@@ -63,9 +63,9 @@ func planFlagTable() []planFlag {
 				p.Register.Keys = n
 				return nil
 			}},
-		{PlanFlag{"resource", "resource", "how the shared resource treats writes: " + strings.Join(knownResources, ", ")},
+		{Flag{"resource", "resource", "how the shared resource treats writes: " + strings.Join(knownResources, ", ")},
 			str(func(p *Plan) *string { return &p.Resource })},
-		{PlanFlag{"strict", "strict", "fail on every leadership overlap, even one whose stale side was fenced off"},
+		{Flag{"strict", "strict", "fail on every leadership overlap, even one whose stale side was fenced off"},
 			func(p *Plan, v string) error {
 				b, err := strconv.ParseBool(v)
 				if err != nil {
@@ -74,11 +74,11 @@ func planFlagTable() []planFlag {
 				p.Strict = b
 				return nil
 			}},
-		{PlanFlag{"duration", "duration", "time with faults, e.g. 60s or 5m"},
+		{Flag{"duration", "duration", "time with faults, e.g. 60s or 5m"},
 			dur(func(p *Plan) *time.Duration { return &p.Duration })},
-		{PlanFlag{"recovery", "recovery", "time after healing every fault, before the final checks"},
+		{Flag{"recovery", "recovery", "time after healing every fault, before the final checks"},
 			dur(func(p *Plan) *time.Duration { return &p.Recovery })},
-		{PlanFlag{"seed", "seed", "seed of the fault schedule; 0 picks one (written to the run directory)"},
+		{Flag{"seed", "seed", "seed of the fault schedule; 0 picks one (written to the run directory)"},
 			func(p *Plan, v string) error {
 				n, err := strconv.ParseInt(v, 10, 64)
 				if err != nil {
@@ -87,22 +87,22 @@ func planFlagTable() []planFlag {
 				p.Seed = n
 				return nil
 			}},
-		{PlanFlag{"lease-ttl", "lease_ttl", "session / lease TTL of the candidates"},
+		{Flag{"lease-ttl", "lease_ttl", "session / lease TTL of the candidates"},
 			dur(func(p *Plan) *time.Duration { return &p.LeaseTTL })},
-		{PlanFlag{"consul-lock-delay", "consul.lock_delay", "Consul sessions' lock-delay"},
+		{Flag{"consul-lock-delay", "consul.lock_delay", "Consul sessions' lock-delay"},
 			dur(func(p *Plan) *time.Duration { return &p.Consul.LockDelay })},
-		{PlanFlag{"consul-behavior", "consul.behavior", "Consul sessions' behavior: " + strings.Join(knownBehaviors, ", ")},
+		{Flag{"consul-behavior", "consul.behavior", "Consul sessions' behavior: " + strings.Join(knownBehaviors, ", ")},
 			str(func(p *Plan) *string { return &p.Consul.Behavior })},
 	}
 }
 
 // PlanFlags lists the flags [Plan.SetFlag] understands, for a command to
 // declare.
-func PlanFlags() []PlanFlag {
+func Flags() []Flag {
 	t := planFlagTable()
-	out := make([]PlanFlag, len(t))
+	out := make([]Flag, len(t))
 	for i, f := range t {
-		out[i] = f.PlanFlag
+		out[i] = f.Flag
 	}
 	return out
 }
@@ -119,7 +119,7 @@ func (p *Plan) SetFlag(name, value string) error {
 			continue
 		}
 		if err := f.set(p, value); err != nil {
-			return &PlanError{Flag: "--" + name, Field: f.Field, Msg: err.Error()}
+			return &Error{Flag: "--" + name, Field: f.Field, Msg: err.Error()}
 		}
 		p.setOrigin(f.Field, origin{flag: "--" + name})
 		return nil

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"fmt"
@@ -65,7 +65,7 @@ type axisValue struct {
 func LoadMatrix(path string) (Matrix, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return Matrix{}, &PlanError{File: path, Msg: fmt.Sprintf("read matrix: %v", err), Err: err}
+		return Matrix{}, &Error{File: path, Msg: fmt.Sprintf("read matrix: %v", err), Err: err}
 	}
 	return ParseMatrix(path, b)
 }
@@ -77,7 +77,7 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 		return Matrix{}, perr
 	}
 	if root == nil {
-		return Matrix{}, &PlanError{File: file, Msg: "empty matrix: want a name and axes or plans"}
+		return Matrix{}, &Error{File: file, Msg: "empty matrix: want a name and axes or plans"}
 	}
 	var (
 		m        Matrix
@@ -104,20 +104,20 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 	})
 	if m.Name == "" {
 		d.fail(root, "name", "a matrix needs a name (it names its directory)")
-	} else if !namePattern.MatchString(m.Name) || m.Name == latestLink || len(m.Name) > maxNameLen {
+	} else if !ValidName(m.Name) {
 		d.fail(root, "name", "%q is not a valid directory name", m.Name)
 	}
 	d.checkExcludes(excludes, axes)
 	// Go on after errors: one pass reports every problem of the file.
 
-	base := DefaultPlan()
+	base := Default()
 	if baseNode != nil {
 		base = layer(file, base, baseNode, &d.errs)
 	}
 	seen := map[string]string{}
 	add := func(e MatrixEntry, line int) {
 		if prev, dup := seen[e.Plan.Name]; dup {
-			d.errs.add(&PlanError{File: file, Line: line, Msg: fmt.Sprintf("two runs named %q (the other from %s): give them distinct labels or names", e.Plan.Name, prev)})
+			d.errs.add(&Error{File: file, Line: line, Msg: fmt.Sprintf("two runs named %q (the other from %s): give them distinct labels or names", e.Plan.Name, prev)})
 			return
 		}
 		seen[e.Plan.Name] = e.From
@@ -129,7 +129,7 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 				continue
 			}
 			if len(m.Entries) == maxMatrixRuns {
-				d.errs.add(&PlanError{File: file, Field: "axes", Msg: fmt.Sprintf("more than %d runs: split the matrix", maxMatrixRuns)})
+				d.errs.add(&Error{File: file, Field: "axes", Msg: fmt.Sprintf("more than %d runs: split the matrix", maxMatrixRuns)})
 				break
 			}
 			p := base
@@ -156,12 +156,12 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 		if !filepath.IsAbs(path) {
 			path = filepath.Join(filepath.Dir(file), rel)
 		}
-		p, err := LoadPlan(path, DefaultPlan())
+		p, err := Load(path, Default())
 		if err != nil {
-			for _, pe := range AllPlanErrors(err) {
+			for _, pe := range AllErrors(err) {
 				d.errs.add(pe)
 			}
-			if len(AllPlanErrors(err)) == 0 {
+			if len(AllErrors(err)) == 0 {
 				d.fail(n, field, "%v", err)
 			}
 			continue
@@ -366,7 +366,7 @@ func checkLayered(p Plan, errs *planErrs) {
 	}
 }
 
-func addOnce(errs *planErrs, e *PlanError) {
+func addOnce(errs *planErrs, e *Error) {
 	for _, have := range errs.list {
 		if have.File == e.File && have.Line == e.Line && have.Field == e.Field {
 			return

@@ -1,4 +1,4 @@
-package runner
+package bench
 
 import (
 	"context"
@@ -6,11 +6,14 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chaos-election/chaos/plan"
+	"github.com/chaos-election/chaos/runner"
 )
 
 func TestWriteFailoverTable(t *testing.T) {
-	p := DefaultPlan()
-	p.setTarget("consul")
+	p := plan.Default()
+	p.SetTarget("consul")
 	rows := []FailoverRow{
 		{Target: "etcd", Fault: "pause", Plan: p, Validity: "valid", Failovers: 5, Survived: 1, Median: 5430 * time.Millisecond, Max: 6010 * time.Millisecond},
 		{Target: "consul", Fault: "kill", Plan: p, Err: errors.New("cluster up: timeout\nlogs...")},
@@ -35,9 +38,9 @@ func TestWriteFailoverTable(t *testing.T) {
 // anything runs.
 func TestBenchFailoverRejectsBadInput(t *testing.T) {
 	for _, cfg := range []FailoverConfig{{Targets: []string{"mongodb"}}, {Faults: []string{"meteor"}}} {
-		rows, err := BenchFailover(context.Background(), cfg)
-		if err == nil || len(rows) != 0 || ExitCode(err) != ExitBadInput {
-			t.Errorf("%+v: %d rows, %v (exit %d)", cfg, len(rows), err, ExitCode(err))
+		rows, err := Failover(context.Background(), cfg)
+		if err == nil || len(rows) != 0 || runner.ExitCode(err) != runner.ExitBadInput {
+			t.Errorf("%+v: %d rows, %v (exit %d)", cfg, len(rows), err, runner.ExitCode(err))
 		}
 	}
 }

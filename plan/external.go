@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"fmt"
@@ -10,7 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/chaos-election/chaos/external"
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/targets"
 )
@@ -26,7 +26,7 @@ const (
 // the faults the plan grants. It holds no secret: credentials are named
 // by the file or environment variable that holds them, and read only
 // when the run starts.
-type ExternalPlan struct {
+type External struct {
 	// Nodes are n1, n2, ... in order.
 	Nodes []ExternalNode
 	// Prefix is the root of every key (znode) the harness writes; the run
@@ -39,14 +39,14 @@ type ExternalPlan struct {
 	Docker bool
 	// Commands grant partition, pause or kill as shell commands per node
 	// (templates: external.Placeholders); they win over Docker.
-	Commands map[string]external.Command
+	Commands map[string]grant.Command
 	// CommandTimeout bounds one command (0 = external.DefaultTimeout).
 	CommandTimeout time.Duration
 	// HealthTimeout bounds the wait for every node to pass the target's
 	// probe before the run starts (0 = DefaultExternalHealthTimeout).
 	HealthTimeout time.Duration
-	TLS           TLSPlan
-	Auth          AuthPlan
+	TLS           TLS
+	Auth          Auth
 }
 
 // ExternalNode is one node of an external cluster.
@@ -57,14 +57,14 @@ type ExternalNode struct {
 }
 
 // TLSPlan names the PEM files of a TLS connection.
-type TLSPlan struct {
+type TLS struct {
 	CAFile, CertFile, KeyFile string
 	ServerName                string // "" = the endpoint's host
 }
 
 // AuthPlan names where the credentials are: each secret in a file or an
 // environment variable, never in the plan or on the command line.
-type AuthPlan struct {
+type Auth struct {
 	Username                  string // etcd user (not a secret)
 	PasswordEnv, PasswordFile string // etcd password
 	TokenEnv, TokenFile       string // Consul ACL token
@@ -81,11 +81,11 @@ func (d *decoder) decodeExternal(field string, v *yaml.Node) {
 		{"health_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &e.HealthTimeout) }},
 		{"nodes", func(f string, v *yaml.Node) { d.externalNodes(f, v) }},
 		{"commands", func(f string, v *yaml.Node) {
-			e.Commands = map[string]external.Command{}
+			e.Commands = map[string]grant.Command{}
 			var defs []fieldDef
-			for _, kind := range external.NodeFaults {
+			for _, kind := range grant.NodeFaults {
 				defs = append(defs, fieldDef{kind, func(f string, v *yaml.Node) {
-					var c external.Command
+					var c grant.Command
 					d.mapping(v, f, []fieldDef{
 						{"start", func(f string, v *yaml.Node) { d.str(f, v, &c.Start) }},
 						{"heal", func(f string, v *yaml.Node) { d.str(f, v, &c.Heal) }},
@@ -251,7 +251,7 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 			bad(field+".container", "external.docker is true: name n%d's container on the Docker host", i+1)
 		}
 	}
-	for _, kind := range external.NodeFaults {
+	for _, kind := range grant.NodeFaults {
 		c, ok := e.Commands[kind]
 		if !ok {
 			continue
@@ -264,12 +264,12 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 			bad(field+".heal", "missing: the command that undoes it; heals run even when the run is interrupted")
 		}
 		for _, part := range [][2]string{{"start", c.Start}, {"heal", c.Heal}} {
-			if err := external.CheckTemplate(part[1]); err != nil {
+			if err := grant.CheckTemplate(part[1]); err != nil {
 				bad(field+"."+part[0], "%v", err)
 			}
 		}
 	}
-	if t, err := lookupTarget(p, targets.Access{}); err == nil {
+	if t, err := p.NewTarget(targets.Access{}); err == nil {
 		if v, ok := t.(interface{ Validate() error }); ok {
 			if err := v.Validate(); err != nil {
 				bad("external.prefix", "%v", err)
@@ -277,10 +277,10 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 		}
 	}
 	if e.CommandTimeout < 0 {
-		bad("external.command_timeout", "must not be negative, got %s", formatDuration(e.CommandTimeout))
+		bad("external.command_timeout", "must not be negative, got %s", FormatDuration(e.CommandTimeout))
 	}
 	if e.HealthTimeout < 0 {
-		bad("external.health_timeout", "must not be negative, got %s", formatDuration(e.HealthTimeout))
+		bad("external.health_timeout", "must not be negative, got %s", FormatDuration(e.HealthTimeout))
 	}
 	if (e.TLS.CertFile == "") != (e.TLS.KeyFile == "") {
 		bad("external.tls", "cert_file and key_file go together (a client certificate and its key)")
@@ -298,10 +298,10 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 		bad("external.auth.username", "missing: a password needs its user")
 	}
 	for i, f := range p.Nemesis.Faults {
-		if !slices.Contains(external.NodeFaults, f.Kind) {
+		if !slices.Contains(grant.NodeFaults, f.Kind) {
 			continue
 		}
-		if external.Grant(f.Kind, e.Commands, e.Docker) == "" {
+		if grant.Grant(f.Kind, e.Commands, e.Docker) == "" {
 			bad(fmt.Sprintf("nemesis.faults[%d].kind", i), "%s is not granted on this external cluster: set external.docker with the nodes' containers, or external.commands.%s (link faults %s need no grant)",
 				f.Kind, f.Kind, strings.Join(linkFaultKinds(), ", "))
 		}

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"errors"
@@ -38,7 +38,7 @@ func checkPlanErrs(t *testing.T, path string, err error, want []wantErr) {
 	if err == nil {
 		t.Fatalf("no error; want %d", len(want))
 	}
-	got := AllPlanErrors(err)
+	got := AllErrors(err)
 	if len(got) != len(want) {
 		t.Fatalf("got %d errors, want %d:\n%v", len(got), len(want), err)
 	}
@@ -204,14 +204,14 @@ func TestLoadPlanErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			path := writePlanFile(t, tc.yaml)
-			base := DefaultPlan()
-			p, err := LoadPlan(path, base)
+			base := Default()
+			p, err := Load(path, base)
 			checkPlanErrs(t, path, err, tc.want)
 			if !samePlan(p, base) {
 				t.Errorf("on error LoadPlan returned %+v, want the base plan", p)
 			}
-			if code := ExitCode(err); code != ExitBadInput {
-				t.Errorf("ExitCode = %d, want %d", code, ExitBadInput)
+			if !IsError(err) {
+				t.Errorf("%v: not a plan error (exit 254)", err)
 			}
 		})
 	}
@@ -219,8 +219,8 @@ func TestLoadPlanErrors(t *testing.T) {
 
 func TestLoadPlanMissingFile(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "nope.yaml")
-	_, err := LoadPlan(path, DefaultPlan())
-	var pe *PlanError
+	_, err := Load(path, Default())
+	var pe *Error
 	if !errors.As(err, &pe) || pe.File != path || pe.Line != 0 {
 		t.Fatalf("got %v, want a PlanError for %s", err, path)
 	}
@@ -234,11 +234,11 @@ func TestLoadPlanMissingFile(t *testing.T) {
 
 func TestLoadPlanOverridesBase(t *testing.T) {
 	path := writePlanFile(t, "# only some fields\nnodes: 5\nresource: backend\nnemesis:\n  interval: 2s\nchecks:\n  max_failover: 12s\n")
-	p, err := LoadPlan(path, DefaultPlan())
+	p, err := Load(path, Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := DefaultPlan()
+	want := Default()
 	want.Nodes = 5
 	want.Resource = "backend"
 	want.Nemesis.Interval = 2 * time.Second
@@ -250,7 +250,7 @@ func TestLoadPlanOverridesBase(t *testing.T) {
 
 func TestLoadPlanFaultListReplacesBase(t *testing.T) {
 	path := writePlanFile(t, "nemesis:\n  faults:\n    - kind: kill\n      victim: random\n      duration: 4s\n")
-	p, err := LoadPlan(path, DefaultPlan())
+	p, err := Load(path, Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,10 +258,10 @@ func TestLoadPlanFaultListReplacesBase(t *testing.T) {
 	if len(p.Nemesis.Faults) != 1 || p.Nemesis.Faults[0] != want[0] {
 		t.Errorf("faults = %+v, want %+v", p.Nemesis.Faults, want)
 	}
-	if p.Nemesis.Interval != DefaultPlan().Nemesis.Interval {
+	if p.Nemesis.Interval != Default().Nemesis.Interval {
 		t.Errorf("interval = %s, want the base's", p.Nemesis.Interval)
 	}
-	if len(DefaultPlan().Nemesis.Faults) != 3 {
+	if len(Default().Nemesis.Faults) != 3 {
 		t.Error("loading changed the base plan's faults")
 	}
 }
@@ -269,11 +269,11 @@ func TestLoadPlanFaultListReplacesBase(t *testing.T) {
 func TestLoadPlanEmptyFileIsBase(t *testing.T) {
 	for _, text := range []string{"", "# nothing\n", "~\n", "---\n"} {
 		path := writePlanFile(t, text)
-		p, err := LoadPlan(path, DefaultPlan())
+		p, err := Load(path, Default())
 		if err != nil {
 			t.Fatalf("%q: %v", text, err)
 		}
-		if !samePlan(p, DefaultPlan()) {
+		if !samePlan(p, Default()) {
 			t.Errorf("%q: got %+v, want the default plan", text, p)
 		}
 	}
@@ -300,12 +300,12 @@ nemesis:
     - {kind: pause, victim: leader, duration: *long}
 write_every: 50ms
 `)
-	p, err := LoadPlan(path, DefaultPlan())
+	p, err := Load(path, Default())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !samePlan(p, DefaultPlan()) {
-		t.Errorf("got  %+v\nwant %+v", p, DefaultPlan())
+	if !samePlan(p, Default()) {
+		t.Errorf("got  %+v\nwant %+v", p, Default())
 	}
 }
 

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"bytes"
@@ -75,14 +75,14 @@ func (p Plan) YAML() ([]byte, error) {
 	add(root, "write_every", durNode(p.WriteEvery))
 	add(root, "nemesis", nem)
 	add(root, "checks", checks)
-	if p.Target == "consul" || p.Consul != DefaultPlan().Consul {
+	if p.Target == "consul" || p.Consul != Default().Consul {
 		consul := mapNode(0)
 		add(consul, "lock_delay", durNode(p.Consul.LockDelay))
 		add(consul, "behavior", strNode(p.Consul.Behavior))
 		add(root, "consul", consul)
 	}
 
-	if p.RegisterWorkload() || p.Register != DefaultPlan().Register {
+	if p.RegisterWorkload() || p.Register != Default().Register {
 		reg := mapNode(0)
 		add(reg, "read_mode", strNode(p.Register.ReadMode))
 		add(reg, "keys", intNode(int64(p.Register.Keys)))
@@ -132,12 +132,12 @@ func boolNode(v bool) *yaml.Node {
 }
 
 func durNode(d time.Duration) *yaml.Node {
-	return strNode(formatDuration(d))
+	return strNode(FormatDuration(d))
 }
 
-// formatDuration is d as a Go duration without trailing zero units:
+// FormatDuration is d as a Go duration without trailing zero units:
 // "1m" rather than "1m0s", "1h" rather than "1h0m0s".
-func formatDuration(d time.Duration) string {
+func FormatDuration(d time.Duration) string {
 	s := d.String()
 	if strings.HasSuffix(s, "m0s") {
 		s = strings.TrimSuffix(s, "0s")

@@ -1,7 +1,8 @@
-package runner
+package plan
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,7 +10,7 @@ import (
 )
 
 // PlanFile is the name of the resolved plan inside a run directory.
-const PlanFile = "plan.yaml"
+const FileName = "plan.yaml"
 
 // Plan is everything one run needs to know: which backend, how many nodes,
 // what the clients do, which faults to inject, for how long, and the limits
@@ -33,7 +34,7 @@ type Plan struct {
 	// it did not start, described by External).
 	Cluster string
 	// External is the cluster of a plan with cluster external.
-	External ExternalPlan
+	External External
 	// Workload is what the clients do: "election" (campaign and write to
 	// the resource), "register" (read, write and cas on a few keys, for
 	// linearizability), or both: "election+register".
@@ -59,13 +60,13 @@ type Plan struct {
 	// WriteEvery is how often a leader writes to the resource.
 	WriteEvery time.Duration
 	// Nemesis is the fault schedule.
-	Nemesis NemesisPlan
+	Nemesis Nemesis
 	// Checks are the limits the checkers apply.
 	Checks Checks
 	// Consul holds the settings only the Consul target reads.
-	Consul ConsulPlan
+	Consul Consul
 	// Register holds the settings of the register workload.
-	Register RegisterPlan
+	Register Register
 
 	// src remembers where each field's value came from (file:line or a
 	// flag), so that [Plan.Validate] can point at it. Copy-on-write: never
@@ -74,7 +75,7 @@ type Plan struct {
 }
 
 // NemesisPlan is the fault schedule of a plan.
-type NemesisPlan struct {
+type Nemesis struct {
 	// Interval is the quiet time between one fault's heal and the next
 	// fault's start.
 	Interval time.Duration
@@ -103,7 +104,7 @@ type Checks struct {
 }
 
 // RegisterPlan is the register workload's settings.
-type RegisterPlan struct {
+type Register struct {
 	// ReadMode is how the backend reads: etcd "linearizable" or
 	// "serializable", ZooKeeper "plain" or "sync", Consul "default",
 	// "consistent" or "stale". "" is the backend client's default (etcd
@@ -119,7 +120,7 @@ type RegisterPlan struct {
 }
 
 // ConsulPlan is the Consul target's session settings.
-type ConsulPlan struct {
+type Consul struct {
 	// LockDelay: after a session is invalidated, its lock key cannot be
 	// acquired for this long (Consul's default is 15 s).
 	LockDelay time.Duration
@@ -136,6 +137,10 @@ var (
 	knownResources = []string{"none", "token", "backend"}
 	knownClusters  = []string{ClusterCompose, ClusterExternal}
 )
+
+// Targets are the backends a plan can name, in the order the commands list
+// them.
+func Targets() []string { return slices.Clone(knownTargets) }
 
 // Bounds on the plan's numbers.
 const (
@@ -154,7 +159,7 @@ const (
 // partitions and leader pauses (each longer than the lease TTL, so each one
 // forces a failover), then ten seconds of recovery. On a healthy etcd it
 // ends valid: the overlaps a pause or partition causes are fenced off.
-func DefaultPlan() Plan {
+func Default() Plan {
 	return Plan{
 		Name:       "etcd-default",
 		Target:     "etcd",
@@ -166,7 +171,7 @@ func DefaultPlan() Plan {
 		Recovery:   10 * time.Second,
 		LeaseTTL:   3 * time.Second,
 		WriteEvery: 50 * time.Millisecond,
-		Nemesis: NemesisPlan{
+		Nemesis: Nemesis{
 			Interval: 5 * time.Second,
 			Faults: []nemesis.FaultSpec{
 				{Kind: "partition", Shape: "isolate-leader", Duration: 8 * time.Second},
@@ -175,8 +180,8 @@ func DefaultPlan() Plan {
 			},
 		},
 		Checks:   Checks{MinOps: 10},
-		Consul:   ConsulPlan{LockDelay: time.Second, Behavior: "release"},
-		Register: RegisterPlan{Keys: 5, ClientsPerNode: 2, Every: 20 * time.Millisecond},
+		Consul:   Consul{LockDelay: time.Second, Behavior: "release"},
+		Register: Register{Keys: 5, ClientsPerNode: 2, Every: 20 * time.Millisecond},
 	}
 }
 
@@ -204,9 +209,9 @@ func (p Plan) RegisterWorkload() bool {
 	return p.Workload == "register" || p.Workload == "election+register"
 }
 
-// setTarget sets the target; a plan whose name was never set is named
+// SetTarget sets the target; a plan whose name was never set is named
 // after it (autoName).
-func (p *Plan) setTarget(target string) {
+func (p *Plan) SetTarget(target string) {
 	p.Target = target
 	p.autoName()
 }

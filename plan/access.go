@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"errors"
@@ -10,19 +10,19 @@ import (
 )
 
 // fieldError is a PlanError for field, located where the plan set it.
-func (p Plan) fieldError(field, format string, args ...any) *PlanError {
-	e := &PlanError{Field: field, Msg: fmt.Sprintf(format, args...)}
+func (p Plan) fieldError(field, format string, args ...any) *Error {
+	e := &Error{Field: field, Msg: fmt.Sprintf(format, args...)}
 	if o, ok := p.locate(field); ok {
 		e.File, e.Line, e.Flag = o.file, o.line, o.flag
 	}
 	return e
 }
 
-// loadAccess reads what the plan's external cluster needs to connect: the
+// LoadAccess reads what the plan's external cluster needs to connect: the
 // TLS files and the secrets, from the files and environment variables the
 // plan names. A secret's value never leaves the Access: errors name the
 // variable or the file, never what is in them.
-func (p Plan) loadAccess() (targets.Access, error) {
+func (p Plan) LoadAccess() (targets.Access, error) {
 	var a targets.Access
 	if p.Cluster != ClusterExternal {
 		return a, nil
@@ -68,7 +68,7 @@ func (p Plan) loadAccess() (targets.Access, error) {
 		errs = append(errs, p.fieldError(field, "a ZooKeeper digest is user:password; the value has no ':'"))
 	}
 	if err := errors.Join(errs...); err != nil {
-		return targets.Access{}, BadInput(err)
+		return targets.Access{}, err
 	}
 	return a, nil
 }

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"fmt"
@@ -10,9 +10,9 @@ import (
 	"github.com/chaos-election/chaos/targets/zookeeper"
 )
 
-// lookupTarget returns the backend a plan names, with the plan's settings
+// NewTarget returns the backend the plan names, with the plan's settings
 // and access; an external plan's keys live under its prefix.
-func lookupTarget(p Plan, access targets.Access) (targets.Target, error) {
+func (p Plan) NewTarget(access targets.Access) (targets.Target, error) {
 	var t targets.Target
 	root := ""
 	if p.Cluster == ClusterExternal {
@@ -33,7 +33,7 @@ func lookupTarget(p Plan, access targets.Access) (targets.Target, error) {
 
 // registerTarget is the plan's backend as the register workload sees it.
 func registerTarget(p Plan) (targets.RegisterTarget, bool) {
-	t, err := lookupTarget(p, targets.Access{})
+	t, err := p.NewTarget(targets.Access{})
 	if err != nil {
 		return nil, false
 	}

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"bytes"
@@ -19,17 +19,17 @@ import (
 // the wrong type, a bad duration or a bad value is a [PlanError] naming the
 // file, the line and the field; all problems found are returned together
 // as [PlanErrors].
-func LoadPlan(path string, base Plan) (Plan, error) {
+func Load(path string, base Plan) (Plan, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return base, &PlanError{File: path, Msg: fmt.Sprintf("read plan: %v", err), Err: err}
+		return base, &Error{File: path, Msg: fmt.Sprintf("read plan: %v", err), Err: err}
 	}
-	return ParsePlan(path, b, base)
+	return Parse(path, b, base)
 }
 
 // ParsePlan is [LoadPlan] for a plan already in memory; file names it in
 // errors.
-func ParsePlan(file string, data []byte, base Plan) (Plan, error) {
+func Parse(file string, data []byte, base Plan) (Plan, error) {
 	root, perr := parseYAML(file, data)
 	if perr != nil {
 		return base, perr
@@ -55,7 +55,7 @@ var (
 )
 
 // parseYAML parses one YAML document; nil for an empty one.
-func parseYAML(file string, data []byte) (*yaml.Node, *PlanError) {
+func parseYAML(file string, data []byte) (*yaml.Node, *Error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
@@ -66,7 +66,7 @@ func parseYAML(file string, data []byte) (*yaml.Node, *PlanError) {
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
-		return nil, &PlanError{File: file, Line: extra.Line, Msg: "more than one YAML document; a plan is one"}
+		return nil, &Error{File: file, Line: extra.Line, Msg: "more than one YAML document; a plan is one"}
 	} else if !errors.Is(err, io.EOF) {
 		return nil, yamlError(file, data, err)
 	}
@@ -84,7 +84,7 @@ func parseYAML(file string, data []byte) (*yaml.Node, *PlanError) {
 }
 
 // yamlError turns a yaml.v3 syntax error into a PlanError with its line.
-func yamlError(file string, data []byte, err error) *PlanError {
+func yamlError(file string, data []byte, err error) *Error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ := strconv.Atoi(m[1])
@@ -94,12 +94,12 @@ func yamlError(file string, data []byte, err error) *PlanError {
 		if strings.HasPrefix(m[2], "did not find expected") {
 			line++
 		}
-		return &PlanError{File: file, Line: min(line, lineCount(data)), Msg: "bad YAML: " + m[2], Err: err}
+		return &Error{File: file, Line: min(line, lineCount(data)), Msg: "bad YAML: " + m[2], Err: err}
 	}
 	if m := yamlAlias.FindStringSubmatch(msg); m != nil {
-		return &PlanError{File: file, Line: lineOf(data, "*"+m[1]), Msg: "bad YAML: no anchor &" + m[1] + " before this alias", Err: err}
+		return &Error{File: file, Line: lineOf(data, "*"+m[1]), Msg: "bad YAML: no anchor &" + m[1] + " before this alias", Err: err}
 	}
-	e := &PlanError{File: file, Msg: "bad YAML: " + strings.TrimPrefix(msg, "yaml: "), Err: err}
+	e := &Error{File: file, Msg: "bad YAML: " + strings.TrimPrefix(msg, "yaml: "), Err: err}
 	if strings.HasPrefix(msg, "yaml: did not find expected") {
 		e.Line = 1 // a parser error on line 0 (its numbering) has no line
 	}

@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"errors"
@@ -12,7 +12,7 @@ import (
 )
 
 func TestDefaultPlanIsValid(t *testing.T) {
-	p := DefaultPlan()
+	p := Default()
 	if err := p.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -40,35 +40,35 @@ func TestPlanYAMLRoundTrip(t *testing.T) {
 		Name: "every-field", Target: "etcd", Nodes: 5, Workload: "election", Resource: "backend",
 		Strict: true, Duration: 90 * time.Second, Recovery: 0, Seed: -4242, LeaseTTL: 2 * time.Second,
 		WriteEvery: 1500 * time.Microsecond,
-		Nemesis: NemesisPlan{Interval: 0, Faults: []nemesis.FaultSpec{
+		Nemesis: Nemesis{Interval: 0, Faults: []nemesis.FaultSpec{
 			{Kind: "kill", Victim: "minority", Duration: time.Hour + 30*time.Second},
 			{Kind: "partition", Shape: "bridge", Duration: 500 * time.Millisecond},
 		}},
 		Checks: Checks{MinOps: 0, AllowNoFaults: true, MaxNoLeader: 3 * time.Second,
 			MaxFailover: time.Minute, MaxElectionsPerMinute: 2.5},
 	}
-	noFaults := DefaultPlan()
+	noFaults := Default()
 	noFaults.Nemesis.Faults = nil
 	noFaults.Checks.AllowNoFaults = true
-	seeded := DefaultPlan()
+	seeded := Default()
 	seeded.Seed = 1<<53 - 1
-	consul := DefaultPlan()
-	consul.setTarget("consul")
-	consul.Consul = ConsulPlan{LockDelay: 0, Behavior: "delete"}
-	register := DefaultPlan()
-	register.setTarget("zookeeper")
+	consul := Default()
+	consul.SetTarget("consul")
+	consul.Consul = Consul{LockDelay: 0, Behavior: "delete"}
+	register := Default()
+	register.SetTarget("zookeeper")
 	register.Workload = "register"
-	register.Register = RegisterPlan{ReadMode: "plain", Keys: 3, ClientsPerNode: 4, Every: 5 * time.Millisecond}
+	register.Register = Register{ReadMode: "plain", Keys: 3, ClientsPerNode: 4, Every: 5 * time.Millisecond}
 	register.Checks.LinearizableTimeout = 90 * time.Second
 	both := register
 	both.Workload, both.Register.ReadMode = "election+register", ""
-	for _, p := range []Plan{DefaultPlan(), every, noFaults, seeded, consul, register, both} {
+	for _, p := range []Plan{Default(), every, noFaults, seeded, consul, register, both} {
 		b, err := p.YAML()
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Over a different base, so that every field must come from the file.
-		got, err := ParsePlan("plan.yaml", b, Plan{Name: "other", Nodes: 9, Nemesis: NemesisPlan{Faults: []nemesis.FaultSpec{{Kind: "x"}}}})
+		got, err := Parse("plan.yaml", b, Plan{Name: "other", Nodes: 9, Nemesis: Nemesis{Faults: []nemesis.FaultSpec{{Kind: "x"}}}})
 		if err != nil {
 			t.Fatalf("%v\n%s", err, b)
 		}
@@ -79,7 +79,7 @@ func TestPlanYAMLRoundTrip(t *testing.T) {
 }
 
 func TestPlanYAMLText(t *testing.T) {
-	b, err := DefaultPlan().YAML()
+	b, err := Default().YAML()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,21 +108,21 @@ func TestFormatDuration(t *testing.T) {
 		time.Hour: "1h", time.Hour + time.Second: "1h0m1s", 50 * time.Millisecond: "50ms",
 		time.Minute + 500*time.Millisecond: "1m0.5s", -time.Second: "-1s",
 	} {
-		if got := formatDuration(d); got != want {
+		if got := FormatDuration(d); got != want {
 			t.Errorf("formatDuration(%d) = %q, want %q", d, got, want)
 		}
-		if back, err := time.ParseDuration(formatDuration(d)); err != nil || back != d {
-			t.Errorf("%q does not parse back to %d: %v", formatDuration(d), d, err)
+		if back, err := time.ParseDuration(FormatDuration(d)); err != nil || back != d {
+			t.Errorf("%q does not parse back to %d: %v", FormatDuration(d), d, err)
 		}
 	}
 }
 
 func TestValidateInCode(t *testing.T) {
-	p := DefaultPlan()
+	p := Default()
 	p.Nodes = 0
 	p.Resource = ""
 	err := p.Validate()
-	es := AllPlanErrors(err)
+	es := AllErrors(err)
 	if len(es) != 2 {
 		t.Fatalf("got %v, want 2 errors", err)
 	}
@@ -132,20 +132,20 @@ func TestValidateInCode(t *testing.T) {
 	if got, want := es[1].Error(), `plan: field "resource": unknown resource "" (known: none, token, backend)`; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if ExitCode(err) != ExitBadInput {
-		t.Errorf("ExitCode = %d", ExitCode(err))
+	if !IsError(err) {
+		t.Errorf("%v: not a plan error (exit 254)", err)
 	}
 }
 
 func TestSetFlag(t *testing.T) {
-	p := DefaultPlan()
+	p := Default()
 	set := map[string]string{
 		"name": "tuning", "target": "etcd", "nodes": "5", "resource": "backend", "strict": "true",
 		"duration": "2m0s", "recovery": "15s", "seed": "77", "lease-ttl": "4s",
 		"consul-lock-delay": "2s", "consul-behavior": "delete",
 		"workload": "election+register", "read-mode": "serializable", "keys": "9",
 	}
-	for _, f := range PlanFlags() {
+	for _, f := range Flags() {
 		v, ok := set[f.Name]
 		if !ok {
 			t.Fatalf("no test value for flag --%s", f.Name)
@@ -157,10 +157,10 @@ func TestSetFlag(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	want := DefaultPlan()
+	want := Default()
 	want.Name, want.Nodes, want.Resource, want.Strict = "tuning", 5, "backend", true
 	want.Duration, want.Recovery, want.Seed, want.LeaseTTL = 2*time.Minute, 15*time.Second, 77, 4*time.Second
-	want.Consul = ConsulPlan{LockDelay: 2 * time.Second, Behavior: "delete"}
+	want.Consul = Consul{LockDelay: 2 * time.Second, Behavior: "delete"}
 	want.Workload, want.Register.ReadMode, want.Register.Keys = "election+register", "serializable", 9
 	if !samePlan(p, want) {
 		t.Errorf("got  %+v\nwant %+v", p, want)
@@ -173,41 +173,41 @@ func TestSetFlag(t *testing.T) {
 // Choosing a target without naming the run names it after the target; a
 // name given anywhere stays.
 func TestTargetNamesAnUnnamedRun(t *testing.T) {
-	p := DefaultPlan()
+	p := Default()
 	if err := p.SetFlag("target", "zookeeper"); err != nil || p.Name != "zookeeper-default" {
 		t.Fatalf("--target zookeeper: name %q, %v", p.Name, err)
 	}
 	if err := p.SetFlag("workload", "register"); err != nil || p.Name != "zookeeper-register" {
 		t.Fatalf("--workload register: name %q, %v", p.Name, err)
 	}
-	if q, err := LoadPlan(writePlanFile(t, "workload: election+register\n"), DefaultPlan()); err != nil || q.Name != "etcd-election-register" {
+	if q, err := Load(writePlanFile(t, "workload: election+register\n"), Default()); err != nil || q.Name != "etcd-election-register" {
 		t.Fatalf("workload: election+register in a file: name %q, %v", q.Name, err)
 	}
-	p, err := LoadPlan(writePlanFile(t, "target: consul\nconsul:\n  lock_delay: 0s\n  behavior: delete\n"), DefaultPlan())
-	if err != nil || p.Name != "consul-default" || p.Consul != (ConsulPlan{0, "delete"}) {
+	p, err := Load(writePlanFile(t, "target: consul\nconsul:\n  lock_delay: 0s\n  behavior: delete\n"), Default())
+	if err != nil || p.Name != "consul-default" || p.Consul != (Consul{0, "delete"}) {
 		t.Fatalf("target: consul in a file: %+v, %v", p, err)
 	}
-	p, err = LoadPlan(writePlanFile(t, "name: mine\ntarget: consul\n"), DefaultPlan())
+	p, err = Load(writePlanFile(t, "name: mine\ntarget: consul\n"), Default())
 	if err != nil || p.Name != "mine" {
 		t.Fatalf("named plan: %q, %v", p.Name, err)
 	}
 	if err := p.SetFlag("target", "zookeeper"); err != nil || p.Name != "mine" {
 		t.Fatalf("named plan, --target: %q, %v", p.Name, err)
 	}
-	_, err = LoadPlan(writePlanFile(t, "target: consul\nconsul:\n  behavior: forget\n  lock_delay: 2m\n"), DefaultPlan())
-	es := AllPlanErrors(err)
+	_, err = Load(writePlanFile(t, "target: consul\nconsul:\n  behavior: forget\n  lock_delay: 2m\n"), Default())
+	es := AllErrors(err)
 	if len(es) != 2 || !strings.Contains(es[0].Error(), ":3: field \"consul.behavior\": unknown consul.behavior \"forget\"") ||
 		!strings.Contains(es[1].Error(), ":4: field \"consul.lock_delay\": must be between 0s and 1m") {
 		t.Fatalf("bad consul settings: %v", err)
 	}
-	_, err = LoadPlan(writePlanFile(t, "target: zookeeper\nlease_ttl: 90s\n"), DefaultPlan())
+	_, err = Load(writePlanFile(t, "target: zookeeper\nlease_ttl: 90s\n"), Default())
 	if err == nil || !strings.Contains(err.Error(), "sessions of at most 1m") {
 		t.Fatalf("zookeeper session of 90s: %v", err)
 	}
 }
 
 func TestSetFlagErrors(t *testing.T) {
-	p := DefaultPlan()
+	p := Default()
 	for _, tc := range []struct{ flag, value, want string }{
 		{"nodes", "three", `flag --nodes: field "nodes": want an integer, got "three"`},
 		{"duration", "5 seconds", `flag --duration: field "duration": bad duration "5 seconds"`},
@@ -216,17 +216,17 @@ func TestSetFlagErrors(t *testing.T) {
 		{"seed", "0.5", `flag --seed: field "seed": want an integer`},
 	} {
 		err := p.SetFlag(tc.flag, tc.value)
-		var pe *PlanError
+		var pe *Error
 		if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("SetFlag(%q, %q) = %v, want %q...", tc.flag, tc.value, err, tc.want)
 		}
 	}
 	err := p.SetFlag("colour", "red")
-	var pe *PlanError
+	var pe *Error
 	if err == nil || errors.As(err, &pe) {
 		t.Errorf("unknown flag: got %v, want a plain error", err)
 	}
-	if !samePlan(p, DefaultPlan()) {
+	if !samePlan(p, Default()) {
 		t.Error("failed SetFlag calls changed the plan")
 	}
 }
@@ -235,11 +235,11 @@ func TestSetFlagErrors(t *testing.T) {
 // values keep their lines.
 func TestValidatePointsAtFlagOrFile(t *testing.T) {
 	path := writePlanFile(t, "nodes: 5\nresource: fence\n")
-	_, err := LoadPlan(path, DefaultPlan())
+	_, err := Load(path, Default())
 	checkPlanErrs(t, path, err, []wantErr{{2, "resource", "unknown resource"}})
 
 	path = writePlanFile(t, "nodes: 5\nresource: none\nlease_ttl: 2s\n")
-	p, err := LoadPlan(path, DefaultPlan())
+	p, err := Load(path, Default())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestValidatePointsAtFlagOrFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Resource = "fence" // set in code after loading: still blamed on the file line
-	es := AllPlanErrors(p.Validate())
+	es := AllErrors(p.Validate())
 	if len(es) != 2 {
 		t.Fatalf("got %v, want 2 errors", es)
 	}
@@ -263,8 +263,8 @@ func TestValidatePointsAtFlagOrFile(t *testing.T) {
 // has no line of its own: the error says where the node count came from.
 func TestDefaultFaultBlamesNodes(t *testing.T) {
 	path := writePlanFile(t, "name: x\nnodes: 2\n")
-	_, err := LoadPlan(path, DefaultPlan())
-	es := AllPlanErrors(err)
+	_, err := Load(path, Default())
+	es := AllErrors(err)
 	if len(es) != 2 {
 		t.Fatalf("got %v, want an error for each default partition", err)
 	}
@@ -276,24 +276,24 @@ func TestDefaultFaultBlamesNodes(t *testing.T) {
 
 func TestPlanErrorFormat(t *testing.T) {
 	for _, tc := range []struct {
-		e    PlanError
+		e    Error
 		want string
 	}{
-		{PlanError{File: "p.yaml", Line: 3, Field: "nodes", Msg: "m"}, `p.yaml:3: field "nodes": m`},
-		{PlanError{File: "p.yaml", Line: 3, Msg: "bad YAML: x"}, `p.yaml:3: bad YAML: x`},
-		{PlanError{File: "p.yaml", Field: "nodes", Msg: "m"}, `p.yaml: field "nodes": m`},
-		{PlanError{Flag: "--nodes", Field: "nodes", Msg: "m"}, `flag --nodes: field "nodes": m`},
-		{PlanError{Field: "nodes", Msg: "m"}, `plan: field "nodes": m`},
+		{Error{File: "p.yaml", Line: 3, Field: "nodes", Msg: "m"}, `p.yaml:3: field "nodes": m`},
+		{Error{File: "p.yaml", Line: 3, Msg: "bad YAML: x"}, `p.yaml:3: bad YAML: x`},
+		{Error{File: "p.yaml", Field: "nodes", Msg: "m"}, `p.yaml: field "nodes": m`},
+		{Error{Flag: "--nodes", Field: "nodes", Msg: "m"}, `flag --nodes: field "nodes": m`},
+		{Error{Field: "nodes", Msg: "m"}, `plan: field "nodes": m`},
 	} {
 		if got := tc.e.Error(); got != tc.want {
 			t.Errorf("got %q, want %q", got, tc.want)
 		}
 	}
-	multi := PlanErrors{{File: "a", Line: 1, Msg: "x"}, {File: "a", Line: 2, Msg: "y"}}
+	multi := Errors{{File: "a", Line: 1, Msg: "x"}, {File: "a", Line: 2, Msg: "y"}}
 	if got := multi.Error(); got != "a:1: x\na:2: y" {
 		t.Errorf("PlanErrors.Error() = %q", got)
 	}
-	var pe *PlanError
+	var pe *Error
 	if !errors.As(error(multi), &pe) || pe.Line != 1 {
 		t.Errorf("errors.As on PlanErrors found %v", pe)
 	}
@@ -305,8 +305,8 @@ func TestTooManyErrorsAreCapped(t *testing.T) {
 		b.WriteString("bogus" + strings.Repeat("x", i) + ": 1\n")
 	}
 	path := writePlanFile(t, b.String())
-	_, err := LoadPlan(path, DefaultPlan())
-	if n := len(AllPlanErrors(err)); n != maxPlanErrors {
+	_, err := Load(path, Default())
+	if n := len(AllErrors(err)); n != maxPlanErrors {
 		t.Errorf("got %d errors, want the cap %d", n, maxPlanErrors)
 	}
 }
@@ -325,7 +325,7 @@ func TestExamplesLoad(t *testing.T) {
 			continue // a matrix, not a plan: TestShippedMatrixLoads
 		}
 		// Over an empty base: an example must say everything it needs.
-		p, err := LoadPlan(path, Plan{})
+		p, err := Load(path, Plan{})
 		if err != nil {
 			t.Errorf("%s: %v", path, err)
 			continue
@@ -335,8 +335,8 @@ func TestExamplesLoad(t *testing.T) {
 		}
 		loaded[p.Name] = p
 	}
-	if p, ok := loaded["etcd-default"]; !ok || !samePlan(p, DefaultPlan()) {
-		t.Errorf("examples/etcd-default.yaml is not the default plan:\n got %+v\nwant %+v", p, DefaultPlan())
+	if p, ok := loaded["etcd-default"]; !ok || !samePlan(p, Default()) {
+		t.Errorf("examples/etcd-default.yaml is not the default plan:\n got %+v\nwant %+v", p, Default())
 	}
 	u, ok := loaded["etcd-unfenced"]
 	if !ok {
@@ -359,7 +359,7 @@ func TestExamplesLoad(t *testing.T) {
 func TestExamplesDefaultMatchesYAML(t *testing.T) {
 	// The shipped default differs from Plan.YAML only in comments and
 	// spacing: same keys, same order.
-	want, err := DefaultPlan().YAML()
+	want, err := Default().YAML()
 	if err != nil {
 		t.Fatal(err)
 	}

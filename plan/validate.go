@@ -1,4 +1,4 @@
-package runner
+package plan
 
 import (
 	"fmt"
@@ -13,6 +13,17 @@ import (
 // namePattern is what a plan name may look like: it becomes a directory
 // name.
 var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// LatestLink names the links to the newest run, ROOT/latest and
+// ROOT/NAME/latest; no plan or matrix may take it as its name.
+const LatestLink = "latest"
+
+// ValidName reports whether name can name a run's or a matrix's directory:
+// letters, digits, '.', '_', '-', first a letter or digit, at most 64
+// characters, and not [LatestLink].
+func ValidName(name string) bool {
+	return namePattern.MatchString(name) && name != LatestLink && len(name) <= maxNameLen
+}
 
 // Validate checks the plan's values and how they fit together: known
 // target, workload and resource, a cluster of 1 to 15 nodes, positive
@@ -32,7 +43,7 @@ func (p Plan) validate(errs *planErrs, skip func(field string) bool) {
 		if skip != nil && skip(fe.field) {
 			continue
 		}
-		e := &PlanError{Field: fe.field, Msg: fe.msg}
+		e := &Error{Field: fe.field, Msg: fe.msg}
 		if o, ok := p.locate(fe.field); ok {
 			e.File, e.Line, e.Flag = o.file, o.line, o.flag
 		} else if n, ok := p.src["nodes"]; ok && hasFieldPrefix(fe.field, "nemesis.faults") {
@@ -68,7 +79,7 @@ func (p Plan) check() []fieldErr {
 		bad("name", "longer than %d characters", maxNameLen)
 	case !namePattern.MatchString(p.Name):
 		bad("name", "%q is not a valid directory name (letters, digits, '.', '_', '-'; first a letter or digit)", p.Name)
-	case p.Name == latestLink:
+	case p.Name == LatestLink:
 		bad("name", "%q is reserved for the link to the newest run", p.Name)
 	}
 	oneOf := func(field, v string, known []string) {
@@ -85,25 +96,25 @@ func (p Plan) check() []fieldErr {
 	oneOf("workload", p.Workload, knownWorkloads)
 	oneOf("resource", p.Resource, knownResources)
 	if p.Duration <= 0 {
-		bad("duration", "must be positive, got %s", formatDuration(p.Duration))
+		bad("duration", "must be positive, got %s", FormatDuration(p.Duration))
 	}
 	nonNegative := func(field string, d time.Duration) {
 		if d < 0 {
-			bad(field, "must not be negative, got %s", formatDuration(d))
+			bad(field, "must not be negative, got %s", FormatDuration(d))
 		}
 	}
 	nonNegative("recovery", p.Recovery)
 	switch {
 	case p.LeaseTTL < minLeaseTTL:
-		bad("lease_ttl", "must be at least %s, got %s", formatDuration(minLeaseTTL), formatDuration(p.LeaseTTL))
+		bad("lease_ttl", "must be at least %s, got %s", FormatDuration(minLeaseTTL), FormatDuration(p.LeaseTTL))
 	case p.Target == "etcd" && p.LeaseTTL%time.Second != 0:
-		bad("lease_ttl", "etcd leases are whole seconds, got %s", formatDuration(p.LeaseTTL))
+		bad("lease_ttl", "etcd leases are whole seconds, got %s", FormatDuration(p.LeaseTTL))
 	case p.Target == "zookeeper" && p.LeaseTTL > maxZKSession:
 		bad("lease_ttl", "the ZooKeeper ensemble grants sessions of at most %s, got %s",
-			formatDuration(maxZKSession), formatDuration(p.LeaseTTL))
+			FormatDuration(maxZKSession), FormatDuration(p.LeaseTTL))
 	}
 	if p.WriteEvery < minWriteEvery {
-		bad("write_every", "must be at least %s, got %s", formatDuration(minWriteEvery), formatDuration(p.WriteEvery))
+		bad("write_every", "must be at least %s, got %s", FormatDuration(minWriteEvery), FormatDuration(p.WriteEvery))
 	}
 	nonNegative("nemesis.interval", p.Nemesis.Interval)
 	for i, f := range p.Nemesis.Faults {
@@ -120,14 +131,14 @@ func (p Plan) check() []fieldErr {
 	}
 	if len(p.Nemesis.Faults) > 0 && p.Duration > 0 && p.Nemesis.Interval >= 0 && p.Duration <= p.Nemesis.Interval {
 		bad("duration", "%s leaves no time for a fault: the schedule waits nemesis.interval (%s) before the first one",
-			formatDuration(p.Duration), formatDuration(p.Nemesis.Interval))
+			FormatDuration(p.Duration), FormatDuration(p.Nemesis.Interval))
 	}
 	if len(p.Nemesis.Faults) == 0 && !p.Checks.AllowNoFaults {
 		bad("nemesis.faults", "no faults: the run could only end unknown; list faults, or set checks.allow_no_faults: true for a run without them")
 	}
 	if p.Target == "consul" {
 		if p.Consul.LockDelay < 0 || p.Consul.LockDelay > maxLockDelay {
-			bad("consul.lock_delay", "must be between 0s and %s, got %s", formatDuration(maxLockDelay), formatDuration(p.Consul.LockDelay))
+			bad("consul.lock_delay", "must be between 0s and %s, got %s", FormatDuration(maxLockDelay), FormatDuration(p.Consul.LockDelay))
 		}
 		oneOf("consul.behavior", p.Consul.Behavior, knownBehaviors)
 	}
@@ -142,7 +153,7 @@ func (p Plan) check() []fieldErr {
 			bad("register.clients_per_node", "must be between 1 and %d, got %d", maxClients, p.Register.ClientsPerNode)
 		}
 		if p.Register.Every < minWriteEvery {
-			bad("register.every", "must be at least %s, got %s", formatDuration(minWriteEvery), formatDuration(p.Register.Every))
+			bad("register.every", "must be at least %s, got %s", FormatDuration(minWriteEvery), FormatDuration(p.Register.Every))
 		}
 	}
 	if !p.Election() {

@@ -1,0 +1,10 @@
+// Package matrix runs a matrix of plans ([plan.Matrix]: a base plan, axes
+// whose every combination is one run, and plan files) one after another,
+// each as `chaos run` would through [runner.Run], under one directory
+// ROOT/NAME/STAMP/. After each run it rewrites the matrix's index.html,
+// its combined junit.xml and matrix.json ([reports.Matrix]), so that a
+// matrix cut short still leaves them; its verdict and exit code come from
+// its runs ([Outcome.Err]).
+//
+// It sits on top of runner, as sweeps will; nothing below it imports it.
+package matrix
