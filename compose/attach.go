@@ -8,7 +8,7 @@ import (
 	"slices"
 	"sort"
 
-	"github.com/docker/docker/client"
+	"github.com/moby/moby/client"
 )
 
 // AttachSpec names the containers of a cluster the harness did not start:
@@ -64,18 +64,19 @@ func attach(ctx context.Context, api engine, spec AttachSpec) (*Cluster, error) 
 		byName: map[string]int{}, rules: map[string]nsRules{}}
 	nets := make([]map[string]string, len(spec.Nodes)) // per node: network name → address
 	for i, an := range spec.Nodes {
-		info, err := api.ContainerInspect(ctx, an.Container)
+		res, err := api.ContainerInspect(ctx, an.Container, client.ContainerInspectOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("attach %s: container %q: %w", an.Name, an.Container, err)
 		}
-		if info.ContainerJSONBase == nil || info.State == nil || !info.State.Running {
+		info := res.Container
+		if info.State == nil || !info.State.Running {
 			return nil, fmt.Errorf("attach %s: container %q is not running", an.Name, an.Container)
 		}
 		nets[i] = map[string]string{}
 		if info.NetworkSettings != nil {
 			for name, ep := range info.NetworkSettings.Networks {
-				if ep != nil && ep.IPAddress != "" {
-					nets[i][name] = ep.IPAddress
+				if ep != nil && ep.IPAddress.IsValid() {
+					nets[i][name] = ep.IPAddress.String()
 				}
 			}
 		}

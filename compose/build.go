@@ -13,9 +13,7 @@ import (
 	"time"
 
 	"github.com/containerd/errdefs"
-	"github.com/docker/docker/api/types"
-	"github.com/docker/docker/api/types/image"
-	"github.com/docker/docker/client"
+	"github.com/moby/moby/client"
 )
 
 // Images BuildImages knows, by the name BuildOptions.Images uses.
@@ -64,9 +62,9 @@ type BuildOptions struct {
 // buildAPI is what BuildImages needs of the Engine API.
 type buildAPI interface {
 	imageBuildAPI
-	ImageRemove(ctx context.Context, id string, opts image.RemoveOptions) ([]image.DeleteResponse, error)
-	ImageImport(ctx context.Context, src image.ImportSource, ref string, opts image.ImportOptions) (io.ReadCloser, error)
-	ServerVersion(ctx context.Context) (types.Version, error)
+	ImageRemove(ctx context.Context, id string, opts client.ImageRemoveOptions) (client.ImageRemoveResult, error)
+	ImageImport(ctx context.Context, src client.ImageImportSource, ref string, opts client.ImageImportOptions) (client.ImageImportResult, error)
+	ServerVersion(ctx context.Context, opts client.ServerVersionOptions) (client.ServerVersionResult, error)
 }
 
 var _ buildAPI = (*client.Client)(nil)
@@ -116,7 +114,7 @@ func buildImages(ctx context.Context, api buildAPI, opts BuildOptions) error {
 			return fmt.Errorf("build images: unknown image %q (known: %s)", w, strings.Join(imageNames, ", "))
 		}
 	}
-	v, err := api.ServerVersion(ctx)
+	v, err := api.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
 		return fmt.Errorf("build images: docker version: %w", err)
 	}
@@ -183,7 +181,7 @@ func ensureImage(ctx context.Context, api buildAPI, opts BuildOptions, ref, hash
 	if exists && old.ID != "" && old.ID != built.ID {
 		// The previous build is now untagged; drop it unless a container
 		// uses it. (An unchanged build yields the same ID: keep that one!)
-		if _, err := api.ImageRemove(ctx, old.ID, image.RemoveOptions{PruneChildren: true}); err == nil {
+		if _, err := api.ImageRemove(ctx, old.ID, client.ImageRemoveOptions{PruneChildren: true}); err == nil {
 			log.Debug("removed previous image", "id", short(old.ID))
 		}
 	}

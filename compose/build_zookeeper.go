@@ -10,7 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/docker/docker/api/types/image"
+	"github.com/moby/moby/client"
 )
 
 // DefaultDebianMirror is where debootstrap fetches Debian's packages.
@@ -150,8 +150,8 @@ func importRootfs(ctx context.Context, api buildAPI, opts BuildOptions, rootfs, 
 	}
 	changes := append(append([]string{}, zkChanges...),
 		fmt.Sprintf("LABEL %s=%s %s=%s", LabelContentHash, hash, LabelProject, ProjectValue))
-	resp, err := api.ImageImport(ctx, image.ImportSource{Source: out, SourceName: "-"}, ref,
-		image.ImportOptions{Changes: changes, Message: "chaos images build: Debian " + zkSuite + " + " + strings.Join(zkPackages, ", ")})
+	resp, err := api.ImageImport(ctx, client.ImageImportSource{Source: out, SourceName: "-"}, ref,
+		client.ImageImportOptions{Changes: changes, Message: "chaos images build: Debian " + zkSuite + " + " + strings.Join(zkPackages, ", ")})
 	if err != nil {
 		_ = tar.Process.Kill()
 		_ = tar.Wait()

@@ -12,7 +12,8 @@ import (
 	"os"
 	"strings"
 
-	"github.com/docker/docker/api/types/build"
+	"github.com/moby/moby/api/types/build"
+	"github.com/moby/moby/client"
 )
 
 // tarFile is one file of a build context: its bytes, or the file at path.
@@ -59,7 +60,7 @@ func dockerBuild(ctx context.Context, api buildAPI, ref, hash string, files []ta
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(writeTar(pw, files)) }()
 	defer pr.Close()
-	resp, err := api.ImageBuild(ctx, pr, build.ImageBuildOptions{
+	resp, err := api.ImageBuild(ctx, pr, client.ImageBuildOptions{
 		Tags:        []string{ref},
 		Labels:      map[string]string{LabelContentHash: hash, LabelProject: ProjectValue},
 		Dockerfile:  "Dockerfile",

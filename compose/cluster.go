@@ -10,7 +10,8 @@ import (
 	"sync/atomic"
 
 	"github.com/containerd/errdefs"
-	"github.com/docker/docker/api/types/container"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 )
 
 // Cluster is a running cluster of one run. Its methods are safe for
@@ -79,11 +80,12 @@ func (c *Cluster) node(name string) (Node, error) {
 
 // state inspects a node's container.
 func (c *Cluster) state(ctx context.Context, n Node) (*container.State, error) {
-	info, err := c.api.ContainerInspect(ctx, n.ContainerID)
+	res, err := c.api.ContainerInspect(ctx, n.ContainerID, client.ContainerInspectOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("inspect %s: %w", n.Name, err)
 	}
-	if info.ContainerJSONBase == nil || info.State == nil {
+	info := res.Container
+	if info.State == nil {
 		return nil, fmt.Errorf("inspect %s: no state", n.Name)
 	}
 	return info.State, nil
@@ -106,7 +108,7 @@ func (c *Cluster) Pause(ctx context.Context, node string) error {
 	if !st.Running {
 		return fmt.Errorf("pause %s: not running (%s)", node, st.Status)
 	}
-	if err := c.api.ContainerPause(ctx, n.ContainerID); err != nil {
+	if _, err := c.api.ContainerPause(ctx, n.ContainerID, client.ContainerPauseOptions{}); err != nil {
 		return fmt.Errorf("pause %s: %w", node, err)
 	}
 	c.log.Debug("paused", "node", node)
@@ -126,7 +128,7 @@ func (c *Cluster) Unpause(ctx context.Context, node string) error {
 	if !st.Paused {
 		return nil
 	}
-	if err := c.api.ContainerUnpause(ctx, n.ContainerID); err != nil && !errdefs.IsConflict(err) {
+	if _, err := c.api.ContainerUnpause(ctx, n.ContainerID, client.ContainerUnpauseOptions{}); err != nil && !errdefs.IsConflict(err) {
 		return fmt.Errorf("unpause %s: %w", node, err)
 	}
 	c.log.Debug("unpaused", "node", node)
@@ -148,13 +150,13 @@ func (c *Cluster) Kill(ctx context.Context, node string) error {
 	if !st.Running {
 		return nil
 	}
-	waitC, errC := c.api.ContainerWait(ctx, n.ContainerID, container.WaitConditionNotRunning)
-	if err := c.api.ContainerKill(ctx, n.ContainerID, "SIGKILL"); err != nil && !errdefs.IsConflict(err) {
+	wait := c.api.ContainerWait(ctx, n.ContainerID, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+	if _, err := c.api.ContainerKill(ctx, n.ContainerID, client.ContainerKillOptions{Signal: "SIGKILL"}); err != nil && !errdefs.IsConflict(err) {
 		return fmt.Errorf("kill %s: %w", node, err)
 	}
 	select {
-	case <-waitC:
-	case err := <-errC:
+	case <-wait.Result:
+	case err := <-wait.Error:
 		if err != nil {
 			return fmt.Errorf("kill %s: wait for exit: %w", node, err)
 		}
@@ -181,7 +183,7 @@ func (c *Cluster) Start(ctx context.Context, node string) error {
 		return fmt.Errorf("start: %w", err)
 	}
 	if !st.Running {
-		if err := c.api.ContainerStart(ctx, n.ContainerID, container.StartOptions{}); err != nil {
+		if _, err := c.api.ContainerStart(ctx, n.ContainerID, client.ContainerStartOptions{}); err != nil {
 			return fmt.Errorf("start %s: %w", node, err)
 		}
 		c.log.Debug("started", "node", node)

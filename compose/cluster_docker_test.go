@@ -14,7 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
 )
@@ -175,11 +176,11 @@ func TestClusterDocker(t *testing.T) {
 			t.Errorf("compose.yaml does not describe the cluster:\n%s", b)
 		}
 		for _, n := range c.Nodes() {
-			info, err := testDocker.ContainerInspect(ctx, n.ContainerID)
+			res, err := testDocker.ContainerInspect(ctx, n.ContainerID, client.ContainerInspectOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := info.NetworkSettings.Networks[c.netName].IPAddress; got != n.IP {
+			if got := res.Container.NetworkSettings.Networks[c.netName].IPAddress.String(); got != n.IP {
 				t.Errorf("%s has address %s, want %s", n.Name, got, n.IP)
 			}
 		}
@@ -423,9 +424,13 @@ func TestDownAllRemovesEverythingLabelled(t *testing.T) {
 	c := upTestCluster(t, 1)
 	// A sidecar left behind by a crash, to be found by label too.
 	n := mustNode(t, c, "n1")
-	_, err := testDocker.ContainerCreate(ctx, &container.Config{
-		Image: NetctlImage, Labels: map[string]string{LabelProject: ProjectValue, LabelRun: c.spec.RunID, LabelRole: roleNetctl},
-	}, &container.HostConfig{NetworkMode: container.NetworkMode("container:" + n.ContainerID)}, nil, nil, prefix(c.spec.RunID)+"-leftover")
+	_, err := testDocker.ContainerCreate(ctx, client.ContainerCreateOptions{
+		Config: &container.Config{
+			Image: NetctlImage, Labels: map[string]string{LabelProject: ProjectValue, LabelRun: c.spec.RunID, LabelRole: roleNetctl},
+		},
+		HostConfig: &container.HostConfig{NetworkMode: container.NetworkMode("container:" + n.ContainerID)},
+		Name:       prefix(c.spec.RunID) + "-leftover",
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

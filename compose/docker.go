@@ -5,15 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
-	"github.com/docker/docker/api/types"
-	"github.com/docker/docker/api/types/build"
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/image"
-	"github.com/docker/docker/api/types/network"
-	"github.com/docker/docker/client"
-	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
 )
 
 // pingTimeout bounds the first contact with the Docker Engine.
@@ -29,13 +25,13 @@ func NewDocker(ctx context.Context) (*client.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docker unreachable: %w", err)
 	}
-	dc, err := client.NewClientWithOpts(append([]client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}, ssh...)...)
+	dc, err := client.New(append([]client.Opt{client.FromEnv}, ssh...)...)
 	if err != nil {
 		return nil, fmt.Errorf("docker unreachable: client for DOCKER_HOST: %w", err)
 	}
 	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
 	defer cancel()
-	if _, err := dc.Ping(pctx); err != nil {
+	if _, err := dc.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		host := dc.DaemonHost()
 		if ssh != nil {
 			host = os.Getenv(client.EnvOverrideHost)
@@ -51,32 +47,31 @@ func NewDocker(ctx context.Context) (*client.Client, error) {
 // *client.Client satisfies all of them.
 
 type imageAPI interface {
-	ImageInspect(ctx context.Context, ref string, opts ...client.ImageInspectOption) (image.InspectResponse, error)
+	ImageInspect(ctx context.Context, ref string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
 }
 
 type imageBuildAPI interface {
 	imageAPI
-	ImageBuild(ctx context.Context, buildContext io.Reader, opts build.ImageBuildOptions) (build.ImageBuildResponse, error)
+	ImageBuild(ctx context.Context, buildContext io.Reader, opts client.ImageBuildOptions) (client.ImageBuildResult, error)
 }
 
 type networkAPI interface {
-	NetworkList(ctx context.Context, opts network.ListOptions) ([]network.Summary, error)
-	NetworkCreate(ctx context.Context, name string, opts network.CreateOptions) (network.CreateResponse, error)
-	NetworkRemove(ctx context.Context, id string) error
+	NetworkList(ctx context.Context, opts client.NetworkListOptions) (client.NetworkListResult, error)
+	NetworkCreate(ctx context.Context, name string, opts client.NetworkCreateOptions) (client.NetworkCreateResult, error)
+	NetworkRemove(ctx context.Context, id string, opts client.NetworkRemoveOptions) (client.NetworkRemoveResult, error)
 }
 
 type containerAPI interface {
-	ContainerCreate(ctx context.Context, cfg *container.Config, host *container.HostConfig,
-		net *network.NetworkingConfig, platform *ocispec.Platform, name string) (container.CreateResponse, error)
-	ContainerStart(ctx context.Context, id string, opts container.StartOptions) error
-	ContainerKill(ctx context.Context, id, signal string) error
-	ContainerPause(ctx context.Context, id string) error
-	ContainerUnpause(ctx context.Context, id string) error
-	ContainerRemove(ctx context.Context, id string, opts container.RemoveOptions) error
-	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
-	ContainerList(ctx context.Context, opts container.ListOptions) ([]container.Summary, error)
-	ContainerWait(ctx context.Context, id string, cond container.WaitCondition) (<-chan container.WaitResponse, <-chan error)
-	ContainerLogs(ctx context.Context, id string, opts container.LogsOptions) (io.ReadCloser, error)
+	ContainerCreate(ctx context.Context, opts client.ContainerCreateOptions) (client.ContainerCreateResult, error)
+	ContainerStart(ctx context.Context, id string, opts client.ContainerStartOptions) (client.ContainerStartResult, error)
+	ContainerKill(ctx context.Context, id string, opts client.ContainerKillOptions) (client.ContainerKillResult, error)
+	ContainerPause(ctx context.Context, id string, opts client.ContainerPauseOptions) (client.ContainerPauseResult, error)
+	ContainerUnpause(ctx context.Context, id string, opts client.ContainerUnpauseOptions) (client.ContainerUnpauseResult, error)
+	ContainerRemove(ctx context.Context, id string, opts client.ContainerRemoveOptions) (client.ContainerRemoveResult, error)
+	ContainerInspect(ctx context.Context, id string, opts client.ContainerInspectOptions) (client.ContainerInspectResult, error)
+	ContainerList(ctx context.Context, opts client.ContainerListOptions) (client.ContainerListResult, error)
+	ContainerWait(ctx context.Context, id string, opts client.ContainerWaitOptions) client.ContainerWaitResult
+	ContainerLogs(ctx context.Context, id string, opts client.ContainerLogsOptions) (client.ContainerLogsResult, error)
 }
 
 // engine is everything a Cluster needs.
@@ -89,5 +84,27 @@ type engine interface {
 var (
 	_ engine        = (*client.Client)(nil)
 	_ imageBuildAPI = (*client.Client)(nil)
-	_               = types.Ping{}
 )
+
+// createNetwork creates a network and refuses a name already taken, as
+// the Engine does for API 1.44 and later. Older engines (API < 1.44, e.g.
+// Docker 20.10) refuse a duplicate name only when the request asks them to
+// (CheckDuplicate), which the moby client no longer sends: they create a
+// second network of that name and only warn. Such a duplicate is removed
+// again and the create fails with a conflict, as before.
+func createNetwork(ctx context.Context, api networkAPI, name string, opts client.NetworkCreateOptions) (client.NetworkCreateResult, error) {
+	res, err := api.NetworkCreate(ctx, name, opts)
+	if err != nil {
+		return res, err
+	}
+	for _, w := range res.Warning {
+		if strings.Contains(w, "already exists") {
+			if _, rerr := api.NetworkRemove(context.WithoutCancel(ctx), res.ID, client.NetworkRemoveOptions{}); rerr != nil {
+				return client.NetworkCreateResult{}, fmt.Errorf("network with name %s already exists (%s); remove the duplicate %s: %w: %w",
+					name, w, res.ID, rerr, errdefs.ErrConflict)
+			}
+			return client.NetworkCreateResult{}, fmt.Errorf("network with name %s already exists: %s: %w", name, w, errdefs.ErrConflict)
+		}
+	}
+	return res, nil
+}

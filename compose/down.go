@@ -10,10 +10,7 @@ import (
 	"time"
 
 	"github.com/containerd/errdefs"
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/filters"
-	"github.com/docker/docker/api/types/network"
-	"github.com/docker/docker/client"
+	"github.com/moby/moby/client"
 )
 
 // Down removes exactly what this run created: every container labelled
@@ -45,7 +42,7 @@ func DownAll(ctx context.Context, dc *client.Client, log *slog.Logger) ([]string
 func downAll(ctx context.Context, api interface {
 	containerAPI
 	networkAPI
-}, f filters.Args, log *slog.Logger) ([]string, error) {
+}, f client.Filters, log *slog.Logger) ([]string, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -65,8 +62,8 @@ func downAll(ctx context.Context, api interface {
 func removeLabelled(ctx context.Context, api interface {
 	containerAPI
 	networkAPI
-}, f filters.Args) ([]string, error) {
-	cs, err := api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+}, f client.Filters) ([]string, error) {
+	cs, err := api.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("list containers: %w", err)
 	}
@@ -76,13 +73,13 @@ func removeLabelled(ctx context.Context, api interface {
 		errs    []error
 		wg      sync.WaitGroup
 	)
-	for _, ct := range cs {
+	for _, ct := range cs.Items {
 		wg.Go(func() {
 			name := ct.ID[:min(12, len(ct.ID))]
 			if len(ct.Names) > 0 {
 				name = strings.TrimPrefix(ct.Names[0], "/")
 			}
-			err := api.ContainerRemove(ctx, ct.ID, container.RemoveOptions{Force: true, RemoveVolumes: true})
+			_, err := api.ContainerRemove(ctx, ct.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -94,11 +91,11 @@ func removeLabelled(ctx context.Context, api interface {
 		})
 	}
 	wg.Wait()
-	nets, err := api.NetworkList(ctx, network.ListOptions{Filters: f})
+	nets, err := api.NetworkList(ctx, client.NetworkListOptions{Filters: f})
 	if err != nil {
 		return removed, errors.Join(append(errs, fmt.Errorf("list networks: %w", err))...)
 	}
-	for _, n := range nets {
+	for _, n := range nets.Items {
 		if err := removeNetwork(ctx, api, n.ID); err != nil {
 			errs = append(errs, fmt.Errorf("remove network %s: %w", n.Name, err))
 			continue
@@ -112,7 +109,7 @@ func removeLabelled(ctx context.Context, api interface {
 // still counts endpoints of just-removed containers.
 func removeNetwork(ctx context.Context, api networkAPI, id string) error {
 	for attempt := 0; ; attempt++ {
-		err := api.NetworkRemove(ctx, id)
+		_, err := api.NetworkRemove(ctx, id, client.NetworkRemoveOptions{})
 		if err == nil || errdefs.IsNotFound(err) {
 			return nil
 		}

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/docker/docker/api/types/container"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 )
 
 func TestDownRemovesOnlyTheRun(t *testing.T) {
@@ -16,9 +17,9 @@ func TestDownRemovesOnlyTheRun(t *testing.T) {
 	c1 := upFake(t, f, Spec{Nodes: 2, RunID: "r1"})
 	upFake(t, f, Spec{Nodes: 1, RunID: "r2"})
 	// A sidecar of r1 left over (its remove failed), and an unrelated container.
-	_, _ = f.ContainerCreate(ctx, &container.Config{Image: NetctlImage, Labels: map[string]string{
-		LabelProject: ProjectValue, LabelRun: "r1", LabelRole: roleNetctl}}, &container.HostConfig{}, nil, nil, "chaos-r1-netctl-n1-9")
-	_, _ = f.ContainerCreate(ctx, &container.Config{Image: NetctlImage}, &container.HostConfig{}, nil, nil, "someone-else")
+	_, _ = f.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: NetctlImage, Labels: map[string]string{
+		LabelProject: ProjectValue, LabelRun: "r1", LabelRole: roleNetctl}}, HostConfig: &container.HostConfig{}, Name: "chaos-r1-netctl-n1-9"})
+	_, _ = f.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: NetctlImage}, HostConfig: &container.HostConfig{}, Name: "someone-else"})
 	for range 2 { // idempotent
 		if err := c1.Down(ctx); err != nil {
 			t.Fatal(err)
@@ -35,11 +36,11 @@ func TestDownAllUsesTheProjectLabel(t *testing.T) {
 	f := fakeWithImages()
 	upFake(t, f, Spec{Nodes: 2, RunID: "r1"})
 	upFake(t, f, Spec{Nodes: 1, RunID: "r2"})
-	_, _ = f.ContainerCreate(ctx, &container.Config{Image: NetctlImage}, &container.HostConfig{}, nil, nil, "someone-else")
+	_, _ = f.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: NetctlImage}, HostConfig: &container.HostConfig{}, Name: "someone-else"})
 	// A user's own container from an image chaos built: it inherits the
 	// image's project label, but no run made it.
-	_, _ = f.ContainerCreate(ctx, &container.Config{Image: "chaos-local/etcd:v3.6.16", Labels: map[string]string{
-		LabelProject: ProjectValue, LabelContentHash: "sha256:1"}}, &container.HostConfig{}, nil, nil, "users-etcd-1")
+	_, _ = f.ContainerCreate(ctx, client.ContainerCreateOptions{Config: &container.Config{Image: "chaos-local/etcd:v3.6.16", Labels: map[string]string{
+		LabelProject: ProjectValue, LabelContentHash: "sha256:1"}}, HostConfig: &container.HostConfig{}, Name: "users-etcd-1"})
 	removed, err := downAll(ctx, f, projectFilter(), nil)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -14,15 +15,12 @@ import (
 	"sync"
 
 	"github.com/containerd/errdefs"
-	"github.com/docker/docker/api/types"
-	"github.com/docker/docker/api/types/build"
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/filters"
-	"github.com/docker/docker/api/types/image"
-	"github.com/docker/docker/api/types/network"
-	"github.com/docker/docker/client"
-	"github.com/docker/docker/pkg/stdcopy"
 	dockerspec "github.com/moby/docker-image-spec/specs-go/v1"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/image"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
 )
 
@@ -63,7 +61,7 @@ type fakeCtr struct {
 }
 
 type fakeBuild struct {
-	Opts  build.ImageBuildOptions
+	Opts  client.ImageBuildOptions
 	Files map[string][]byte
 	// Changes are those of an import (ImageImport), nil for a build.
 	Changes []string
@@ -115,17 +113,17 @@ func (f *fakeDocker) addImage(ref string, labels map[string]string) {
 		Config: &dockerspec.DockerOCIImageConfig{ImageConfig: ocispec.ImageConfig{Labels: labels}}}
 }
 
-func (f *fakeDocker) ImageInspect(_ context.Context, ref string, _ ...client.ImageInspectOption) (image.InspectResponse, error) {
+func (f *fakeDocker) ImageInspect(_ context.Context, ref string, _ ...client.ImageInspectOption) (client.ImageInspectResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.call("ImageInspect %s", ref)
 	if im, ok := f.images[ref]; ok {
-		return im, nil
+		return client.ImageInspectResult{InspectResponse: im}, nil
 	}
-	return image.InspectResponse{}, notFound("image", ref)
+	return client.ImageInspectResult{}, notFound("image", ref)
 }
 
-func (f *fakeDocker) ImageBuild(_ context.Context, r io.Reader, opts build.ImageBuildOptions) (build.ImageBuildResponse, error) {
+func (f *fakeDocker) ImageBuild(_ context.Context, r io.Reader, opts client.ImageBuildOptions) (client.ImageBuildResult, error) {
 	files := map[string][]byte{}
 	tr := tar.NewReader(r)
 	for {
@@ -134,7 +132,7 @@ func (f *fakeDocker) ImageBuild(_ context.Context, r io.Reader, opts build.Image
 			break
 		}
 		if err != nil {
-			return build.ImageBuildResponse{}, err
+			return client.ImageBuildResult{}, err
 		}
 		b, _ := io.ReadAll(tr)
 		files[h.Name] = b
@@ -149,12 +147,12 @@ func (f *fakeDocker) ImageBuild(_ context.Context, r io.Reader, opts build.Image
 		f.addImage(opts.Tags[0], opts.Labels)
 	}
 	body := `{"stream":"Step 1/2 : FROM scratch\n"}` + "\n" + `{"stream":"Successfully built\n"}` + "\n"
-	return build.ImageBuildResponse{Body: io.NopCloser(strings.NewReader(body))}, nil
+	return client.ImageBuildResult{Body: io.NopCloser(strings.NewReader(body))}, nil
 }
 
 // ImageImport records an import as a build: the tar's regular files, the
 // changes, and the labels its LABEL changes set.
-func (f *fakeDocker) ImageImport(_ context.Context, src image.ImportSource, ref string, opts image.ImportOptions) (io.ReadCloser, error) {
+func (f *fakeDocker) ImageImport(_ context.Context, src client.ImageImportSource, ref string, opts client.ImageImportOptions) (client.ImageImportResult, error) {
 	files := map[string][]byte{}
 	tr := tar.NewReader(src.Source)
 	for {
@@ -181,13 +179,13 @@ func (f *fakeDocker) ImageImport(_ context.Context, src image.ImportSource, ref 
 	}
 	f.mu.Lock()
 	f.call("ImageImport %s", ref)
-	f.builds = append(f.builds, fakeBuild{Opts: build.ImageBuildOptions{Tags: []string{ref}, Labels: labels}, Files: files, Changes: opts.Changes})
+	f.builds = append(f.builds, fakeBuild{Opts: client.ImageBuildOptions{Tags: []string{ref}, Labels: labels}, Files: files, Changes: opts.Changes})
 	f.mu.Unlock()
 	f.addImage(ref, labels)
 	return io.NopCloser(strings.NewReader(`{"status":"sha256:0123"}` + "\n")), nil
 }
 
-func (f *fakeDocker) ImageRemove(_ context.Context, id string, _ image.RemoveOptions) ([]image.DeleteResponse, error) {
+func (f *fakeDocker) ImageRemove(_ context.Context, id string, _ client.ImageRemoveOptions) (client.ImageRemoveResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.call("ImageRemove %s", id)
@@ -196,15 +194,15 @@ func (f *fakeDocker) ImageRemove(_ context.Context, id string, _ image.RemoveOpt
 			delete(f.images, ref)
 		}
 	}
-	return nil, nil
+	return client.ImageRemoveResult{}, nil
 }
 
-func (f *fakeDocker) ServerVersion(context.Context) (types.Version, error) {
-	return types.Version{Os: "linux", Arch: "amd64", APIVersion: "1.41"}, nil
+func (f *fakeDocker) ServerVersion(context.Context, client.ServerVersionOptions) (client.ServerVersionResult, error) {
+	return client.ServerVersionResult{Os: "linux", Arch: "amd64", APIVersion: "1.41"}, nil
 }
 
-func labelsMatch(args filters.Args, labels map[string]string) bool {
-	for _, l := range args.Get("label") {
+func labelsMatch(args client.Filters, labels map[string]string) bool {
+	for l := range args["label"] {
 		k, v, hasValue := strings.Cut(l, "=")
 		got, present := labels[k]
 		if !present || hasValue && got != v {
@@ -214,24 +212,24 @@ func labelsMatch(args filters.Args, labels map[string]string) bool {
 	return true
 }
 
-func (f *fakeDocker) NetworkList(_ context.Context, opts network.ListOptions) ([]network.Summary, error) {
+func (f *fakeDocker) NetworkList(_ context.Context, opts client.NetworkListOptions) (client.NetworkListResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []network.Summary
+	var out client.NetworkListResult
 	for _, n := range f.networks {
 		if labelsMatch(opts.Filters, n.Labels) {
-			out = append(out, network.Summary{ID: n.ID, Name: n.Name, Labels: n.Labels,
-				IPAM: network.IPAM{Config: []network.IPAMConfig{{Subnet: n.Subnet}}}})
+			out.Items = append(out.Items, network.Summary{Network: network.Network{ID: n.ID, Name: n.Name, Labels: n.Labels,
+				IPAM: network.IPAM{Config: []network.IPAMConfig{{Subnet: netip.MustParsePrefix(n.Subnet)}}}}})
 		}
 	}
 	return out, nil
 }
 
-func (f *fakeDocker) NetworkCreate(_ context.Context, name string, opts network.CreateOptions) (network.CreateResponse, error) {
-	subnet := opts.IPAM.Config[0].Subnet
+func (f *fakeDocker) NetworkCreate(_ context.Context, name string, opts client.NetworkCreateOptions) (client.NetworkCreateResult, error) {
+	subnet := opts.IPAM.Config[0].Subnet.String()
 	if f.failNetworkCreate != nil {
 		if err := f.failNetworkCreate(name, subnet); err != nil {
-			return network.CreateResponse{}, err
+			return client.NetworkCreateResult{}, err
 		}
 	}
 	f.mu.Lock()
@@ -240,45 +238,45 @@ func (f *fakeDocker) NetworkCreate(_ context.Context, name string, opts network.
 	p := netip.MustParsePrefix(subnet)
 	for _, n := range f.networks {
 		if n.Name == name {
-			return network.CreateResponse{}, fmt.Errorf("network with name %s already exists: %w", name, errdefs.ErrConflict)
+			return client.NetworkCreateResult{}, fmt.Errorf("network with name %s already exists: %w", name, errdefs.ErrConflict)
 		}
 		if netip.MustParsePrefix(n.Subnet).Overlaps(p) {
-			return network.CreateResponse{}, errors.New("Error response from daemon: Pool overlaps with other one on this address space")
+			return client.NetworkCreateResult{}, errors.New("Error response from daemon: Pool overlaps with other one on this address space")
 		}
 	}
 	n := &fakeNet{ID: f.id(), Name: name, Subnet: subnet, Labels: opts.Labels}
 	f.networks[n.ID] = n
-	return network.CreateResponse{ID: n.ID}, nil
+	return client.NetworkCreateResult{ID: n.ID}, nil
 }
 
-func (f *fakeDocker) NetworkRemove(_ context.Context, id string) error {
+func (f *fakeDocker) NetworkRemove(_ context.Context, id string, _ client.NetworkRemoveOptions) (client.NetworkRemoveResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.call("NetworkRemove %s", id)
 	if _, ok := f.networks[id]; !ok {
-		return notFound("network", id)
+		return client.NetworkRemoveResult{}, notFound("network", id)
 	}
 	delete(f.networks, id)
-	return nil
+	return client.NetworkRemoveResult{}, nil
 }
 
-func (f *fakeDocker) ContainerCreate(_ context.Context, cfg *container.Config, host *container.HostConfig,
-	_ *network.NetworkingConfig, _ *ocispec.Platform, name string) (container.CreateResponse, error) {
+func (f *fakeDocker) ContainerCreate(_ context.Context, opts client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
+	cfg, host, name := opts.Config, opts.HostConfig, opts.Name
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.call("ContainerCreate %s", name)
 	if _, ok := f.images[cfg.Image]; !ok {
-		return container.CreateResponse{}, notFound("image", cfg.Image)
+		return client.ContainerCreateResult{}, notFound("image", cfg.Image)
 	}
 	for _, c := range f.containers {
 		if c.Name == name {
-			return container.CreateResponse{}, fmt.Errorf("name %s in use: %w", name, errdefs.ErrConflict)
+			return client.ContainerCreateResult{}, fmt.Errorf("name %s in use: %w", name, errdefs.ErrConflict)
 		}
 	}
 	c := &fakeCtr{ID: f.id(), Name: name, Config: cfg, Host: host, Log: "hello from " + name + "\n"}
 	f.containers[c.ID] = c
 	f.created = append(f.created, c)
-	return container.CreateResponse{ID: c.ID}, nil
+	return client.ContainerCreateResult{ID: c.ID}, nil
 }
 
 func (f *fakeDocker) ctr(id string) (*fakeCtr, error) {
@@ -298,7 +296,11 @@ func (c *fakeCtr) exit(code int) {
 	c.waiters = nil
 }
 
-func (f *fakeDocker) ContainerStart(_ context.Context, id string, _ container.StartOptions) error {
+func (f *fakeDocker) ContainerStart(_ context.Context, id string, _ client.ContainerStartOptions) (client.ContainerStartResult, error) {
+	return client.ContainerStartResult{}, f.start(id)
+}
+
+func (f *fakeDocker) start(id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, err := f.ctr(id)
@@ -349,7 +351,11 @@ func runFakeNetctl(args []string, target *fakeCtr) (string, int) {
 	return "dropping from: " + r + "\n", 0
 }
 
-func (f *fakeDocker) ContainerKill(_ context.Context, id, signal string) error {
+func (f *fakeDocker) ContainerKill(_ context.Context, id string, opts client.ContainerKillOptions) (client.ContainerKillResult, error) {
+	return client.ContainerKillResult{}, f.kill(id, opts.Signal)
+}
+
+func (f *fakeDocker) kill(id, signal string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, err := f.ctr(id)
@@ -364,7 +370,11 @@ func (f *fakeDocker) ContainerKill(_ context.Context, id, signal string) error {
 	return nil
 }
 
-func (f *fakeDocker) ContainerPause(_ context.Context, id string) error {
+func (f *fakeDocker) ContainerPause(_ context.Context, id string, _ client.ContainerPauseOptions) (client.ContainerPauseResult, error) {
+	return client.ContainerPauseResult{}, f.pause(id)
+}
+
+func (f *fakeDocker) pause(id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, err := f.ctr(id)
@@ -379,7 +389,11 @@ func (f *fakeDocker) ContainerPause(_ context.Context, id string) error {
 	return nil
 }
 
-func (f *fakeDocker) ContainerUnpause(_ context.Context, id string) error {
+func (f *fakeDocker) ContainerUnpause(_ context.Context, id string, _ client.ContainerUnpauseOptions) (client.ContainerUnpauseResult, error) {
+	return client.ContainerUnpauseResult{}, f.unpause(id)
+}
+
+func (f *fakeDocker) unpause(id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, err := f.ctr(id)
@@ -394,7 +408,11 @@ func (f *fakeDocker) ContainerUnpause(_ context.Context, id string) error {
 	return nil
 }
 
-func (f *fakeDocker) ContainerRemove(_ context.Context, id string, opts container.RemoveOptions) error {
+func (f *fakeDocker) ContainerRemove(_ context.Context, id string, opts client.ContainerRemoveOptions) (client.ContainerRemoveResult, error) {
+	return client.ContainerRemoveResult{}, f.remove(id, opts)
+}
+
+func (f *fakeDocker) remove(id string, opts client.ContainerRemoveOptions) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, err := f.ctr(id)
@@ -412,12 +430,12 @@ func (f *fakeDocker) ContainerRemove(_ context.Context, id string, opts containe
 	return nil
 }
 
-func (f *fakeDocker) ContainerInspect(_ context.Context, id string) (container.InspectResponse, error) {
+func (f *fakeDocker) ContainerInspect(_ context.Context, id string, _ client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, err := f.ctr(id)
 	if err != nil {
-		return container.InspectResponse{}, err
+		return client.ContainerInspectResult{}, err
 	}
 	status := container.StateExited
 	switch {
@@ -428,53 +446,60 @@ func (f *fakeDocker) ContainerInspect(_ context.Context, id string) (container.I
 	case c.Starts == 0:
 		status = container.StateCreated
 	}
-	return container.InspectResponse{
-		ContainerJSONBase: &container.ContainerJSONBase{ID: c.ID, Name: "/" + c.Name, State: &container.State{
+	return client.ContainerInspectResult{Container: container.InspectResponse{
+		ID: c.ID, Name: "/" + c.Name, State: &container.State{
 			Status: status, Running: c.Running, Paused: c.Paused, ExitCode: c.ExitCode, StartedAt: c.StartedAt,
-		}},
+		},
 		Config: c.Config,
-	}, nil
+	}}, nil
 }
 
-func (f *fakeDocker) ContainerList(_ context.Context, opts container.ListOptions) ([]container.Summary, error) {
+func (f *fakeDocker) ContainerList(_ context.Context, opts client.ContainerListOptions) (client.ContainerListResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []container.Summary
+	var out client.ContainerListResult
 	for _, c := range f.containers {
 		if (opts.All || c.Running) && labelsMatch(opts.Filters, c.Config.Labels) {
-			out = append(out, container.Summary{ID: c.ID, Names: []string{"/" + c.Name}, Labels: c.Config.Labels})
+			out.Items = append(out.Items, container.Summary{ID: c.ID, Names: []string{"/" + c.Name}, Labels: c.Config.Labels})
 		}
 	}
 	return out, nil
 }
 
-func (f *fakeDocker) ContainerWait(_ context.Context, id string, cond container.WaitCondition) (<-chan container.WaitResponse, <-chan error) {
+func (f *fakeDocker) ContainerWait(_ context.Context, id string, opts client.ContainerWaitOptions) client.ContainerWaitResult {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	res, errc := make(chan container.WaitResponse, 1), make(chan error, 1)
+	out := client.ContainerWaitResult{Result: res, Error: errc}
 	c, err := f.ctr(id)
 	if err != nil {
 		errc <- err
-		return res, errc
+		return out
 	}
-	if cond == container.WaitConditionNotRunning && !c.Running {
+	if opts.Condition == container.WaitConditionNotRunning && !c.Running {
 		res <- container.WaitResponse{StatusCode: int64(c.ExitCode)}
-		return res, errc
+		return out
 	}
 	c.waiters = append(c.waiters, res)
-	return res, errc
+	return out
 }
 
-func (f *fakeDocker) ContainerLogs(_ context.Context, id string, _ container.LogsOptions) (io.ReadCloser, error) {
+func (f *fakeDocker) ContainerLogs(_ context.Context, id string, _ client.ContainerLogsOptions) (client.ContainerLogsResult, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	c, err := f.ctr(id)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	_, _ = stdcopy.NewStdWriter(&buf, stdcopy.Stdout).Write([]byte(c.Log))
-	return io.NopCloser(&buf), nil
+	return io.NopCloser(bytes.NewReader(multiplexed(stdcopy.Stdout, c.Log))), nil
+}
+
+// multiplexed frames text as the Engine sends a non-TTY container's log:
+// an 8-byte header (stream, 3 zero bytes, big-endian length), then text.
+func multiplexed(stream stdcopy.StdType, text string) []byte {
+	hdr := []byte{byte(stream), 0, 0, 0, 0, 0, 0, 0}
+	binary.BigEndian.PutUint32(hdr[4:], uint32(len(text)))
+	return append(hdr, text...)
 }
 
 // byName finds a container by name.
@@ -515,8 +540,8 @@ func (f *fakeDocker) names() []string {
 	return out
 }
 
-func networkOpts(subnet string) network.CreateOptions {
-	return network.CreateOptions{Driver: "bridge", IPAM: &network.IPAM{Config: []network.IPAMConfig{{Subnet: subnet}}}}
+func networkOpts(subnet string) client.NetworkCreateOptions {
+	return client.NetworkCreateOptions{Driver: "bridge", IPAM: &network.IPAM{Config: []network.IPAMConfig{{Subnet: netip.MustParsePrefix(subnet)}}}}
 }
 
 // sidecars returns the netctl sidecars ever created, in order.

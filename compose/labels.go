@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/docker/docker/api/types/filters"
+	"github.com/moby/moby/client"
 )
 
 // Labels on every container and network chaos creates.
@@ -48,14 +48,11 @@ func prefix(runID string) string { return "chaos-" + runID }
 // project label too, and every container made from them inherits it — a
 // user's own cluster run from those images (by hand, or as an external
 // cluster) is not chaos's to remove.
-func projectFilter() filters.Args {
-	return filters.NewArgs(filters.Arg("label", LabelProject+"="+ProjectValue), filters.Arg("label", LabelRun))
+func projectFilter() client.Filters {
+	return make(client.Filters).Add("label", LabelProject+"="+ProjectValue, LabelRun)
 }
 
 // runFilter selects everything one run created.
-func runFilter(runID string) filters.Args {
-	return filters.NewArgs(
-		filters.Arg("label", LabelProject+"="+ProjectValue),
-		filters.Arg("label", LabelRun+"="+runID),
-	)
+func runFilter(runID string) client.Filters {
+	return make(client.Filters).Add("label", LabelProject+"="+ProjectValue, LabelRun+"="+runID)
 }

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/network"
+	"github.com/moby/moby/client"
 )
 
 // Leftover is a container or network chaos created that still exists.
@@ -34,20 +33,20 @@ func Leftovers(ctx context.Context, api interface {
 	if runID != "" {
 		f = runFilter(runID)
 	}
-	cs, err := api.ContainerList(ctx, container.ListOptions{All: true, Filters: f})
+	cs, err := api.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("list containers: %w", err)
 	}
-	ns, err := api.NetworkList(ctx, network.ListOptions{Filters: f})
+	ns, err := api.NetworkList(ctx, client.NetworkListOptions{Filters: f})
 	if err != nil {
 		return nil, fmt.Errorf("list networks: %w", err)
 	}
 	var out []Leftover
-	for _, c := range cs {
+	for _, c := range cs.Items {
 		name := strings.TrimPrefix(strings.Join(c.Names, ","), "/")
 		out = append(out, Leftover{Kind: "container", Name: name, Run: c.Labels[LabelRun], Created: time.Unix(c.Created, 0)})
 	}
-	for _, n := range ns {
+	for _, n := range ns.Items {
 		out = append(out, Leftover{Kind: "network", Name: n.Name, Run: n.Labels[LabelRun], Created: n.Created})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"sync"
 
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/pkg/stdcopy"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/client"
 )
 
 // LogsDir is where CollectLogs writes, under Spec.Dir.
@@ -36,7 +36,7 @@ func (c *Cluster) CollectLogs(ctx context.Context) error {
 }
 
 func (c *Cluster) writeLog(ctx context.Context, n Node, path string) (err error) {
-	rc, err := c.api.ContainerLogs(ctx, n.ContainerID, container.LogsOptions{ShowStdout: true, ShowStderr: true})
+	rc, err := c.api.ContainerLogs(ctx, n.ContainerID, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
 	if err != nil {
 		return fmt.Errorf("%s: %w", n.Name, err)
 	}

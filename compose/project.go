@@ -10,8 +10,9 @@ import (
 
 	"github.com/compose-spec/compose-go/v2/loader"
 	"github.com/compose-spec/compose-go/v2/types"
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/api/types/network"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
 )
 
 // networkKey is the network's key in the compose files.
@@ -20,7 +21,7 @@ const networkKey = "chaos"
 // plan is a parsed compose file turned into Engine API requests.
 type plan struct {
 	NetworkName string
-	Network     network.CreateOptions
+	Network     client.NetworkCreateOptions
 	Containers  []containerPlan // in node order: n1, n2, ...
 }
 
@@ -52,7 +53,11 @@ func loadPlan(ctx context.Context, path string, content []byte, projectName stri
 	if !ok {
 		return plan{}, fmt.Errorf("load %s: no network %q", path, networkKey)
 	}
-	p := plan{NetworkName: netCfg.Name, Network: networkOptions(netCfg)}
+	netOpts, err := networkOptions(netCfg)
+	if err != nil {
+		return plan{}, fmt.Errorf("load %s: network %q: %w", path, networkKey, err)
+	}
+	p := plan{NetworkName: netCfg.Name, Network: netOpts}
 	for i := 1; i <= nodes; i++ {
 		svc, ok := proj.Services[nodeName(i)]
 		if !ok {
@@ -70,22 +75,43 @@ func loadPlan(ctx context.Context, path string, content []byte, projectName stri
 	return p, nil
 }
 
-func networkOptions(n types.NetworkConfig) network.CreateOptions {
+func networkOptions(n types.NetworkConfig) (client.NetworkCreateOptions, error) {
 	ipam := &network.IPAM{Driver: n.Ipam.Driver}
 	if ipam.Driver == "" {
 		ipam.Driver = "default"
 	}
 	for _, pool := range n.Ipam.Config {
-		ipam.Config = append(ipam.Config, network.IPAMConfig{Subnet: pool.Subnet, Gateway: pool.Gateway, IPRange: pool.IPRange})
+		var c network.IPAMConfig
+		var err error
+		if c.Subnet, err = parsePrefix(pool.Subnet); err != nil {
+			return client.NetworkCreateOptions{}, fmt.Errorf("ipam subnet: %w", err)
+		}
+		if c.IPRange, err = parsePrefix(pool.IPRange); err != nil {
+			return client.NetworkCreateOptions{}, fmt.Errorf("ipam ip_range: %w", err)
+		}
+		if pool.Gateway != "" {
+			if c.Gateway, err = netip.ParseAddr(pool.Gateway); err != nil {
+				return client.NetworkCreateOptions{}, fmt.Errorf("ipam gateway: %w", err)
+			}
+		}
+		ipam.Config = append(ipam.Config, c)
 	}
-	return network.CreateOptions{
+	return client.NetworkCreateOptions{
 		Driver:     n.Driver,
 		Internal:   n.Internal,
 		Attachable: n.Attachable,
 		Options:    n.DriverOpts,
 		Labels:     n.Labels,
 		IPAM:       ipam,
+	}, nil
+}
+
+// parsePrefix parses a subnet as the Engine does; "" is no subnet.
+func parsePrefix(s string) (netip.Prefix, error) {
+	if s == "" {
+		return netip.Prefix{}, nil
 	}
+	return netip.ParsePrefix(s)
 }
 
 func containerFrom(svc types.ServiceConfig, netName string) (containerPlan, error) {
@@ -123,7 +149,7 @@ func containerFrom(svc types.ServiceConfig, netName string) (containerPlan, erro
 	host := &container.HostConfig{NetworkMode: container.NetworkMode(netName)}
 	aliases := []string{svc.Name}
 	netCfg := &network.NetworkingConfig{EndpointsConfig: map[string]*network.EndpointSettings{
-		netName: {IPAMConfig: &network.EndpointIPAMConfig{IPv4Address: ip.String()}, Aliases: aliases},
+		netName: {IPAMConfig: &network.EndpointIPAMConfig{IPv4Address: ip}, Aliases: aliases},
 	}}
 	return containerPlan{Node: svc.Name, Name: svc.ContainerName, IP: ip, Config: cfg, Host: host, Net: netCfg}, nil
 }

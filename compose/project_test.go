@@ -25,7 +25,7 @@ func TestLoadPlanFromShippedFile(t *testing.T) {
 	if p.Network.Labels[LabelProject] != ProjectValue || p.Network.Labels[LabelRun] != "manual" {
 		t.Errorf("network labels = %v", p.Network.Labels)
 	}
-	if c := p.Network.IPAM.Config; len(c) != 1 || c[0].Subnet != "172.29.0.0/24" || c[0].Gateway != "172.29.0.1" {
+	if c := p.Network.IPAM.Config; len(c) != 1 || c[0].Subnet.String() != "172.29.0.0/24" || c[0].Gateway.String() != "172.29.0.1" {
 		t.Errorf("ipam = %+v", c)
 	}
 	if len(p.Containers) != 3 {
@@ -49,7 +49,7 @@ func TestLoadPlanFromShippedFile(t *testing.T) {
 			t.Errorf("%s stop timeout = %v, want 2", name, c.Config.StopTimeout)
 		}
 		ep := c.Net.EndpointsConfig["chaos-manual"]
-		if ep == nil || ep.IPAMConfig.IPv4Address != c.IP.String() || string(c.Host.NetworkMode) != "chaos-manual" {
+		if ep == nil || ep.IPAMConfig.IPv4Address != c.IP || string(c.Host.NetworkMode) != "chaos-manual" {
 			t.Errorf("%s networking = %+v / %s", name, ep, c.Host.NetworkMode)
 		}
 	}

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/pkg/stdcopy"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 )
 
 // sidecarTimeout bounds one netctl sidecar, start to exit.
@@ -38,29 +39,29 @@ func (c *Cluster) runNetctl(ctx context.Context, n Node, args ...string) (string
 		NetworkMode: container.NetworkMode("container:" + n.ContainerID),
 		CapAdd:      []string{"NET_ADMIN"},
 	}
-	created, err := c.api.ContainerCreate(ctx, cfg, host, nil, nil, name)
+	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{Config: cfg, HostConfig: host, Name: name})
 	if err != nil {
 		return "", fmt.Errorf("%s on %s: create sidecar: %w", what, n.Name, err)
 	}
 	defer func() {
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removeTimeout)
 		defer cancel()
-		if err := c.api.ContainerRemove(rctx, created.ID, container.RemoveOptions{Force: true}); err != nil {
+		if _, err := c.api.ContainerRemove(rctx, created.ID, client.ContainerRemoveOptions{Force: true}); err != nil {
 			c.log.Warn("remove netctl sidecar", "node", n.Name, "container", name, "err", err)
 		}
 	}()
-	waitC, errC := c.api.ContainerWait(ctx, created.ID, container.WaitConditionNextExit)
-	if err := c.api.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
+	wait := c.api.ContainerWait(ctx, created.ID, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+	if _, err := c.api.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
 		return "", fmt.Errorf("%s on %s: start sidecar: %w", what, n.Name, err)
 	}
 	var code int64
 	select {
-	case res := <-waitC:
+	case res := <-wait.Result:
 		code = res.StatusCode
 		if res.Error != nil && res.Error.Message != "" {
 			return "", fmt.Errorf("%s on %s: sidecar: %s", what, n.Name, res.Error.Message)
 		}
-	case err := <-errC:
+	case err := <-wait.Error:
 		return "", fmt.Errorf("%s on %s: wait for sidecar: %w", what, n.Name, err)
 	}
 	out, logErr := containerOutput(ctx, c.api, created.ID, "")
@@ -76,7 +77,7 @@ func (c *Cluster) runNetctl(ctx context.Context, n Node, args ...string) (string
 // containerOutput returns a container's stdout and stderr interleaved
 // (demultiplexed), the last tail lines of it when tail is not "".
 func containerOutput(ctx context.Context, api containerAPI, id, tail string) (string, error) {
-	rc, err := api.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: tail})
+	rc, err := api.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: tail})
 	if err != nil {
 		return "", err
 	}

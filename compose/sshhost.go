@@ -14,7 +14,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/docker/docker/client"
+	"github.com/moby/moby/client"
 )
 
 // sshOptions are the client options for DOCKER_HOST=ssh://[user@]host[:port],

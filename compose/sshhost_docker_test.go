@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/moby/moby/client"
 )
 
 // DOCKER_HOST=ssh://user@host:port reaches the engine through the
@@ -30,8 +32,8 @@ func TestDockerHostOverSSH(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer dc.Close()
-	info, err := dc.Info(ctx)
-	if err != nil || info.ID == "" {
+	info, err := dc.Info(ctx, client.InfoOptions{})
+	if err != nil || info.Info.ID == "" {
 		t.Fatalf("engine info over ssh: %v", err)
 	}
 	if _, err := Leftovers(ctx, dc, ""); err != nil {

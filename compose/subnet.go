@@ -8,7 +8,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/docker/docker/api/types/network"
+	"github.com/moby/moby/client"
 )
 
 // subnetCandidates lists the /24s of 172.29.0.0/16 in the order a run
@@ -30,14 +30,14 @@ func subnetCandidates(runID string) []netip.Prefix {
 
 // usedSubnets returns the IPv4 subnets of the engine's networks.
 func usedSubnets(ctx context.Context, api networkAPI) ([]netip.Prefix, error) {
-	nets, err := api.NetworkList(ctx, network.ListOptions{})
+	nets, err := api.NetworkList(ctx, client.NetworkListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("list networks: %w", err)
 	}
 	var used []netip.Prefix
-	for _, n := range nets {
+	for _, n := range nets.Items {
 		for _, c := range n.IPAM.Config {
-			if p, err := netip.ParsePrefix(c.Subnet); err == nil && p.Addr().Is4() {
+			if p := c.Subnet; p.IsValid() && p.Addr().Is4() {
 				used = append(used, p.Masked())
 			}
 		}

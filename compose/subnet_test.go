@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/netip"
+	"strings"
 	"testing"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
 )
 
 func TestSubnetCandidates(t *testing.T) {
@@ -83,5 +87,45 @@ func TestCreateNetworkSkipsUsedAndOverlapping(t *testing.T) {
 	_, err = createNetworkIn(ctx, f, "r2", func(netip.Prefix) error { return boom })
 	if !errors.Is(err, boom) {
 		t.Errorf("err = %v, want boom", err)
+	}
+}
+
+// oldEngine answers a network create as an engine of API < 1.44 does
+// when the request does not ask for CheckDuplicate (the moby client never
+// does): a name already taken gets a second network and a warning.
+type oldEngine struct{ *fakeDocker }
+
+func (o oldEngine) NetworkCreate(_ context.Context, name string, opts client.NetworkCreateOptions) (client.NetworkCreateResult, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.call("NetworkCreate %s %s", name, opts.IPAM.Config[0].Subnet)
+	var warning []string
+	for _, n := range o.networks {
+		if n.Name == name {
+			warning = append(warning, "Network with name "+name+" (id : "+n.ID+") already exists")
+		}
+	}
+	n := &fakeNet{ID: o.id(), Name: name, Subnet: opts.IPAM.Config[0].Subnet.String(), Labels: opts.Labels}
+	o.networks[n.ID] = n
+	return client.NetworkCreateResult{ID: n.ID, Warning: warning}, nil
+}
+
+func TestCreateNetworkRefusesATakenName(t *testing.T) {
+	ctx := context.Background()
+	for _, api := range []networkAPI{newFake(), oldEngine{newFake()}} {
+		if _, err := createNetwork(ctx, api, "chaos-r", networkOpts("172.29.1.0/24")); err != nil {
+			t.Fatal(err)
+		}
+		_, err := createNetwork(ctx, api, "chaos-r", networkOpts("172.29.2.0/24"))
+		if !errdefs.IsConflict(err) || !strings.Contains(err.Error(), "already exists") {
+			t.Errorf("%T: second create of chaos-r: %v, want a conflict", api, err)
+		}
+		nets, err := api.NetworkList(ctx, client.NetworkListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(nets.Items) != 1 || nets.Items[0].IPAM.Config[0].Subnet.String() != "172.29.1.0/24" {
+			t.Errorf("%T: networks after the refused create: %+v", api, nets.Items)
+		}
 	}
 }

@@ -9,8 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/client"
+	"github.com/moby/moby/client"
 )
 
 // teardownTimeout bounds the removal of a half-built cluster after Up fails.
@@ -78,7 +77,7 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 		if p, err = loadPlan(ctx, path, content, prefix(spec.RunID), env, spec.Nodes); err != nil {
 			return err
 		}
-		if _, err := api.NetworkCreate(ctx, p.NetworkName, p.Network); err != nil {
+		if _, err := createNetwork(ctx, api, p.NetworkName, p.Network); err != nil {
 			return fmt.Errorf("create network %s (%s): %w", p.NetworkName, subnet, err)
 		}
 		return nil
@@ -90,7 +89,9 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 	log.Debug("network created", "network", c.netName, "subnet", c.subnet, "file", path)
 
 	for _, cp := range p.Containers {
-		created, err := api.ContainerCreate(ctx, cp.Config, cp.Host, cp.Net, nil, cp.Name)
+		created, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{
+			Config: cp.Config, HostConfig: cp.Host, NetworkingConfig: cp.Net, Name: cp.Name,
+		})
 		if err != nil {
 			return nil, fmt.Errorf("create %s: %w", cp.Name, err)
 		}
@@ -103,7 +104,7 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 		})
 	}
 	for _, n := range c.nodes {
-		if err := api.ContainerStart(ctx, n.ContainerID, container.StartOptions{}); err != nil {
+		if _, err := api.ContainerStart(ctx, n.ContainerID, client.ContainerStartOptions{}); err != nil {
 			return nil, fmt.Errorf("start %s: %w", n.Name, err)
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/moby/moby/client"
 )
 
 // fakeWithImages is a fake engine holding the local etcd build and the
@@ -152,7 +154,7 @@ func TestUpFailsFastWhenAContainerExits(t *testing.T) {
 		Nodes: 2, RunID: "r1", Dir: t.TempDir(), HealthTimeout: time.Minute,
 		Healthy: func(ctx context.Context, n Node) error {
 			if n.Name == "n1" {
-				_ = f.ContainerKill(ctx, n.ContainerID, "SIGKILL") // it crashes
+				_, _ = f.ContainerKill(ctx, n.ContainerID, client.ContainerKillOptions{Signal: "SIGKILL"}) // it crashes
 			}
 			return errors.New("not yet")
 		},

@@ -11,9 +11,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/client"
-	"github.com/docker/docker/pkg/stdcopy"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
 
 	"github.com/chaos-election/chaos/compose"
 )
@@ -51,7 +51,9 @@ func Start(t testing.TB, ctx context.Context, c Container) net.IP {
 		Labels: map[string]string{compose.LabelProject: compose.ProjectValue, compose.LabelRun: runID,
 			compose.LabelNode: "n1", compose.LabelRole: "node"},
 	}
-	created, err := dc.ContainerCreate(ctx, cfg, &container.HostConfig{Binds: c.Binds}, nil, nil, "chaos-"+runID+"-n1")
+	created, err := dc.ContainerCreate(ctx, client.ContainerCreateOptions{
+		Config: cfg, HostConfig: &container.HostConfig{Binds: c.Binds}, Name: "chaos-" + runID + "-n1",
+	})
 	if err != nil {
 		t.Fatalf("create a container of %s (is the image built?): %v", c.Image, err)
 	}
@@ -61,24 +63,25 @@ func Start(t testing.TB, ctx context.Context, c Container) net.IP {
 		if t.Failed() {
 			t.Logf("log of %s:\n%s", c.Image, containerLog(ctx, dc, created.ID))
 		}
-		if err := dc.ContainerRemove(ctx, created.ID, container.RemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+		if _, err := dc.ContainerRemove(ctx, created.ID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
 			t.Errorf("remove the container of %s: %v", c.Image, err)
 		}
 	})
-	if err := dc.ContainerStart(ctx, created.ID, container.StartOptions{}); err != nil {
+	if _, err := dc.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	insp, err := dc.ContainerInspect(ctx, created.ID)
+	res, err := dc.ContainerInspect(ctx, created.ID, client.ContainerInspectOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	insp := res.Container
 	if insp.NetworkSettings != nil {
 		for _, n := range insp.NetworkSettings.Networks {
 			if n == nil {
 				continue
 			}
-			if ip := net.ParseIP(n.IPAddress); ip != nil {
-				return ip
+			if n.IPAddress.IsValid() {
+				return net.IP(n.IPAddress.AsSlice())
 			}
 		}
 	}
@@ -105,7 +108,7 @@ func Eventually(t testing.TB, timeout time.Duration, what string, fn func() erro
 
 // containerLog is the tail of a container's output.
 func containerLog(ctx context.Context, dc *client.Client, id string) string {
-	rc, err := dc.ContainerLogs(ctx, id, container.LogsOptions{ShowStdout: true, ShowStderr: true, Tail: "40"})
+	rc, err := dc.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: "40"})
 	if err != nil {
 		return err.Error()
 	}
