@@ -88,6 +88,16 @@ var (
 	_ json.Marshaler = Access{}
 )
 
+// Take moves the access out of a: it returns a copy behind a pointer and
+// zeroes a. A target keeps its options in an unexported field, which fmt
+// prints without calling String, so it keeps the access apart, behind a
+// pointer, which fmt prints as an address.
+func (a *Access) Take() *Access {
+	taken := *a
+	*a = Access{}
+	return &taken
+}
+
 // LoadTLS builds a client TLS config from PEM files: caFile (the servers'
 // CA; "" = the system pool), certFile and keyFile (the client certificate;
 // both or neither), serverName (the name the servers' certificates must

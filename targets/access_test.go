@@ -23,25 +23,13 @@ import (
 // common name.
 func tlsServer(t *testing.T, certs *targettest.Certs) string {
 	t.Helper()
-	ln := certs.ListenTLS(t)
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				tc := conn.(*tls.Conn)
-				_ = tc.SetDeadline(time.Now().Add(5 * time.Second))
-				if tc.Handshake() != nil {
-					return
-				}
-				fmt.Fprint(tc, tc.ConnectionState().PeerCertificates[0].Subject.CommonName)
-			}()
+	return certs.ServeTLS(t, func(conn net.Conn) {
+		tc := conn.(*tls.Conn)
+		if tc.Handshake() != nil {
+			return
 		}
-	}()
-	return ln.Addr().String()
+		fmt.Fprint(tc, tc.ConnectionState().PeerCertificates[0].Subject.CommonName)
+	})
 }
 
 // hello dials addr with cfg (server name from the address, as a target's
@@ -191,5 +179,28 @@ func TestTLSFor(t *testing.T) {
 	}
 	if base.ServerName != "" {
 		t.Error("TLSFor changed its argument")
+	}
+}
+
+func TestAccessTake(t *testing.T) {
+	opts := struct {
+		Root   string
+		Access targets.Access
+	}{"/r", targets.Access{Username: "u", Password: "pw-s3cret", Token: "tok-s3cret", Digest: "d:dg-s3cret"}}
+	taken := opts.Access.Take()
+	if opts.Access != (targets.Access{}) {
+		t.Fatalf("the access taken is still there: %v", opts.Access)
+	}
+	if taken.Username != "u" || taken.Password != "pw-s3cret" || taken.Token != "tok-s3cret" || taken.Digest != "d:dg-s3cret" {
+		t.Fatalf("taken: %+v", *taken)
+	}
+	// What a target holds, printed: options in an unexported field, the
+	// access apart behind a pointer.
+	type target struct {
+		opts   any
+		access *targets.Access
+	}
+	if s := fmt.Sprintf("%v %+v %#v", target{opts, taken}, target{opts, taken}, target{opts, taken}); strings.Contains(s, "s3cret") {
+		t.Fatalf("a printed target shows a secret: %s", s)
 	}
 }

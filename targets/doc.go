@@ -15,4 +15,12 @@
 // printed), and a [Namespaced] target keeps every key it writes under one
 // root, which it can list (a run starts only on an empty root) and clean
 // (nothing is left behind).
+//
+// What every backend does alike is here once: a backend's Target embeds a
+// [Namespace] (its root, the register workload's prefix, the check that
+// its keys lie under the root) and keeps its [Access] apart
+// ([Access.Take]); a candidate embeds a [Leadership] (the lost signal)
+// and runs the watchers of a won campaign in a [Watch], which reports
+// the first loss once and stops with the candidate's next campaign,
+// resignation or Close.
 package targets

@@ -14,6 +14,15 @@ type Endpoint struct {
 	Addr string // "host:port"
 }
 
+// Addrs returns the addresses of eps, in order.
+func Addrs(eps []Endpoint) []string {
+	addrs := make([]string, len(eps))
+	for i, ep := range eps {
+		addrs[i] = ep.Addr
+	}
+	return addrs
+}
+
 // Dialer opens the connections of a client. Workloads pass one to make a
 // client's traffic freezable; nil means plain TCP.
 type Dialer func(ctx context.Context, addr string) (net.Conn, error)

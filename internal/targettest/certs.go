@@ -148,3 +148,26 @@ func (c *Certs) ListenTLS(t testing.TB) net.Listener {
 	t.Cleanup(func() { ln.Close() })
 	return ln
 }
+
+// ServeTLS accepts one connection after another on a [Certs.ListenTLS]
+// listener and runs handle on each in a goroutine of its own, with a
+// deadline 5 s away, closing the connection when handle returns; it
+// returns the listener's address.
+func (c *Certs) ServeTLS(t testing.TB, handle func(conn net.Conn)) string {
+	t.Helper()
+	ln := c.ListenTLS(t)
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer conn.Close()
+				_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
+				handle(conn)
+			}()
+		}
+	}()
+	return ln.Addr().String()
+}

@@ -4,5 +4,12 @@
 // successive leaders, Lost when the backend ends the leadership, fenced
 // writes with a stale token rejected, and the observer following the
 // leader. A backend's Docker test brings its cluster up and hands its raw
-// operations over as a [Backend].
+// operations over as a [Backend]. [RunNamespaced] and [RunRegister] check
+// a backend's key root and register clients the same way.
+//
+// The checks every backend's own tests share are here too: of options,
+// without a cluster ([CheckKeys], [CheckInvalid]); and, against a secured
+// node, a leadership with a fenced write ([Lead]), a clean root
+// ([Clean]) and the accesses the node refuses ([CheckRefused]), with
+// [Certs] for TLS.
 package targettest

@@ -2,8 +2,6 @@ package targettest
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -31,9 +29,7 @@ type NamespacedBackend struct {
 
 // RandomRoot is base + "/" + 8 random hex digits.
 func RandomRoot(base string) string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return base + "/" + hex.EncodeToString(b)
+	return base + "/" + RandomHex(4)
 }
 
 // RunNamespaced checks a backend's key root against its real cluster: a
@@ -120,18 +116,8 @@ func exercise(t *testing.T, ctx context.Context, b NamespacedBackend, root strin
 			t.Fatalf("a fresh root holds %q", keys)
 		}
 	}
-	c, err := tgt.NewCandidate(ctx, b.Endpoints[0], targets.CandidateConfig{Process: b.Endpoints[0].Node, TTL: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, _ := Lead(t, ctx, tgt, b.Endpoints[0], targets.CandidateConfig{Process: b.Endpoints[0].Node, TTL: 2 * time.Second})
 	defer c.Close()
-	tok, err := c.Campaign(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.FencedWrite(ctx, tok, []byte("v")); err != nil {
-		t.Fatal(err)
-	}
 	r, err := rt.NewRegister(ctx, b.Endpoints[1], targets.RegisterConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -177,4 +163,18 @@ func existing(t *testing.T, ctx context.Context, ns targets.Namespaced, eps []ta
 		}
 	}
 	return keys
+}
+
+// Clean cleans ns on eps, failing the test if that fails or if Existing
+// lists a key afterwards, and returns how many keys Clean removed.
+func Clean(t testing.TB, ctx context.Context, ns targets.Namespaced, eps []targets.Endpoint) int {
+	t.Helper()
+	n, err := ns.Clean(ctx, eps)
+	if err != nil {
+		t.Fatalf("clean: %d %v", n, err)
+	}
+	if keys, err := ns.Existing(ctx, eps, 0); err != nil || len(keys) != 0 {
+		t.Fatalf("after clean: %q %v", keys, err)
+	}
+	return n
 }

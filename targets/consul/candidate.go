@@ -31,11 +31,11 @@ type Candidate struct {
 
 	targets.Leadership
 
+	watch targets.Watch // of the leadership: closes lost
+
 	mu        sync.Mutex
 	sess      *session          // nil until the first Campaign, or after it ended
 	tokens    map[uint64]string // token -> the session that acquired with it
-	stopWatch context.CancelFunc
-	watchDone chan struct{}
 	closeOnce sync.Once
 }
 
@@ -65,7 +65,7 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 // (or its lock-delay runs); the token is the key's ModifyIndex after the
 // acquisition. The session ending while it waits yields ErrNotElected.
 func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
-	c.endWatch()
+	c.watch.Stop()
 	c.Start()
 	s, err := c.session(ctx)
 	if err != nil {
@@ -256,54 +256,36 @@ func (c *Candidate) sessionReason(s *session) string {
 // startWatch closes lost when the session ends or a blocking query shows
 // the key no longer held with token.
 func (c *Candidate) startWatch(s *session, tok uint64, lost <-chan struct{}) {
-	wctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	c.mu.Lock()
-	c.stopWatch, c.watchDone = cancel, done
-	c.mu.Unlock()
-	go func() {
-		defer close(done)
-		idx := tok
-		for wctx.Err() == nil {
-			pair, next, err := c.waitKey(wctx, idx)
-			if err != nil {
-				select {
-				case <-wctx.Done():
-				case <-time.After(200 * time.Millisecond):
-				}
-				continue
-			}
-			if pair == nil || pair.Session != s.id || pair.ModifyIndex != tok {
-				c.End(lost, ReasonSessionChange)
-				return
-			}
-			idx = next
-		}
-	}()
-	go func() {
-		select {
-		case <-s.done:
-			c.End(lost, c.sessionReason(s))
-		case <-done:
-		}
-	}()
+	c.watch.Start(context.Background(),
+		func(reason string) { c.End(lost, reason) },
+		func(ctx context.Context) string { return c.watchKey(ctx, s, tok) },
+		targets.WatchClosed(s.done, func() string { return c.sessionReason(s) }))
 }
 
-// endWatch stops the goroutines of the last Campaign.
-func (c *Candidate) endWatch() {
-	c.mu.Lock()
-	stop, done := c.stopWatch, c.watchDone
-	c.stopWatch, c.watchDone = nil, nil
-	c.mu.Unlock()
-	if stop != nil {
-		stop()
-		<-done
+// watchKey follows the lock key by blocking queries from index tok until
+// it is no longer held by s at index tok; it asks again after an error.
+func (c *Candidate) watchKey(ctx context.Context, s *session, tok uint64) string {
+	idx := tok
+	for ctx.Err() == nil {
+		pair, next, err := c.waitKey(ctx, idx)
+		if err != nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(200 * time.Millisecond):
+			}
+			continue
+		}
+		if pair == nil || pair.Session != s.id || pair.ModifyIndex != tok {
+			return ReasonSessionChange
+		}
+		idx = next
 	}
+	return ""
 }
 
 // Resign releases the lock key if this candidate's session holds it.
 func (c *Candidate) Resign(ctx context.Context) error {
-	c.endWatch()
+	c.watch.Stop()
 	leading := c.Leading()
 	c.Stop()
 	c.mu.Lock()
@@ -351,7 +333,7 @@ func (c *Candidate) FencedWrite(ctx context.Context, token uint64, value []byte)
 func (c *Candidate) Close() error {
 	var err error
 	c.closeOnce.Do(func() {
-		c.endWatch()
+		c.watch.Stop()
 		c.mu.Lock()
 		s := c.sess
 		c.sess = nil

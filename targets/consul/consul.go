@@ -1,6 +1,7 @@
 package consul
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -57,40 +58,23 @@ type Options struct {
 
 // Target is the Consul backend.
 type Target struct {
-	opts     Options         // Access zeroed: the secrets live in access only
-	root     string          // Root, or DefaultRoot
-	register string          // prefix of the register workload's keys
-	access   *targets.Access // a pointer, so that printing a Target prints no secret
+	targets.Namespace                 // the root, and the register workload's prefix under it
+	opts              Options         // Access zeroed: the secrets live in access only
+	access            *targets.Access // a pointer, so that printing a Target prints no secret
 }
 
-var (
-	_ targets.Target         = (*Target)(nil)
-	_ targets.LeaderReporter = (*Target)(nil)
-	_ targets.Namespaced     = (*Target)(nil)
-)
+var _ targets.Target = (*Target)(nil)
 
 // New returns the Consul target. It accepts any options;
 // [Target.Validate] says whether they make sense.
 func New(opts Options) *Target {
-	root := opts.Root
-	if root == "" {
-		root = DefaultRoot
-	}
-	if opts.Key == "" {
-		opts.Key = root + "/election/leader"
-	}
-	if opts.ResourceKey == "" {
-		opts.ResourceKey = root + "/resource"
-	}
-	if opts.LockDelay == 0 {
-		opts.LockDelay = DefaultLockDelay
-	}
-	if opts.Behavior == "" {
-		opts.Behavior = DefaultBehavior
-	}
-	access := opts.Access
-	opts.Access = targets.Access{}
-	return &Target{opts: opts, root: root, register: root + "/register/", access: &access}
+	ns := targets.NewNamespace(opts.Root, DefaultRoot)
+	opts.Key = cmp.Or(opts.Key, ns.Root()+"/election/leader")
+	opts.ResourceKey = cmp.Or(opts.ResourceKey, ns.Root()+"/resource")
+	opts.LockDelay = cmp.Or(opts.LockDelay, DefaultLockDelay)
+	opts.Behavior = cmp.Or(opts.Behavior, DefaultBehavior)
+	access := opts.Access.Take()
+	return &Target{Namespace: ns, opts: opts, access: access}
 }
 
 // Name returns "consul".
@@ -128,6 +112,8 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 	}
 	return fmt.Errorf("probe %s: node not registered with a passing serfHealth check yet", ep.Node)
 }
+
+var _ targets.LeaderReporter = (*Target)(nil)
 
 // Leads reports whether the server at ep is the raft leader: the leader
 // address it reports is its own.

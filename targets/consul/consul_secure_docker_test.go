@@ -4,10 +4,7 @@ package consul
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"net"
-	"strings"
 	"testing"
 	"time"
 
@@ -58,18 +55,7 @@ func TestConsulTLSAndACL(t *testing.T) {
 	targettest.Eventually(t, 60*time.Second, "probe over https with the token", func() error { return tgt.Probe(ctx, ep) })
 	t.Logf("agent healthy in %v", time.Since(start).Round(time.Millisecond))
 
-	c, err := tgt.NewCandidate(ctx, ep, targets.CandidateConfig{Process: "n1", TTL: 2 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	tok, err := c.Campaign(ctx)
-	if err != nil {
-		t.Fatalf("campaign: %v", err)
-	}
-	if err := c.FencedWrite(ctx, tok, []byte("v")); err != nil {
-		t.Fatal(err)
-	}
+	c, _ := targettest.Lead(t, ctx, tgt, ep, targets.CandidateConfig{Process: "n1", TTL: 2 * time.Second})
 	r, err := tgt.NewRegister(ctx, ep, targets.RegisterConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -82,43 +68,25 @@ func TestConsulTLSAndACL(t *testing.T) {
 		t.Fatalf("existing: %q %v, want the lock key, the resource and the register key", keys, err)
 	}
 	c.Close()
-	if n, err := tgt.Clean(ctx, eps); err != nil || n != 3 {
-		t.Fatalf("clean: %d %v", n, err)
-	}
-	if keys, err := tgt.Existing(ctx, eps, 0); err != nil || len(keys) != 0 {
-		t.Fatalf("after clean: %q %v", keys, err)
+	if n := targettest.Clean(t, ctx, tgt, eps); n != 3 {
+		t.Fatalf("clean: %d", n)
 	}
 
 	noCert, err := targets.LoadTLS(certs.CA, "", "", consulServerName)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name   string
-		access targets.Access
-		why    string // in the error
-	}{
-		{"a wrong token", targets.Access{TLS: withCert, Token: wrong}, "ACL not found"},
-		{"no token", targets.Access{TLS: withCert}, "node:read"},
-		{"no client certificate", targets.Access{TLS: noCert, Token: token}, "certificate required"},
-		{"plain http", targets.Access{Token: token}, "HTTP request to an HTTPS server"},
-	} {
-		err := New(Options{Access: c.access}).Probe(ctx, ep)
-		if err == nil || !strings.Contains(err.Error(), c.why) {
-			t.Errorf("probe with %s: %v, want an error saying %q", c.name, err, c.why)
-			continue
-		}
-		if strings.Contains(err.Error(), token) || strings.Contains(err.Error(), wrong) {
-			t.Errorf("probe with %s: the error shows a token: %v", c.name, err)
-		}
-		t.Logf("%s: %v", c.name, err)
-	}
+	newTarget := func(a targets.Access) targets.Target { return New(Options{Access: a}) }
+	targettest.CheckRefused(t, ctx, newTarget, ep, []string{token, wrong}, []targettest.Refused{
+		{Name: "a wrong token", Access: targets.Access{TLS: withCert, Token: wrong}, Why: "ACL not found"},
+		{Name: "no token", Access: targets.Access{TLS: withCert}, Why: "node:read"},
+		{Name: "no client certificate", Access: targets.Access{TLS: noCert, Token: token}, Why: "certificate required"},
+		{Name: "plain http", Access: targets.Access{Token: token}, Why: "HTTP request to an HTTPS server"},
+	})
 }
 
 // uuid is a random UUID, the form of Consul's tokens.
 func uuid() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	h := hex.EncodeToString(b)
+	h := targettest.RandomHex(16)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

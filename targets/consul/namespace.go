@@ -11,23 +11,14 @@ import (
 	"github.com/chaos-election/chaos/targets"
 )
 
-// Root returns the KV prefix every key of the target lives under.
-func (t *Target) Root() string { return t.root }
-
-// RegisterPrefix returns the prefix of the register workload's keys.
-func (t *Target) RegisterPrefix() string { return t.register }
+var _ targets.Namespaced = (*Target)(nil)
 
 // Validate says whether the options make sense: a Root that neither
 // starts nor ends with "/" and has no empty segment or control character;
 // with Root set, the lock key and the resource key under it; a known
 // session behavior.
 func (t *Target) Validate() error {
-	var errs []error
-	if err := checkRoot(t.root); err != nil {
-		errs = append(errs, err)
-	} else if t.opts.Root != "" {
-		errs = append(errs, targets.KeysUnder("consul", t.root, [2]string{"lock key", t.opts.Key}, [2]string{"resource key", t.opts.ResourceKey})...)
-	}
+	errs := t.ValidateRoot("consul", checkRoot, [2]string{"lock key", t.opts.Key}, [2]string{"resource key", t.opts.ResourceKey})
 	if !slices.Contains(Behaviors, t.opts.Behavior) {
 		errs = append(errs, fmt.Errorf("consul session behavior %q (known: %v)", t.opts.Behavior, Behaviors))
 	}
@@ -56,7 +47,7 @@ func checkRoot(root string) error {
 func (t *Target) Existing(ctx context.Context, eps []targets.Endpoint, limit int) ([]string, error) {
 	keys, err := t.keys(ctx, eps)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", t.root, err)
+		return nil, fmt.Errorf("list %s: %w", t.Root(), err)
 	}
 	if limit > 0 && len(keys) > limit {
 		keys = keys[:limit]
@@ -69,25 +60,25 @@ func (t *Target) Existing(ctx context.Context, eps []targets.Endpoint, limit int
 func (t *Target) Clean(ctx context.Context, eps []targets.Endpoint) (int, error) {
 	keys, err := t.keys(ctx, eps)
 	if err != nil {
-		return 0, fmt.Errorf("clean %s: %w", t.root, err)
+		return 0, fmt.Errorf("clean %s: %w", t.Root(), err)
 	}
 	err = t.firstAnswer(ctx, eps, func(ctx context.Context, ep targets.Endpoint) error {
 		cli, err := t.newClient(ep.Addr, nil)
 		if err != nil {
 			return err
 		}
-		_, err = cli.KV().DeleteTree(t.root+"/", writeCtx(ctx))
+		_, err = cli.KV().DeleteTree(t.Root()+"/", writeCtx(ctx))
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("clean %s: %w", t.root, err)
+		return 0, fmt.Errorf("clean %s: %w", t.Root(), err)
 	}
 	return len(keys), nil
 }
 
 // keys lists every key under root+"/", sorted.
 func (t *Target) keys(ctx context.Context, eps []targets.Endpoint) ([]string, error) {
-	if err := checkRoot(t.root); err != nil {
+	if err := checkRoot(t.Root()); err != nil {
 		return nil, err
 	}
 	var keys []string
@@ -96,7 +87,7 @@ func (t *Target) keys(ctx context.Context, eps []targets.Endpoint) ([]string, er
 		if err != nil {
 			return err
 		}
-		keys, _, err = cli.KV().Keys(t.root+"/", "", queryCtx(ctx))
+		keys, _, err = cli.KV().Keys(t.Root()+"/", "", queryCtx(ctx))
 		return err
 	})
 	slices.Sort(keys)

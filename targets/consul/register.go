@@ -43,7 +43,7 @@ func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targe
 	if err != nil {
 		return nil, fmt.Errorf("consul register: %w", err)
 	}
-	return &Register{cli: cli, prefix: t.register, mode: mode}, nil
+	return &Register{cli: cli, prefix: t.RegisterPrefix(), mode: mode}, nil
 }
 
 // Read gets the key in the configured consistency mode.

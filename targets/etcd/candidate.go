@@ -39,9 +39,9 @@ type Candidate struct {
 
 	targets.Leadership
 
+	watch targets.Watch // of the leadership: closes lost
+
 	mu         sync.Mutex
-	stopWatch  context.CancelFunc // ends the goroutine that closes lost
-	watchDone  chan struct{}
 	closedOnce sync.Once
 }
 
@@ -64,7 +64,7 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 // Campaign waits until this candidate leads; the token is the leader key's
 // create revision. An expired session while waiting yields ErrNotElected.
 func (c *Candidate) Campaign(ctx context.Context) (uint64, error) {
-	c.endWatch()
+	c.watch.Stop()
 	c.Start()
 	c.el, c.tok = nil, 0
 	sess, err := c.session(ctx)
@@ -161,45 +161,38 @@ func (c *Candidate) session(ctx context.Context) (*concurrency.Session, error) {
 // startWatch closes lost when the session ends or the leader key is
 // deleted.
 func (c *Candidate) startWatch(sess *concurrency.Session, key string, rev int64, lost <-chan struct{}) {
-	wctx, cancel := context.WithCancel(clientv3.WithRequireLeader(context.Background()))
-	done := make(chan struct{})
-	c.mu.Lock()
-	c.stopWatch, c.watchDone = cancel, done
-	c.mu.Unlock()
-	go func() {
-		defer close(done)
-		for {
-			wch := c.cli.Watch(wctx, key, clientv3.WithRev(rev))
-			for wr := range wch {
-				for _, ev := range wr.Events {
-					if ev.Type == mvccpb.DELETE {
-						c.markLost(lost, ReasonKeyDeleted)
-						return
-					}
-				}
-				if wr.Header.Revision > rev {
-					rev = wr.Header.Revision
+	c.watch.Start(clientv3.WithRequireLeader(context.Background()),
+		func(reason string) { c.markLost(lost, reason) },
+		func(ctx context.Context) string { return c.watchKey(ctx, sess, key, rev) },
+		targets.WatchClosed(sess.Done(), func() string { return ReasonSessionDone }))
+}
+
+// watchKey watches the leader key from revision rev until it is deleted,
+// or until a watch ended with the session over; it watches again after a
+// watch that ended otherwise (no leader, a lost connection).
+func (c *Candidate) watchKey(ctx context.Context, sess *concurrency.Session, key string, rev int64) string {
+	for {
+		wch := c.cli.Watch(ctx, key, clientv3.WithRev(rev))
+		for wr := range wch {
+			for _, ev := range wr.Events {
+				if ev.Type == mvccpb.DELETE {
+					return ReasonKeyDeleted
 				}
 			}
-			// The watch ended: a cancellation, or an error (no leader,
-			// connection lost). Retry while the session lives.
-			select {
-			case <-wctx.Done():
-				return
-			case <-sess.Done():
-				c.markLost(lost, ReasonSessionDone)
-				return
-			case <-time.After(200 * time.Millisecond):
+			if wr.Header.Revision > rev {
+				rev = wr.Header.Revision
 			}
 		}
-	}()
-	go func() {
+		// The watch ended: a cancellation, or an error (no leader,
+		// connection lost). Retry while the session lives.
 		select {
+		case <-ctx.Done():
+			return ""
 		case <-sess.Done():
-			c.markLost(lost, ReasonSessionDone)
-		case <-done:
+			return ReasonSessionDone
+		case <-time.After(200 * time.Millisecond):
 		}
-	}()
+	}
 }
 
 func (c *Candidate) markLost(lost <-chan struct{}, reason string) {
@@ -210,24 +203,12 @@ func (c *Candidate) markLost(lost <-chan struct{}, reason string) {
 	}
 }
 
-// endWatch stops the goroutines of the last Campaign.
-func (c *Candidate) endWatch() {
-	c.mu.Lock()
-	stop, done := c.stopWatch, c.watchDone
-	c.stopWatch, c.watchDone = nil, nil
-	c.mu.Unlock()
-	if stop != nil {
-		stop()
-		<-done
-	}
-}
-
 // Token returns the token of the last successful Campaign.
 func (c *Candidate) Token() uint64 { return c.tok }
 
 // Resign deletes the leader key if it still is this candidate's.
 func (c *Candidate) Resign(ctx context.Context) error {
-	c.endWatch()
+	c.watch.Stop()
 	c.Stop()
 	if c.el == nil {
 		return nil
@@ -280,7 +261,7 @@ func (c *Candidate) leaderKey() string {
 func (c *Candidate) Close() error {
 	var err error
 	c.closedOnce.Do(func() {
-		c.endWatch()
+		c.watch.Stop()
 		c.mu.Lock()
 		sess := c.sess
 		c.mu.Unlock()

@@ -1,6 +1,7 @@
 package etcd
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -43,34 +44,21 @@ type Options struct {
 
 // Target is the etcd backend.
 type Target struct {
-	opts     Options         // Access zeroed: the secrets live in access only
-	root     string          // Root, or DefaultRoot
-	register string          // prefix of the register workload's keys
-	access   *targets.Access // a pointer, so that printing a Target prints no secret
+	targets.Namespace                 // the root, and the register workload's prefix under it
+	opts              Options         // Access zeroed: the secrets live in access only
+	access            *targets.Access // a pointer, so that printing a Target prints no secret
 }
 
-var (
-	_ targets.Target         = (*Target)(nil)
-	_ targets.LeaderReporter = (*Target)(nil)
-	_ targets.Namespaced     = (*Target)(nil)
-)
+var _ targets.Target = (*Target)(nil)
 
 // New returns the etcd target. It accepts any options; [Target.Validate]
 // says whether they make sense.
 func New(opts Options) *Target {
-	root := opts.Root
-	if root == "" {
-		root = DefaultRoot
-	}
-	if opts.Prefix == "" {
-		opts.Prefix = root + "/election"
-	}
-	if opts.ResourceKey == "" {
-		opts.ResourceKey = root + "/resource"
-	}
-	access := opts.Access
-	opts.Access = targets.Access{}
-	return &Target{opts: opts, root: root, register: root + "/register/", access: &access}
+	ns := targets.NewNamespace(opts.Root, DefaultRoot)
+	opts.Prefix = cmp.Or(opts.Prefix, ns.Root()+"/election")
+	opts.ResourceKey = cmp.Or(opts.ResourceKey, ns.Root()+"/resource")
+	access := opts.Access.Take()
+	return &Target{Namespace: ns, opts: opts, access: access}
 }
 
 // Name returns "etcd".
@@ -101,6 +89,8 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 	}
 	return nil
 }
+
+var _ targets.LeaderReporter = (*Target)(nil)
 
 // Leads reports whether the member at ep is the raft leader.
 func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {

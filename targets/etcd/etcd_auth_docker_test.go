@@ -5,8 +5,6 @@ package etcd
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"strings"
 	"sync"
@@ -26,7 +24,7 @@ import (
 func testAuth(t *testing.T, eps []targets.Endpoint, raw *clientv3.Client) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	password, wrong := "pw-"+randomHex(), "wrong-"+randomHex()
+	password, wrong := "pw-"+targettest.RandomHex(6), "wrong-"+targettest.RandomHex(6)
 	root := targettest.RandomRoot("/t-auth")
 	if _, err := raw.UserAdd(ctx, "root", password); err != nil {
 		t.Fatal(err)
@@ -85,18 +83,7 @@ func testAuth(t *testing.T, eps []targets.Endpoint, raw *clientv3.Client) {
 	if err := tgt.Probe(ctx, eps[0]); err != nil {
 		t.Fatalf("probe with the right password: %v", err)
 	}
-	c, err := tgt.NewCandidate(ctx, eps[1], targets.CandidateConfig{Process: "n2", TTL: 2 * time.Second, Log: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	tok, err := c.Campaign(ctx)
-	if err != nil {
-		t.Fatalf("campaign with the right password: %v", err)
-	}
-	if err := c.FencedWrite(ctx, tok, []byte("v")); err != nil {
-		t.Fatal(err)
-	}
+	c, tok := targettest.Lead(t, ctx, tgt, eps[1], targets.CandidateConfig{Process: "n2", TTL: 2 * time.Second, Log: log})
 	obs, err := tgt.NewObserver(ctx, eps, log)
 	if err != nil {
 		t.Fatal(err)
@@ -154,20 +141,10 @@ func testAuth(t *testing.T, eps []targets.Endpoint, raw *clientv3.Client) {
 	t.Logf("wrong password: %v", err)
 
 	c.Close()
-	n, err := tgt.Clean(ctx, eps)
-	if err != nil || n < 2 {
-		t.Fatalf("clean: %d %v", n, err)
-	}
-	if keys, err := tgt.Existing(ctx, eps, 0); err != nil || len(keys) != 0 {
-		t.Fatalf("after clean: %q %v", keys, err)
+	if n := targettest.Clean(t, ctx, tgt, eps); n < 2 {
+		t.Fatalf("clean: %d", n)
 	}
 	noSecret("the logs", logs.String())
-}
-
-func randomHex() string {
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }
 
 // syncBuffer is a bytes.Buffer for concurrent writers.

@@ -5,7 +5,6 @@ package etcd
 import (
 	"context"
 	"net"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -42,20 +41,9 @@ func TestEtcdTLS(t *testing.T) {
 		var d net.Dialer
 		return d.DialContext(ctx, "tcp", addr)
 	}
-	c, err := tgt.NewCandidate(ctx, ep, targets.CandidateConfig{Process: "n1", TTL: 2 * time.Second, Dial: dial})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	tok, err := c.Campaign(ctx)
-	if err != nil {
-		t.Fatalf("campaign over TLS through a dial hook: %v", err)
-	}
+	c, _ := targettest.Lead(t, ctx, tgt, ep, targets.CandidateConfig{Process: "n1", TTL: 2 * time.Second, Dial: dial})
 	if dialed.Load() == 0 {
 		t.Error("the candidate did not dial through its hook")
-	}
-	if err := c.FencedWrite(ctx, tok, []byte("v")); err != nil {
-		t.Fatal(err)
 	}
 	if keys, err := tgt.Existing(ctx, []targets.Endpoint{ep}, 0); err != nil || len(keys) != 2 {
 		t.Fatalf("existing: %q %v, want the leader key and the resource", keys, err)
@@ -74,21 +62,12 @@ func TestEtcdTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name   string
-		access targets.Access
-		why    string // in the error
-	}{
-		{"no client certificate", targets.Access{TLS: noCert}, "certificate required"},
-		{"another CA", targets.Access{TLS: otherCA}, "x509"},
-		{"no TLS", targets.Access{}, ""},
-	} {
-		err := New(Options{Root: root, Access: c.access}).Probe(ctx, ep)
-		if err == nil || !strings.Contains(err.Error(), c.why) {
-			t.Errorf("probe with %s: %v, want an error saying %q", c.name, err, c.why)
-		}
-		t.Logf("%s: %v", c.name, err)
-	}
+	newTarget := func(a targets.Access) targets.Target { return New(Options{Root: root, Access: a}) }
+	targettest.CheckRefused(t, ctx, newTarget, ep, nil, []targettest.Refused{
+		{Name: "no client certificate", Access: targets.Access{TLS: noCert}, Why: "certificate required"},
+		{Name: "another CA", Access: targets.Access{TLS: otherCA}, Why: "x509"},
+		{Name: "no TLS", Access: targets.Access{}},
+	})
 }
 
 // startTLSMember starts a one-member etcd from the local image with the

@@ -12,23 +12,14 @@ import (
 	"github.com/chaos-election/chaos/targets"
 )
 
-// Root returns the key every key of the target lives under.
-func (t *Target) Root() string { return t.root }
-
-// RegisterPrefix returns the prefix of the register workload's keys.
-func (t *Target) RegisterPrefix() string { return t.register }
+var _ targets.Namespaced = (*Target)(nil)
 
 // Validate says whether the options make sense: a Root that starts with
 // "/", does not end with one and has no empty segment; with Root set, the
 // election prefix and the resource key under it; a username and a
 // password together or neither.
 func (t *Target) Validate() error {
-	var errs []error
-	if err := checkRoot(t.root); err != nil {
-		errs = append(errs, err)
-	} else if t.opts.Root != "" {
-		errs = append(errs, targets.KeysUnder("etcd", t.root, [2]string{"prefix", t.opts.Prefix}, [2]string{"resource key", t.opts.ResourceKey})...)
-	}
+	errs := t.ValidateRoot("etcd", checkRoot, [2]string{"prefix", t.opts.Prefix}, [2]string{"resource key", t.opts.ResourceKey})
 	if (t.access.Username == "") != (t.access.Password == "") {
 		errs = append(errs, errors.New("etcd credentials: a username and a password, or neither"))
 	}
@@ -53,30 +44,30 @@ func checkRoot(root string) error {
 // whose permissions cover root+"/" but not the root key itself still
 // lists: that key is then left out.
 func (t *Target) Existing(ctx context.Context, eps []targets.Endpoint, limit int) ([]string, error) {
-	if err := checkRoot(t.root); err != nil {
+	if err := checkRoot(t.Root()); err != nil {
 		return nil, err
 	}
-	cli, err := t.newClient(addrsOf(eps), nil)
+	cli, err := t.newClient(targets.Addrs(eps), nil)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", t.root, err)
+		return nil, fmt.Errorf("list %s: %w", t.Root(), err)
 	}
 	defer cli.Close()
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
 	var keys []string
-	resp, err := cli.Get(ctx, t.root, clientv3.WithKeysOnly())
+	resp, err := cli.Get(ctx, t.Root(), clientv3.WithKeysOnly())
 	if err != nil && !errors.Is(err, rpctypes.ErrPermissionDenied) {
-		return nil, fmt.Errorf("list %s: %w", t.root, err)
+		return nil, fmt.Errorf("list %s: %w", t.Root(), err)
 	}
 	if err == nil && len(resp.Kvs) > 0 {
-		keys = append(keys, t.root)
+		keys = append(keys, t.Root())
 	}
 	opts := []clientv3.OpOption{clientv3.WithPrefix(), clientv3.WithKeysOnly(), clientv3.WithSort(clientv3.SortByKey, clientv3.SortAscend)}
 	if limit > 0 {
 		opts = append(opts, clientv3.WithLimit(int64(limit)))
 	}
-	if resp, err = cli.Get(ctx, t.root+"/", opts...); err != nil {
-		return nil, fmt.Errorf("list %s/: %w", t.root, err)
+	if resp, err = cli.Get(ctx, t.Root()+"/", opts...); err != nil {
+		return nil, fmt.Errorf("list %s/: %w", t.Root(), err)
 	}
 	for _, kv := range resp.Kvs {
 		keys = append(keys, string(kv.Key))
@@ -91,37 +82,28 @@ func (t *Target) Existing(ctx context.Context, eps []targets.Endpoint, limit int
 // returns how many it deleted. A user whose permissions cover root+"/" but
 // not the root key itself still cleans: that key is then left alone.
 func (t *Target) Clean(ctx context.Context, eps []targets.Endpoint) (int, error) {
-	if err := checkRoot(t.root); err != nil {
+	if err := checkRoot(t.Root()); err != nil {
 		return 0, err
 	}
-	cli, err := t.newClient(addrsOf(eps), nil)
+	cli, err := t.newClient(targets.Addrs(eps), nil)
 	if err != nil {
-		return 0, fmt.Errorf("clean %s: %w", t.root, err)
+		return 0, fmt.Errorf("clean %s: %w", t.Root(), err)
 	}
 	defer cli.Close()
 	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	under, err := cli.Delete(ctx, t.root+"/", clientv3.WithPrefix())
+	under, err := cli.Delete(ctx, t.Root()+"/", clientv3.WithPrefix())
 	if err != nil {
-		return 0, fmt.Errorf("clean %s/: %w", t.root, err)
+		return 0, fmt.Errorf("clean %s/: %w", t.Root(), err)
 	}
 	n := int(under.Deleted)
-	self, err := cli.Delete(ctx, t.root)
+	self, err := cli.Delete(ctx, t.Root())
 	switch {
 	case errors.Is(err, rpctypes.ErrPermissionDenied):
 	case err != nil:
-		return n, fmt.Errorf("clean %s: %w", t.root, err)
+		return n, fmt.Errorf("clean %s: %w", t.Root(), err)
 	default:
 		n += int(self.Deleted)
 	}
 	return n, nil
-}
-
-// addrsOf returns the addresses of eps.
-func addrsOf(eps []targets.Endpoint) []string {
-	addrs := make([]string, len(eps))
-	for i, ep := range eps {
-		addrs[i] = ep.Addr
-	}
-	return addrs
 }

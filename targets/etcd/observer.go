@@ -27,11 +27,7 @@ var _ targets.Observer = (*Observer)(nil)
 
 // NewObserver returns an observer with one client over all eps.
 func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *slog.Logger) (targets.Observer, error) {
-	addrs := make([]string, len(eps))
-	for i, ep := range eps {
-		addrs[i] = ep.Addr
-	}
-	cli, err := t.newClient(addrs, nil)
+	cli, err := t.newClient(targets.Addrs(eps), nil)
 	if err != nil {
 		return nil, fmt.Errorf("observer: %w", err)
 	}

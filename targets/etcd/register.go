@@ -42,7 +42,7 @@ func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targe
 	if err != nil {
 		return nil, fmt.Errorf("etcd register: %w", err)
 	}
-	return &Register{cli: cli, prefix: t.register, serializable: mode == ReadSerializable}, nil
+	return &Register{cli: cli, prefix: t.RegisterPrefix(), serializable: mode == ReadSerializable}, nil
 }
 
 // Read gets the key, serializable or linearizable as configured.

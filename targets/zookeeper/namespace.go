@@ -21,11 +21,11 @@ const cleanRetries = 5
 // adminSession is the session timeout of Existing's and Clean's client.
 const adminSession = 4 * time.Second
 
-// Root returns the znode every znode of the target lives under.
-func (t *Target) Root() string { return t.root }
+// RegisterPath returns the parent of the register workload's znodes:
+// Root+"/register".
+func (t *Target) RegisterPath() string { return strings.TrimSuffix(t.RegisterPrefix(), "/") }
 
-// RegisterPath returns the parent of the register workload's znodes.
-func (t *Target) RegisterPath() string { return t.register }
+var _ targets.Namespaced = (*Target)(nil)
 
 // Validate says whether the options make sense: Root, Path and
 // ResourcePath ZooKeeper paths (starting with "/", not ending with one, no
@@ -35,12 +35,12 @@ func (t *Target) RegisterPath() string { return t.register }
 func (t *Target) Validate() error {
 	var errs []error
 	for _, p := range []struct{ name, path string }{
-		{"root", t.root}, {"election path", t.opts.Path}, {"resource path", t.opts.ResourcePath},
+		{"root", t.Root()}, {"election path", t.opts.Path}, {"resource path", t.opts.ResourcePath},
 	} {
 		if err := checkPath(p.path); err != nil {
 			errs = append(errs, fmt.Errorf("zookeeper %s: %w", p.name, err))
-		} else if p.name != "root" && t.opts.Root != "" && !strings.HasPrefix(p.path, t.root+"/") {
-			errs = append(errs, fmt.Errorf("zookeeper %s %q is not under the root %q", p.name, p.path, t.root))
+		} else if p.name != "root" && t.opts.Root != "" {
+			errs = append(errs, targets.KeysUnder("zookeeper", t.Root(), [2]string{p.name, p.path})...)
 		}
 	}
 	if d := t.access.Digest; d != "" {
@@ -83,12 +83,12 @@ func checkPath(p string) error {
 func (t *Target) Existing(ctx context.Context, eps []targets.Endpoint, limit int) ([]string, error) {
 	conn, err := t.adminConn(ctx, eps)
 	if err != nil {
-		return nil, fmt.Errorf("list %s: %w", t.root, err)
+		return nil, fmt.Errorf("list %s: %w", t.Root(), err)
 	}
 	defer conn.Close()
 	var out []string
-	if err := walk(ctx, conn, t.root, limit, &out); err != nil {
-		return nil, fmt.Errorf("list %s: %w", t.root, err)
+	if err := walk(ctx, conn, t.Root(), limit, &out); err != nil {
+		return nil, fmt.Errorf("list %s: %w", t.Root(), err)
 	}
 	slices.Sort(out)
 	return out, nil
@@ -101,12 +101,12 @@ func (t *Target) Existing(ctx context.Context, eps []targets.Endpoint, limit int
 func (t *Target) Clean(ctx context.Context, eps []targets.Endpoint) (int, error) {
 	conn, err := t.adminConn(ctx, eps)
 	if err != nil {
-		return 0, fmt.Errorf("clean %s: %w", t.root, err)
+		return 0, fmt.Errorf("clean %s: %w", t.Root(), err)
 	}
 	defer conn.Close()
-	n, err := removeTree(ctx, conn, t.root)
+	n, err := removeTree(ctx, conn, t.Root())
 	if err != nil {
-		return n, fmt.Errorf("clean %s: %w", t.root, err)
+		return n, fmt.Errorf("clean %s: %w", t.Root(), err)
 	}
 	return n, nil
 }
@@ -114,18 +114,14 @@ func (t *Target) Clean(ctx context.Context, eps []targets.Endpoint) (int, error)
 // adminConn is a client over eps, synced on the root, for Existing and
 // Clean; it refuses an invalid root.
 func (t *Target) adminConn(ctx context.Context, eps []targets.Endpoint) (*zk.Conn, error) {
-	if err := checkPath(t.root); err != nil {
+	if err := checkPath(t.Root()); err != nil {
 		return nil, err
 	}
-	addrs := make([]string, len(eps))
-	for i, ep := range eps {
-		addrs[i] = ep.Addr
-	}
-	conn, err := connect(ctx, addrs, adminSession, nil, t.access, nil, nil)
+	conn, err := connect(ctx, targets.Addrs(eps), adminSession, nil, t.access, nil, nil)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := call(ctx, func() (string, error) { return conn.Sync(t.root) }); err != nil && !errors.Is(err, zk.ErrNoNode) {
+	if _, err := call(ctx, func() (string, error) { return conn.Sync(t.Root()) }); err != nil && !errors.Is(err, zk.ErrNoNode) {
 		conn.Close()
 		return nil, fmt.Errorf("sync: %w", err)
 	}

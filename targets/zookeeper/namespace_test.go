@@ -7,63 +7,43 @@ import (
 
 	"github.com/go-zookeeper/zk"
 
+	"github.com/chaos-election/chaos/internal/targettest"
 	"github.com/chaos-election/chaos/targets"
 )
 
 func TestRootNamesEveryZnode(t *testing.T) {
-	for _, c := range []struct {
-		opts                           Options
-		root, path, resource, register string
-	}{
-		// Root "": exactly the znodes of before roots existed.
-		{Options{}, "/chaos", "/chaos/election", "/chaos/resource", "/chaos/register"},
-		{Options{Root: "/staging/chaos"}, "/staging/chaos", "/staging/chaos/election", "/staging/chaos/resource", "/staging/chaos/register"},
-		{Options{Root: "/s", Path: "/s/e2", ResourcePath: "/s/r2"}, "/s", "/s/e2", "/s/r2", "/s/register"},
-		{Options{Path: "/t/x/election"}, "/chaos", "/t/x/election", "/chaos/resource", "/chaos/register"},
-	} {
-		tgt := New(c.opts)
-		got := []string{tgt.Root(), tgt.opts.Path, tgt.opts.ResourcePath, tgt.RegisterPath()}
-		want := []string{c.root, c.path, c.resource, c.register}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
-			t.Errorf("%+v: znodes %q, want %q", c.opts, got, want)
-		}
-		if err := tgt.Validate(); err != nil {
-			t.Errorf("%+v: %v", c.opts, err)
-		}
+	znodes := func(tgt *Target) []string {
+		return []string{tgt.Root(), tgt.opts.Path, tgt.opts.ResourcePath, tgt.RegisterPath()}
 	}
+	targettest.CheckKeys(t, New, znodes, map[Options][]string{
+		// Root "": exactly the znodes of before roots existed.
+		{}:                       {"/chaos", "/chaos/election", "/chaos/resource", "/chaos/register"},
+		{Root: "/staging/chaos"}: {"/staging/chaos", "/staging/chaos/election", "/staging/chaos/resource", "/staging/chaos/register"},
+		{Root: "/s", Path: "/s/e2", ResourcePath: "/s/r2"}: {"/s", "/s/e2", "/s/r2", "/s/register"},
+		{Path: "/t/x/election"}:                            {"/chaos", "/t/x/election", "/chaos/resource", "/chaos/register"},
+	})
 	if DefaultPath != "/chaos/election" || DefaultResourcePath != "/chaos/resource" || DefaultRegisterPath != "/chaos/register" {
 		t.Error("the defaults changed")
 	}
 }
 
 func TestValidate(t *testing.T) {
-	for _, c := range []struct {
-		opts Options
-		want string
-	}{
-		{Options{Root: "chaos"}, "must start with /"},
-		{Options{Root: "/chaos/"}, "must not end with /"},
-		{Options{Root: "/"}, "must not end with /"},
-		{Options{Root: "/a//b"}, "empty segment"},
-		{Options{Root: "/a/./b"}, `relative segment "."`},
-		{Options{Root: "/a/.."}, `relative segment ".."`},
-		{Options{Root: "/a\x01b"}, "U+0001 is not allowed"},
-		{Options{Root: "/a\ufff5"}, "U+FFF5 is not allowed"},
-		{Options{Root: "/zookeeper/x"}, "/zookeeper is ZooKeeper's own"},
-		{Options{Root: "/s", Path: "/elsewhere"}, `election path "/elsewhere" is not under the root "/s"`},
-		{Options{Root: "/s", ResourcePath: "/sx"}, `resource path "/sx" is not under the root "/s"`},
-		{Options{Path: "rel"}, "election path: \"rel\": must start with /"},
-		{Options{Access: targets.Access{Digest: "nocolon-s3cret"}}, `want "user:password"`},
-		{Options{Access: targets.Access{Digest: ":s3cret"}}, `want "user:password"`},
-	} {
-		err := New(c.opts).Validate()
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%+v: %v, want %q", c.opts, err, c.want)
-		}
-		if err != nil && strings.Contains(err.Error(), "s3cret") {
-			t.Errorf("the error shows the digest: %v", err)
-		}
-	}
+	targettest.CheckInvalid(t, New, "s3cret", map[Options]string{
+		{Root: "chaos"}:                   "must start with /",
+		{Root: "/chaos/"}:                 "must not end with /",
+		{Root: "/"}:                       "must not end with /",
+		{Root: "/a//b"}:                   "empty segment",
+		{Root: "/a/./b"}:                  `relative segment "."`,
+		{Root: "/a/.."}:                   `relative segment ".."`,
+		{Root: "/a\x01b"}:                 "U+0001 is not allowed",
+		{Root: "/a\ufff5"}:                "U+FFF5 is not allowed",
+		{Root: "/zookeeper/x"}:            "/zookeeper is ZooKeeper's own",
+		{Root: "/s", Path: "/elsewhere"}:  `election path "/elsewhere" is not under the root "/s"`,
+		{Root: "/s", ResourcePath: "/sx"}: `resource path "/sx" is not under the root "/s"`,
+		{Path: "rel"}:                     "election path: \"rel\": must start with /",
+		{Access: targets.Access{Digest: "nocolon-s3cret"}}: `want "user:password"`,
+		{Access: targets.Access{Digest: ":s3cret"}}:        `want "user:password"`,
+	})
 	for _, ok := range []string{"/a", "/a/b-c_d.e", "/zookeeperx", "/a/...", "/ünïcode"} {
 		if err := checkPath(ok); err != nil {
 			t.Errorf("%s: %v", ok, err)

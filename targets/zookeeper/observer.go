@@ -33,12 +33,8 @@ const observerSession = 4 * time.Second
 
 // NewObserver returns an observer with one client over all eps.
 func (t *Target) NewObserver(ctx context.Context, eps []targets.Endpoint, log *slog.Logger) (targets.Observer, error) {
-	addrs := make([]string, len(eps))
-	for i, ep := range eps {
-		addrs[i] = ep.Addr
-	}
 	log = logger(log).With("process", "observer")
-	conn, err := connect(ctx, addrs, observerSession, nil, t.access, log, nil)
+	conn, err := connect(ctx, targets.Addrs(eps), observerSession, nil, t.access, log, nil)
 	if err != nil {
 		return nil, fmt.Errorf("observer: %w", err)
 	}

@@ -51,7 +51,7 @@ func (t *Target) NewRegister(ctx context.Context, ep targets.Endpoint, cfg targe
 	if err != nil {
 		return nil, fmt.Errorf("zookeeper register: %w", err)
 	}
-	return &Register{conn: conn, parent: t.register, acl: t.acl(), sync: mode == ReadSync}, nil
+	return &Register{conn: conn, parent: t.RegisterPath(), acl: t.acl(), sync: mode == ReadSync}, nil
 }
 
 func (r *Register) path(ctx context.Context, key string) (string, error) {

@@ -16,25 +16,13 @@ import (
 // required, as a ZooKeeper server's secure client port does.
 func fakeSecureServer(t *testing.T, certs *targettest.Certs) string {
 	t.Helper()
-	ln := certs.ListenTLS(t)
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				_ = conn.SetDeadline(time.Now().Add(5 * time.Second))
-				cmd := make([]byte, 4)
-				if _, err := io.ReadFull(conn, cmd); err != nil || string(cmd) != "srvr" {
-					return
-				}
-				io.WriteString(conn, "Zookeeper version: 3.8.4\nMode: leader\nNode count: 5\n")
-			}()
+	return certs.ServeTLS(t, func(conn net.Conn) {
+		cmd := make([]byte, 4)
+		if _, err := io.ReadFull(conn, cmd); err != nil || string(cmd) != "srvr" {
+			return
 		}
-	}()
-	return ln.Addr().String()
+		io.WriteString(conn, "Zookeeper version: 3.8.4\nMode: leader\nNode count: 5\n")
+	})
 }
 
 func TestProbeOverTLS(t *testing.T) {

@@ -2,6 +2,7 @@ package zookeeper
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"fmt"
@@ -47,34 +48,21 @@ type Options struct {
 
 // Target is the ZooKeeper backend.
 type Target struct {
-	opts     Options         // Access zeroed: the secrets live in access only
-	root     string          // Root, or DefaultRoot
-	register string          // parent of the register workload's znodes
-	access   *targets.Access // a pointer, so that printing a Target prints no secret
+	targets.Namespace                 // the root, and the register workload's znodes under it
+	opts              Options         // Access zeroed: the secrets live in access only
+	access            *targets.Access // a pointer, so that printing a Target prints no secret
 }
 
-var (
-	_ targets.Target         = (*Target)(nil)
-	_ targets.LeaderReporter = (*Target)(nil)
-	_ targets.Namespaced     = (*Target)(nil)
-)
+var _ targets.Target = (*Target)(nil)
 
 // New returns the ZooKeeper target. It accepts any options;
 // [Target.Validate] says whether they make sense.
 func New(opts Options) *Target {
-	root := opts.Root
-	if root == "" {
-		root = DefaultRoot
-	}
-	if opts.Path == "" {
-		opts.Path = root + "/election"
-	}
-	if opts.ResourcePath == "" {
-		opts.ResourcePath = root + "/resource"
-	}
-	access := opts.Access
-	opts.Access = targets.Access{}
-	return &Target{opts: opts, root: root, register: root + "/register", access: &access}
+	ns := targets.NewNamespace(opts.Root, DefaultRoot)
+	opts.Path = cmp.Or(opts.Path, ns.Root()+"/election")
+	opts.ResourcePath = cmp.Or(opts.ResourcePath, ns.Root()+"/resource")
+	access := opts.Access.Take()
+	return &Target{Namespace: ns, opts: opts, access: access}
 }
 
 // Name returns "zookeeper".
@@ -92,6 +80,8 @@ func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
 	}
 	return nil
 }
+
+var _ targets.LeaderReporter = (*Target)(nil)
 
 // Leads reports whether the server at ep is the ensemble's leader (srvr
 // says "Mode: leader", or "standalone" for a single server).

@@ -4,8 +4,6 @@ package zookeeper
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -25,27 +23,14 @@ import (
 func testDigest(t *testing.T, eps []targets.Endpoint, raw *zk.Conn) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	password := "pw-" + hex.EncodeToString(b)
+	password := "pw-" + targettest.RandomHex(6)
 	root := targettest.RandomRoot("/t-digest")
 	access := targets.Access{Digest: "harness:" + password}
 	tgt := New(Options{Root: root, Access: access})
 	if err := tgt.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	c, err := tgt.NewCandidate(ctx, eps[0], targets.CandidateConfig{Process: eps[0].Node, TTL: 4 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	tok, err := c.Campaign(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.FencedWrite(ctx, tok, []byte("v")); err != nil {
-		t.Fatal(err)
-	}
+	c, tok := targettest.Lead(t, ctx, tgt, eps[0], targets.CandidateConfig{Process: eps[0].Node, TTL: 4 * time.Second})
 	r, err := tgt.NewRegister(ctx, eps[1], targets.RegisterConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +45,7 @@ func testDigest(t *testing.T, eps []targets.Endpoint, raw *zk.Conn) {
 	watchLeader(t, ctx, tgt, eps, fmt.Sprintf("%s@%d", eps[0].Node, tok))
 
 	// Every znode the target made has the digest ACL and nothing else.
-	authed, err := connect(ctx, addrsOf(eps), 10*time.Second, nil, &access, nil, nil)
+	authed, err := connect(ctx, targets.Addrs(eps), 10*time.Second, nil, &access, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,12 +88,8 @@ func testDigest(t *testing.T, eps []targets.Endpoint, raw *zk.Conn) {
 
 	c.Close()
 	r.Close()
-	n, err := tgt.Clean(ctx, eps)
-	if err != nil || n < 5 {
-		t.Fatalf("clean: %d %v", n, err)
-	}
-	if keys, err := tgt.Existing(ctx, eps, 0); err != nil || len(keys) != 0 {
-		t.Fatalf("after clean: %q %v", keys, err)
+	if n := targettest.Clean(t, ctx, tgt, eps); n < 5 {
+		t.Fatalf("clean: %d", n)
 	}
 }
 
@@ -139,12 +120,4 @@ func watchLeader(t *testing.T, ctx context.Context, tgt *Target, eps []targets.E
 			t.Fatalf("the observer never reported %s", want)
 		}
 	}
-}
-
-func addrsOf(eps []targets.Endpoint) []string {
-	addrs := make([]string, len(eps))
-	for i, ep := range eps {
-		addrs[i] = ep.Addr
-	}
-	return addrs
 }
