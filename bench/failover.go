@@ -82,7 +82,7 @@ func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 		}
 		out, err := runner.Run(ctx, runner.RunConfig{Plan: p, Root: cfg.Root, Log: cfg.Log})
 		row := FailoverRow{Target: p.Target, Fault: p.Nemesis.Faults[0].Kind, Plan: p, Dir: out.Dir, Err: err}
-		if err == nil {
+		if err == nil || runner.IsInterrupted(err) && len(out.Results.Results) > 0 {
 			row.Validity = out.Results.Validity
 			for _, r := range out.Results.Results {
 				if r.Checker == "liveness" {
@@ -96,7 +96,10 @@ func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 		}
 		rows = append(rows, row)
 	}
-	return rows, ctx.Err()
+	if ctx.Err() != nil {
+		return rows, &runner.InterruptedError{What: "the benchmark", Stage: fmt.Sprintf("after %d of %d runs", len(rows), len(plans))}
+	}
+	return rows, nil
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

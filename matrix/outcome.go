@@ -14,6 +14,8 @@ import (
 // finish sets the matrix's verdict and exit code from its runs: invalid if
 // any run found a bug (1); else 255 if the harness failed on any; else
 // unknown (2) if any run was unknown, interrupted or not run; else valid.
+// The exit code of an interrupted matrix is runner.ExitInterrupted (130)
+// whatever its runs found; matrix.json and the index keep the verdict.
 func (o *Outcome) finish(ctx context.Context) {
 	var vs []checkers.Validity
 	harness, skipped := false, false
@@ -41,6 +43,9 @@ func (o *Outcome) finish(ctx context.Context) {
 	if harness && w != checkers.Invalid {
 		o.Validity, o.ExitCode = "error", runner.ExitHarness
 	}
+	if o.Interrupted {
+		o.ExitCode = runner.ExitInterrupted
+	}
 }
 
 // Err carries the matrix's exit code out of a command: nil for 0, a
@@ -51,6 +56,14 @@ func (o Outcome) Err() error {
 		return nil
 	case runner.ExitHarness:
 		return errors.New("the harness failed on a run of the matrix (see its index.html)")
+	case runner.ExitInterrupted:
+		done := 0
+		for _, r := range o.Runs {
+			if !r.Skipped {
+				done++
+			}
+		}
+		return &runner.InterruptedError{What: "the matrix", Stage: fmt.Sprintf("after %d of %d runs", done, len(o.Runs))}
 	case runner.ExitInvalid:
 		return &runner.VerdictError{Validity: checkers.Invalid}
 	}

@@ -28,4 +28,14 @@ func TestMatrixExitCode(t *testing.T) {
 			t.Errorf("%+v: exit %d (error %v), want %d", tt.runs, o.ExitCode, o.Err(), tt.want)
 		}
 	}
+	// Ctrl-C: 130 whatever the runs found; the verdict stays.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	o := Outcome{Matrix: reports.Matrix{Runs: []reports.MatrixRun{run(checkers.Invalid), {Skipped: true}}}}
+	o.finish(ctx)
+	err := o.Err()
+	if o.ExitCode != runner.ExitInterrupted || runner.ExitCode(err) != runner.ExitInterrupted || o.Validity != "invalid" ||
+		err == nil || err.Error() != "the matrix was interrupted after 1 of 2 runs; every fault was healed; everything it created was removed" {
+		t.Errorf("interrupted: exit %d, validity %s, error %v", o.ExitCode, o.Validity, err)
+	}
 }

@@ -71,10 +71,15 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		if res.Dir != "" {
 			r.Dir, _ = filepath.Rel(md.Path, res.Dir)
 		}
-		if err != nil {
+		switch {
+		case runner.ExitCode(err) == runner.ExitInterrupted && len(res.Results.Results) == 0: // cut short before its history was checked
+			r.Skipped = true
+			out.Interrupted = true
+		case err != nil && runner.ExitCode(err) != runner.ExitInterrupted: // an interrupt whose clean-up failed is the harness'
+
 			r.Error = err.Error()
 			log.Error("matrix run failed", "name", e.Plan.Name, "err", err)
-		} else {
+		default:
 			r.Validity = res.Results.Validity
 			if rf, rerr := reports.ReadResults(filepath.Join(res.Dir, runner.ResultsFile)); rerr == nil {
 				out.results[i] = &rf

@@ -4,6 +4,7 @@ package runner
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,7 @@ import (
 )
 
 // Acceptance 4: SIGINT in the middle of a partition heals, removes every
-// container and network, and still writes the verdict.
+// container and network, still writes the verdict, and exits 130.
 func TestSIGINTMidPartitionCleansUp(t *testing.T) { forEachTarget(t, testSIGINTMidPartitionCleansUp) }
 
 func testSIGINTMidPartitionCleansUp(t *testing.T, target string) {
@@ -45,8 +46,8 @@ nemesis:
 	err := cmd.Wait()
 	code := cmd.ProcessState.ExitCode()
 	t.Logf("exited %d (%v) %.1f s after SIGINT", code, err, time.Since(start).Seconds())
-	if code != 1 && code != 2 {
-		t.Fatalf("interrupted run exited %d, want 2 (unknown) or 1 (invalid):\n%s", code, stderr.String())
+	if code != ExitInterrupted || !strings.Contains(stderr.String(), "interrupted during the faults") {
+		t.Fatalf("interrupted run exited %d, want %d and the stage:\n%s", code, ExitInterrupted, stderr.String())
 	}
 	b, _ := os.ReadFile(history)
 	if !bytes.Contains(b, []byte(`"f":"fault-heal","value":{"fault":"partition"`)) {
@@ -59,7 +60,7 @@ nemesis:
 
 // waitForFault waits until the history of the run cmd is doing records a
 // fault of kind in effect; it kills the run and fails after timeout.
-func waitForFault(t *testing.T, cmd *exec.Cmd, history, kind string, timeout time.Duration, stderr *bytes.Buffer) {
+func waitForFault(t *testing.T, cmd *exec.Cmd, history, kind string, timeout time.Duration, stderr fmt.Stringer) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {

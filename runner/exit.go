@@ -47,6 +47,13 @@ func ExitCode(err error) int {
 	if errors.As(err, &v) {
 		return v.Validity.ExitCode()
 	}
+	var ie *InterruptedError
+	if errors.As(err, &ie) {
+		if ie.Cleanup != nil {
+			return ExitHarness
+		}
+		return ExitInterrupted
+	}
 	var bad *BadInputError
 	var pe *plan.Error
 	if errors.As(err, &bad) || errors.As(err, &pe) || history.IsParseError(err) {

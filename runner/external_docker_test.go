@@ -481,7 +481,7 @@ external:
 	err := cmd.Wait()
 	code := cmd.ProcessState.ExitCode()
 	t.Logf("%d node paused at the signal; exited %d (%v)", paused, code, err)
-	if paused != 1 || (code != 1 && code != 2) {
+	if paused != 1 || code != ExitInterrupted {
 		t.Fatalf("paused %d, exit %d:\n%s", paused, code, stderr.String())
 	}
 	uc.running(t)

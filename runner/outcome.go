@@ -8,11 +8,15 @@ import (
 	"github.com/chaos-election/chaos/reports"
 )
 
-// PrintOutcome prints what a run concluded and where its files are.
+// PrintOutcome prints what a run concluded and where its files are;
+// nothing for a run that ended before its history was checked.
 func PrintOutcome(w io.Writer, out RunOutcome) {
+	if out.Dir == "" || len(out.Results.Results) == 0 {
+		return
+	}
 	reports.WriteSummary(w, out.Results, nil)
 	if out.Interrupted {
-		fmt.Fprintln(w, "the run was interrupted: the verdict covers what was recorded until then")
+		fmt.Fprintln(w, "interrupted: the verdict covers what was recorded until then")
 	}
 	fmt.Fprintf(w, "run directory: %s\n", out.Dir)
 	fmt.Fprintf(w, "report:        %s/%s\n", out.Dir, ReportFile)

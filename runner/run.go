@@ -54,8 +54,13 @@ type RunOutcome struct {
 // the cluster recover, tear it down, check the history and write the
 // results and the report. Whatever happens — an error, Ctrl-C — every
 // fault is healed and every container and network it created is removed
-// before Run returns.
+// before Run returns. A run stopped by Ctrl-C returns an
+// [*InterruptedError] saying when; stopped after its cluster was up, it
+// still checks what was recorded and writes the results (out.Interrupted).
 func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
+	// Registered first, so it runs last: the teardown's errors are folded
+	// into an interrupt as its clean-up failure.
+	defer func() { err = foldInterrupt(err) }()
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -109,6 +114,10 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	upStart := time.Now()
 	cluster, err := startCluster(ctx, pl, rd, target, log)
 	if err != nil {
+		if ctx.Err() != nil { // the user's Ctrl-C, not the harness' failure
+			log.Debug("start-up cut short", "err", err)
+			return out, &InterruptedError{Stage: StageStart, BeforeFaults: true}
+		}
 		return out, fmt.Errorf("cluster up: %w", err)
 	}
 	log.Info("cluster healthy", "took", time.Since(upStart).Round(time.Millisecond))
@@ -132,9 +141,16 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}()
 
 	eps := cluster.Endpoints()
+	cutShort := func(err error) error {
+		if ctx.Err() != nil {
+			log.Debug("start-up cut short", "err", err)
+			return &InterruptedError{Stage: StageClients, BeforeFaults: true}
+		}
+		return err
+	}
 	if pl.Cluster == plan.ClusterExternal {
 		if err := claimNamespace(ctx, target, eps, cfg.Reuse, log); err != nil {
-			return out, err
+			return out, cutShort(err)
 		}
 		// Registered after the teardown's defer, so it runs first: the
 		// keys go while the cluster is still whole and every fault healed.
@@ -147,13 +163,13 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	var lk *links
 	if pl.LinkFaults() {
 		if lk, err = startLinks(ctx, eps, rng, log); err != nil {
-			return out, err
+			return out, cutShort(err)
 		}
 		defer func() { err = errors.Join(err, lk.Close()) }()
 	}
 	wl, err := startWorkloads(ctx, pl, target, eps, lk, rec, rng, log)
 	if err != nil {
-		return out, fmt.Errorf("start workload: %w", err)
+		return out, cutShort(fmt.Errorf("start workload: %w", err))
 	}
 	stopWorkload := func() error {
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), teardownTimeout)
@@ -174,6 +190,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	stopProgress := watchProgress(ctx, prog, clock, total, rec, wl, nem)
 
 	// Faults for the plan's duration; Run heals before it returns.
+	begin := clock.Now()
 	faultCtx, cancelFaults := context.WithTimeout(ctx, pl.Duration)
 	nemErr := nem.Run(faultCtx)
 	cancelFaults()
@@ -185,7 +202,9 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 
 	// Recovery: everything healed, the workload goes on.
+	stage := StageFaults
 	if ctx.Err() == nil {
+		stage = StageRecovery
 		log.Info("all faults healed; recovery window", "for", pl.Recovery)
 		select {
 		case <-ctx.Done():
@@ -193,6 +212,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		}
 	}
 	out.Interrupted = ctx.Err() != nil
+	at := clock.Now() - begin
 	wlErr := stopWorkload()
 	stopProgress()
 	if err := errors.Join(wlErr, rec.Flush()); err != nil {
@@ -221,7 +241,54 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		}
 	}
 	log.Info("run finished", "verdict", out.Results.Validity, "ops", len(ops), "report", rd.Report())
+	if out.Interrupted {
+		return out, &InterruptedError{Stage: stage, BeforeFaults: countFaults(ops) == 0, At: at}
+	}
 	return out, nil
+}
+
+// countFaults is how many faults the history shows started.
+func countFaults(ops []history.Op) int {
+	n := 0
+	for _, op := range ops {
+		if op.F == history.FFaultStart && op.Type == history.Info {
+			n++
+		}
+	}
+	return n
+}
+
+// foldInterrupt makes an interrupt joined with the teardown's errors one
+// [*InterruptedError] whose Cleanup holds them; other errors pass as they
+// are.
+func foldInterrupt(err error) error {
+	var ie *InterruptedError
+	if !errors.As(err, &ie) {
+		return err
+	}
+	if err == error(ie) {
+		return ie
+	}
+	var rest []error
+	var walk func(error)
+	walk = func(e error) {
+		switch u := e.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				walk(e)
+			}
+		default:
+			if !errors.Is(e, ie) { // ie itself, or an error wrapping it
+				rest = append(rest, e)
+			}
+		}
+	}
+	walk(err)
+	if len(rest) > 0 {
+		ie.Cleanup = errors.Join(append([]error{ie.Cleanup}, rest...)...)
+	}
+	return ie
 }
 
 // watchProgress updates the progress display until the returned stop is

@@ -77,7 +77,8 @@ pauses, kills, client pauses), records every operation in a history, and
 checks it for dual leaders, stale-token writes and lost liveness.
 
 Exit codes: 0 valid, 1 invalid, 2 unknown, 254 bad arguments, plan or input
-file, 255 the harness itself failed.`,
+file, 255 the harness itself failed, 130 interrupted (Ctrl-C or SIGTERM:
+faults healed and everything removed; a second Ctrl-C quits at once).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -48,10 +48,13 @@ never from the command line.`,
 				Plan: p, Root: root, Progress: g.stderr, IsTTY: runner.IsTerminal(g.stderr),
 				Log: g.logger(), DryRun: dryRun, DryRunOut: g.stdout, Reuse: reuse,
 			})
-			if err != nil || dryRun {
+			if dryRun {
 				return err
 			}
-			runner.PrintOutcome(g.stdout, out)
+			runner.PrintOutcome(g.stdout, out) // an interrupted run's verdict too
+			if err != nil {
+				return err
+			}
 			return out.Err()
 		},
 	}
