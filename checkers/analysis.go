@@ -205,10 +205,12 @@ func analyze(h []history.Op) *analysis {
 	return a
 }
 
+// decodeFault reads a fault-start or fault-heal through history's Fault;
+// the op's node counts among its victims.
 func decodeFault(op *history.Op) faultStart {
 	f := faultStart{idx: op.Index, t: op.Time, healIdx: -1}
-	if v, err := op.Fields(); err == nil {
-		f.kind, f.nodes, f.groups, f.grudge, f.process = v.Fault, v.Nodes, v.Groups, v.Grudge, v.Process
+	if v, ok := op.Fault(); ok {
+		f.kind, f.nodes, f.groups, f.grudge, f.process = v.Kind, v.Nodes, v.Groups, v.Grudge, v.Process
 	}
 	if op.Node != "" && !slices.Contains(f.nodes, op.Node) {
 		f.nodes = append(f.nodes, op.Node)

@@ -3,11 +3,11 @@ package nemesis
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
 
+	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/linkproxy"
 )
 
@@ -26,6 +26,8 @@ type linkFault struct {
 	rng    *rand.Rand
 	nodes  []string
 }
+
+var errNoLinks = errors.New("the run has no client-side proxies")
 
 func newLinkFault(spec FaultSpec, rng *rand.Rand) *linkFault {
 	f := &linkFault{kind: spec.Kind, victim: spec.Victim, rng: rng}
@@ -47,57 +49,57 @@ func (f *linkFault) Name() string {
 	return f.kind + "(" + f.victim + ")"
 }
 
-// value is what the history records of the fault.
-func (f *linkFault) value() map[string]any {
-	v := map[string]any{"fault": f.kind, "victim": f.victim, "nodes": f.nodes}
+// settings are what the history records of the fault's settings.
+func (f *linkFault) settings(v *history.Fault) {
 	switch f.kind {
 	case "client-delay":
-		v["delay"] = f.faults.Delay.String()
+		v.Delay = f.faults.Delay.String()
 		if f.faults.Jitter > 0 {
-			v["jitter"] = f.faults.Jitter.String()
+			v.Jitter = f.faults.Jitter.String()
 		}
 	case "client-loss":
-		v["loss"] = f.faults.Loss
+		v.Loss = f.faults.Loss
 	}
-	return v
 }
 
-func (f *linkFault) Start(ctx context.Context, env Env) (map[string]any, error) {
-	nodes, fallback, err := victims(f.rng, env, f.victim)
-	f.nodes = nodes
-	v := f.value()
-	if fallback {
-		v["fallback"] = "random"
-	}
+// action says what the fault does to node's link: "cut n2's client link".
+func (f *linkFault) action(node string) string {
+	verb := map[string]string{"client-partition": "cut ", "client-delay": "delay ", "client-loss": "drop traffic on "}[f.kind]
+	return verb + node + "'s client link"
+}
+
+func (f *linkFault) Start(_ context.Context, env Env) (history.Fault, error) {
+	v := history.Fault{Kind: f.kind, Victim: f.victim}
+	f.settings(&v)
+	err := chooseVictims(f.rng, env, f.victim, &v)
+	f.nodes = v.Nodes
 	if err != nil {
 		return v, err
 	}
 	if env.Links == nil {
-		return v, fmt.Errorf("%s: the run has no client-side proxies", f.kind)
+		return v, failed("", "reach the client-side proxies", errNoLinks)
 	}
-	var errs []error
-	for _, n := range nodes {
-		errs = append(errs, env.Links.SetLink(n, f.faults))
+	errs := make([]*FaultError, len(f.nodes))
+	for i, n := range f.nodes {
+		if err := env.Links.SetLink(n, f.faults); err != nil {
+			errs[i] = failed(n, f.action(n), err)
+		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return v, fmt.Errorf("%s %v: %w", f.kind, nodes, err)
-	}
-	return v, nil
+	return v, joinFailures(errs)
 }
 
-func (f *linkFault) Heal(_ context.Context, env Env) (map[string]any, error) {
-	v := map[string]any{"fault": f.kind, "nodes": f.nodes}
+func (f *linkFault) Heal(_ context.Context, env Env) (history.Fault, error) {
+	v := history.Fault{Kind: f.kind, Nodes: f.nodes}
 	if env.Links == nil {
 		return v, nil
 	}
-	var errs []error
-	for _, n := range f.nodes {
-		errs = append(errs, env.Links.SetLink(n, linkproxy.Faults{}))
+	errs := make([]*FaultError, len(f.nodes))
+	for i, n := range f.nodes {
+		if err := env.Links.SetLink(n, linkproxy.Faults{}); err != nil {
+			errs[i] = failed(n, "clear "+n+"'s client link", err)
+		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return v, fmt.Errorf("heal %s %v: %w", f.kind, f.nodes, err)
-	}
-	return v, nil
+	return v, joinFailures(errs)
 }
 
 // IsLinkFault reports whether kind acts on the links between clients and

@@ -15,12 +15,15 @@ import (
 // Nemesis runs a fault schedule: wait Interval, pick a fault (from the one
 // seeded random source), start it, hold it for its duration, heal it,
 // again, until the context is done. One fault at a time. Every start and
-// heal is recorded when in effect and flushed to disk.
+// heal is recorded when in effect and flushed to disk. When the context
+// has a deadline (the end of the run's fault window), a fault starts only
+// if its start, its duration and its heal fit before it (see window.go).
 type Nemesis struct {
-	spec Spec
-	env  Env
-	rng  *rand.Rand
-	log  *slog.Logger
+	spec   Spec
+	env    Env
+	rng    *rand.Rand
+	log    *slog.Logger
+	budget func(kind string) budget
 
 	mu     sync.Mutex
 	active []active // started and not yet healed
@@ -33,6 +36,7 @@ type Nemesis struct {
 // fills in, so calling it from there would race with Start.
 type active struct {
 	f    Fault
+	spec FaultSpec
 	name string
 }
 
@@ -51,20 +55,22 @@ func New(spec Spec, env Env, rng *rand.Rand) (*Nemesis, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Nemesis{spec: spec, env: env, rng: rng, log: log}, nil
+	return &Nemesis{spec: spec, env: env, rng: rng, log: log, budget: budgetOf}, nil
 }
 
-// Run runs the schedule until ctx is done, then heals everything. Errors
-// of single faults are recorded and logged and do not stop the schedule;
-// Run returns them joined with any heal error.
+// Run runs the schedule until ctx is done, then heals everything. A fault
+// starts only while its start, duration and heal fit before ctx's
+// deadline; once none does, Run waits for ctx and returns. Errors of
+// single faults are recorded and logged and do not stop the schedule;
+// Run returns them joined with any heal error, each a [*FaultError].
 func (n *Nemesis) Run(ctx context.Context) error {
 	var errs []error
 	defer func() {
 		hctx, cancel := healContext(ctx)
 		defer cancel()
-		if err := n.HealAll(hctx); err != nil {
-			n.log.Error("heal", "err", err)
-		}
+		// heal logs its failures; what failed stays active, for the
+		// caller's own HealAll.
+		_ = n.HealAll(hctx)
 	}()
 	if len(n.spec.Faults) == 0 {
 		<-ctx.Done()
@@ -74,12 +80,17 @@ func (n *Nemesis) Run(ctx context.Context) error {
 		if !wait(ctx, n.spec.Interval) {
 			return errors.Join(errs...)
 		}
-		spec := n.spec.Faults[n.rng.IntN(len(n.spec.Faults))]
+		spec, ok := n.pick(ctx)
+		if !ok {
+			n.log.Info("no fault left that fits before the fault window ends", "faults", len(n.spec.Faults))
+			<-ctx.Done()
+			return errors.Join(errs...)
+		}
 		f, err := newFault(spec, n.rng)
 		if err != nil {
-			return errors.Join(append(errs, err)...)
+			return errors.Join(append(errs, stamp(err, spec, StepStart))...)
 		}
-		if err := n.start(ctx, f); err != nil {
+		if err := n.start(ctx, spec, f); err != nil {
 			errs = append(errs, err)
 		} else {
 			wait(ctx, spec.Duration)
@@ -97,15 +108,16 @@ func (n *Nemesis) Run(ctx context.Context) error {
 
 // start starts f and records it; a failed start is recorded as
 // "fault-error" and f stays active so that it is healed.
-func (n *Nemesis) start(ctx context.Context, f Fault) error {
+func (n *Nemesis) start(ctx context.Context, spec FaultSpec, f Fault) error {
 	n.mu.Lock()
-	n.active = append(n.active, active{f: f, name: f.Name()})
+	n.active = append(n.active, active{f: f, spec: spec, name: f.Name()})
 	n.mu.Unlock()
 	v, err := f.Start(ctx, n.env)
 	n.rename(f)
 	if err != nil {
+		err = stamp(err, spec, StepStart)
 		n.record(history.FFaultError, v, err)
-		n.log.Warn("fault failed to start", "fault", f.Name(), "err", err)
+		n.logFailure(err)
 		return err
 	}
 	n.record(history.FFaultStart, v, nil)
@@ -116,16 +128,19 @@ func (n *Nemesis) start(ctx context.Context, f Fault) error {
 // heal heals f if it is still active.
 func (n *Nemesis) heal(ctx context.Context, f Fault) error {
 	n.mu.Lock()
-	if n.find(f) < 0 {
+	i := n.find(f)
+	if i < 0 {
 		n.mu.Unlock()
 		return nil
 	}
+	spec := n.active[i].spec
 	n.mu.Unlock()
 	v, err := f.Heal(ctx, n.env)
 	if err != nil {
+		err = stamp(err, spec, StepHeal)
 		n.record(history.FFaultError, v, err)
-		n.log.Error("heal failed", "fault", f.Name(), "err", err)
-		return fmt.Errorf("heal %s: %w", f.Name(), err)
+		n.logFailure(err)
+		return err
 	}
 	n.mu.Lock()
 	if i := n.find(f); i >= 0 {
@@ -135,6 +150,15 @@ func (n *Nemesis) heal(ctx context.Context, f Fault) error {
 	n.record(history.FFaultHeal, v, nil)
 	n.log.Info("fault healed", "fault", f.Name())
 	return nil
+}
+
+// logFailure logs each failed step in plain words, and the raw error for
+// debugging.
+func (n *Nemesis) logFailure(err error) {
+	for _, fe := range FaultErrors(err) {
+		n.log.Warn(fe.Sentence(), "fault", fe.Fault, "step", fe.Step)
+		n.log.Debug("fault error", "fault", fe.Fault, "step", fe.Step, "err", fe.Err)
+	}
 }
 
 // HealAll heals every fault still active. It is idempotent; pass a context
@@ -184,10 +208,10 @@ func (n *Nemesis) rename(f Fault) {
 	}
 }
 
-func (n *Nemesis) record(f string, v map[string]any, err error) {
+func (n *Nemesis) record(f string, v history.Fault, err error) {
 	op := history.Op{Process: history.Nemesis, Type: history.Info, F: f, Value: history.MustValue(v)}
-	if nodes, ok := v["nodes"].([]string); ok && len(nodes) == 1 {
-		op.Node = nodes[0]
+	if len(v.Nodes) == 1 {
+		op.Node = v.Nodes[0]
 	}
 	if err != nil {
 		op.Err = err.Error()

@@ -17,13 +17,16 @@ import (
 
 // fake is a hand-written Cluster, Clients and Recorder that logs calls.
 type fake struct {
-	mu      sync.Mutex
-	nodes   []string
-	leader  string
-	calls   []string
-	ops     []history.Op
-	failCut bool
-	ctxErrs []error // ctx.Err() seen by heals
+	mu         sync.Mutex
+	nodes      []string
+	leader     string
+	calls      []string
+	times      []time.Time // of each call
+	ops        []history.Op
+	failCut    bool
+	failFreeze bool
+	fail       map[string]error // by call without its arguments' JSON: "pause n2", "mend"
+	ctxErrs    []error          // ctx.Err() seen by heals
 }
 
 func newFake(n int) *fake {
@@ -34,34 +37,45 @@ func newFake(n int) *fake {
 	return f
 }
 
-func (f *fake) call(s string, ctx context.Context, heal bool) {
+// call logs the call s and returns the error f.fail has for key.
+func (f *fake) call(s, key string, ctx context.Context, heal bool) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls = append(f.calls, s)
+	f.times = append(f.times, time.Now())
 	if heal {
 		f.ctxErrs = append(f.ctxErrs, ctx.Err())
 	}
+	return f.fail[key]
 }
 func (f *fake) Names() []string { return f.nodes }
 func (f *fake) Cut(ctx context.Context, g map[string][]string) error {
 	b, _ := json.Marshal(g)
-	f.call("cut "+string(b), ctx, false)
+	err := f.call("cut "+string(b), "cut", ctx, false)
 	if f.failCut {
 		return errors.New("sidecar failed")
 	}
-	return nil
+	return err
 }
-func (f *fake) Mend(ctx context.Context) error            { f.call("mend", ctx, true); return nil }
-func (f *fake) Pause(ctx context.Context, n string) error { f.call("pause "+n, ctx, false); return nil }
+func (f *fake) Mend(ctx context.Context) error { return f.call("mend", "mend", ctx, true) }
+func (f *fake) Pause(ctx context.Context, n string) error {
+	return f.call("pause "+n, "pause "+n, ctx, false)
+}
 func (f *fake) Unpause(ctx context.Context, n string) error {
-	f.call("unpause "+n, ctx, true)
-	return nil
+	return f.call("unpause "+n, "unpause "+n, ctx, true)
 }
-func (f *fake) Kill(ctx context.Context, n string) error  { f.call("kill "+n, ctx, false); return nil }
-func (f *fake) Start(ctx context.Context, n string) error { f.call("start "+n, ctx, true); return nil }
-func (f *fake) Leader() (string, bool)                    { return f.leader, f.leader != "" }
+func (f *fake) Kill(ctx context.Context, n string) error {
+	return f.call("kill "+n, "kill "+n, ctx, false)
+}
+func (f *fake) Start(ctx context.Context, n string) error {
+	return f.call("start "+n, "start "+n, ctx, true)
+}
+func (f *fake) Leader() (string, bool) { return f.leader, f.leader != "" }
 func (f *fake) Freeze(ctx context.Context, n string, d time.Duration) (string, error) {
-	f.call("freeze "+n+" "+d.String(), ctx, false)
+	f.call("freeze "+n+" "+d.String(), "freeze "+n, ctx, false)
+	if f.failFreeze {
+		return "", errors.New("workload stopped")
+	}
 	return n, nil
 }
 func (f *fake) Record(op history.Op) history.Op {
@@ -229,7 +243,7 @@ func TestFailedStartIsRecordedAndHealed(t *testing.T) {
 }
 
 func TestSameSeedSameSchedule(t *testing.T) {
-	schedule := func() []string {
+	schedule := func(window time.Duration) []string {
 		f := newFake(5)
 		spec := Spec{Interval: 0, Faults: []FaultSpec{
 			{Kind: "partition", Shape: "halves", Duration: time.Microsecond},
@@ -239,6 +253,9 @@ func TestSameSeedSameSchedule(t *testing.T) {
 		}}
 		n, _ := New(spec, f.env(), rng(42))
 		ctx, cancel := context.WithCancel(context.Background())
+		if window > 0 {
+			ctx, cancel = context.WithTimeout(context.Background(), window)
+		}
 		go func() {
 			for {
 				f.mu.Lock()
@@ -256,9 +273,13 @@ func TestSameSeedSameSchedule(t *testing.T) {
 		defer f.mu.Unlock()
 		return slices.Clone(f.calls[:40])
 	}
-	a, b := schedule(), schedule()
+	a, b := schedule(0), schedule(0)
 	if !slices.Equal(a, b) {
 		t.Fatalf("seed 42 gave two schedules:\n%v\n%v", a, b)
+	}
+	// A window in which every fault fits draws the same schedule.
+	if c := schedule(time.Hour); !slices.Equal(a, c) {
+		t.Fatalf("seed 42 in a window gave another schedule:\n%v\n%v", a, c)
 	}
 }
 

@@ -140,6 +140,8 @@ func TestLoadPlanErrors(t *testing.T) {
 			[]wantErr{{1, "resource", `unknown resource "fence" (known: none, token, backend)`}}},
 		{"no time for a fault", "nemesis:\n  interval: 5s\nduration: 5s\n",
 			[]wantErr{{3, "duration", "leaves no time for a fault"}}},
+		{"a fault that never fits", "duration: 20s\nnemesis:\n  interval: 2s\n  faults:\n    - {kind: pause, victim: leader, duration: 6s}\n    - {kind: kill, victim: leader, duration: 17s}\n",
+			[]wantErr{{6, "nemesis.faults[1].duration", "17s never fits the 20s fault window: it starts after nemesis.interval (2s) and needs 19s with its start and heal"}}},
 		{"partition on two nodes", "nodes: 2\nnemesis:\n  faults:\n    - {kind: pause, victim: leader, duration: 8s}\n    - {kind: partition, shape: halves, duration: 8s}\n",
 			[]wantErr{{5, "nemesis.faults[1].kind", "at least 3 nodes"}}},
 		{"victim beyond the cluster", "nemesis:\n  faults:\n    - {kind: kill, victim: n4, duration: 8s}\n",

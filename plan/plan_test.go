@@ -38,7 +38,7 @@ func TestDefaultPlanIsValid(t *testing.T) {
 func TestPlanYAMLRoundTrip(t *testing.T) {
 	every := Plan{
 		Name: "every-field", Target: "etcd", Nodes: 5, Workload: "election", Resource: "backend",
-		Strict: true, Duration: 90 * time.Second, Recovery: 0, Seed: -4242, LeaseTTL: 2 * time.Second,
+		Strict: true, Duration: 2*time.Hour + 90*time.Second, Recovery: 0, Seed: -4242, LeaseTTL: 2 * time.Second,
 		WriteEvery: 1500 * time.Microsecond,
 		Nemesis: Nemesis{Interval: 0, Faults: []nemesis.FaultSpec{
 			{Kind: "kill", Victim: "minority", Duration: time.Hour + 30*time.Second},

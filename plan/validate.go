@@ -127,6 +127,11 @@ func (p Plan) check() []fieldErr {
 				name += "." + field
 			}
 			bad(name, "%v", err)
+		} else if need := p.Nemesis.Interval + f.Needs(); f.Duration > 0 && p.Duration > p.Nemesis.Interval && need > p.Duration {
+			// The schedule starts a fault only when it can be held and
+			// healed before the window ends: this one never would be.
+			bad(fmt.Sprintf("nemesis.faults[%d].duration", i), "%s never fits the %s fault window: it starts after nemesis.interval (%s) and needs %s with its start and heal; shorten it or lengthen duration",
+				FormatDuration(f.Duration), FormatDuration(p.Duration), FormatDuration(p.Nemesis.Interval), FormatDuration(f.Needs()))
 		}
 	}
 	if len(p.Nemesis.Faults) > 0 && p.Duration > 0 && p.Nemesis.Interval >= 0 && p.Duration <= p.Nemesis.Interval {

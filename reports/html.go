@@ -3,7 +3,6 @@ package reports
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
@@ -279,11 +278,4 @@ func opsText(ops []int64) string {
 		parts = append(parts, fmt.Sprint(o))
 	}
 	return strings.Join(parts, ", ")
-}
-
-func jsonUnmarshal(b []byte, v any) error {
-	if len(b) == 0 {
-		return nil
-	}
-	return json.Unmarshal(b, v)
 }

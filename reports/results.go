@@ -27,8 +27,11 @@ type ResultsFile struct {
 	Started   string            `json:"started,omitempty"` // RFC 3339
 	DurationS float64           `json:"duration_s,omitempty"`
 	// Interrupted: the run was stopped before its end (Ctrl-C, SIGTERM).
-	Interrupted bool              `json:"interrupted,omitempty"`
-	Warnings    []string          `json:"warnings"`
+	Interrupted bool     `json:"interrupted,omitempty"`
+	Warnings    []string `json:"warnings"`
+	// FaultErrors are the faults that failed to start or to heal (absent
+	// when none did); each one's sentence is among the warnings too.
+	FaultErrors []FaultError      `json:"fault_errors,omitempty"`
 	Checkers    []checkers.Result `json:"checkers"`
 	Files       map[string]string `json:"files,omitempty"` // "report", "junit", "history", "plan", "logs/n1.log", ...
 }

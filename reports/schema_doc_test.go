@@ -31,7 +31,7 @@ func TestResultsSchemaDocumented(t *testing.T) {
 		t.Fatalf("the documented example: %+v", rf)
 	}
 	for _, typ := range []reflect.Type{reflect.TypeFor[ResultsFile](), reflect.TypeFor[checkers.Result](),
-		reflect.TypeFor[checkers.Anomaly](), reflect.TypeFor[checkers.Failover](), reflect.TypeFor[checkers.Survival]()} {
+		reflect.TypeFor[checkers.Anomaly](), reflect.TypeFor[checkers.Failover](), reflect.TypeFor[checkers.Survival](), reflect.TypeFor[FaultError]()} {
 		for f := range typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" || name == "-" {

@@ -241,9 +241,9 @@ func matchHeal(open []history.Op, heal history.Op) int {
 	if len(open) == 0 {
 		return -1
 	}
-	hf, _ := heal.Fields()
+	hf, _ := heal.Fault()
 	for i, s := range open {
-		if sf, _ := s.Fields(); sf.Fault == hf.Fault {
+		if sf, _ := s.Fault(); sf.Kind == hf.Kind {
 			return i
 		}
 	}
@@ -346,18 +346,8 @@ func writeMarks(ws []history.Op, sc scale) ([]mark, bool) {
 // faultLabel names a fault and its victims: "partition isolate-leader
 // n1 | n2 n3", "pause n2", "client-pause n1 for 8s".
 func faultLabel(op history.Op) string {
-	f, _ := op.Fields()
-	var v struct {
-		Shape   string     `json:"shape"`
-		Process string     `json:"process"`
-		For     string     `json:"for"`
-		Groups  [][]string `json:"groups"`
-		Delay   string     `json:"delay"`
-		Jitter  string     `json:"jitter"`
-		Loss    float64    `json:"loss"`
-	}
-	_ = jsonUnmarshal(op.Value, &v)
-	parts := []string{f.Fault}
+	v, _ := op.Fault()
+	parts := []string{v.Kind}
 	if parts[0] == "" {
 		parts[0] = "fault"
 	}
@@ -373,8 +363,8 @@ func faultLabel(op history.Op) string {
 		parts = append(parts, strings.Join(gs, " | "))
 	case v.Process != "":
 		parts = append(parts, v.Process)
-	case len(f.Nodes) > 0:
-		parts = append(parts, strings.Join(f.Nodes, " "))
+	case len(v.Nodes) > 0:
+		parts = append(parts, strings.Join(v.Nodes, " "))
 	case op.Node != "":
 		parts = append(parts, op.Node)
 	}

@@ -11,33 +11,40 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
 )
 
-// writeArtifacts writes results.json, junit.xml and report.html of a run.
-func writeArtifacts(rd RunDir, pl plan.Plan, command string, started time.Time, ops []history.Op, r checkers.Results, interrupted bool, nemErr error) error {
+// writeArtifacts writes results.json, junit.xml and report.html of a run,
+// and returns the run's warnings (a fault that failed, in plain words).
+func writeArtifacts(rd RunDir, pl plan.Plan, command string, started time.Time, ops []history.Op, r checkers.Results, interrupted bool, nemErr error) ([]string, error) {
 	rf := reports.ResultsFile{
 		History: HistoryFile, Seed: pl.Seed, Plan: pl.Name, Summary: pl.Summary(),
 		Started: started.UTC().Format(time.RFC3339), DurationS: time.Since(started).Seconds(),
 		Interrupted: interrupted, Warnings: []string{}, Files: runFiles(rd.Path, r.Results),
 	}
-	if nemErr != nil {
+	fes := nemesis.FaultErrors(nemErr)
+	for _, fe := range fes { // the sentence in warnings, the raw error beside it
+		rf.AddFaultError(reports.FaultError{Fault: fe.Fault, Kind: fe.Kind, Node: fe.Node, Step: fe.Step,
+			Sentence: fe.Sentence(), Error: fe.Error()})
+	}
+	if nemErr != nil && len(fes) == 0 { // not a fault's error
 		rf.Warnings = append(rf.Warnings, "nemesis: "+nemErr.Error())
 	}
 	rf.Fill(r)
 	planText, err := pl.YAML()
 	if err != nil {
-		return fmt.Errorf("encode plan: %w", err)
+		return rf.Warnings, fmt.Errorf("encode plan: %w", err)
 	}
 	err = errors.Join(
 		reports.WriteResults(rd.Results(), rf),
 		writeReports(rd.Path, planMeta(pl, string(planText), command), rf, ops),
 	)
 	if err != nil {
-		return fmt.Errorf("write results: %w", err)
+		return rf.Warnings, fmt.Errorf("write results: %w", err)
 	}
-	return nil
+	return rf.Warnings, nil
 }
 
 // reportMeta is what a report says of where its history came from,

@@ -227,6 +227,7 @@ var (
 func TestExternalDockerGrant(t *testing.T) {
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "docker", "token", extIsolate, extPause, extKill)
+	p.Duration = 24 * time.Second // the three faults, each with its start and heal, fit
 	p.External.Docker = true
 	p.Seed = coveringSeed(p)
 	out, ops := runExternal(t, uc, p)
@@ -244,6 +245,7 @@ func TestExternalDockerGrant(t *testing.T) {
 func TestExternalCommandsGrant(t *testing.T) {
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "commands", "token", extIsolate, extPause, extKill)
+	p.Duration = 24 * time.Second // the three faults, each with its start and heal, fit
 	sidecar := "docker run --rm --network container:{container} --cap-add NET_ADMIN --entrypoint /chaos " + compose.NetctlImage + " netctl"
 	p.External.Commands = map[string]grant.Command{
 		"pause":     {Start: "docker pause {container}", Heal: "docker unpause {container}"},

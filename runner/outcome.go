@@ -14,7 +14,7 @@ func PrintOutcome(w io.Writer, out RunOutcome) {
 	if out.Dir == "" || len(out.Results.Results) == 0 {
 		return
 	}
-	reports.WriteSummary(w, out.Results, nil)
+	reports.WriteSummary(w, out.Results, out.Warnings)
 	if out.Interrupted {
 		fmt.Fprintln(w, "interrupted: the verdict covers what was recorded until then")
 	}

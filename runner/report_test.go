@@ -35,7 +35,7 @@ func fakeRun(t *testing.T, root, name, historyFile string) RunDir {
 		t.Fatal(err)
 	}
 	r := checkers.Run(context.Background(), ops, checkers.Election(pl.CheckerOptions())...)
-	if err := writeArtifacts(rd, pl, "chaos run --config "+rd.Plan(), time.Now(), ops, r, false, nil); err != nil {
+	if _, err := writeArtifacts(rd, pl, "chaos run --config "+rd.Plan(), time.Now(), ops, r, false, nil); err != nil {
 		t.Fatal(err)
 	}
 	return rd

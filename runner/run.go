@@ -47,6 +47,8 @@ type RunOutcome struct {
 	Dir         string
 	Results     checkers.Results
 	Interrupted bool
+	// Warnings are results.json's: a fault that failed, in plain words.
+	Warnings []string
 }
 
 // Run does one run from plan to verdict: bring the cluster up, run the
@@ -198,7 +200,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	nemErr = errors.Join(nemErr, nem.HealAll(healCtx))
 	cancelHeal()
 	if nemErr != nil {
-		log.Warn("nemesis", "err", nemErr)
+		log.Debug("nemesis", "err", nemErr) // each fault's failure was logged in plain words
 	}
 
 	// Recovery: everything healed, the workload goes on.
@@ -232,7 +234,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 	// The saved plan carries the seed: running it again replays the schedule.
 	replay := "chaos run --config " + rd.Plan()
-	if err := writeArtifacts(rd, pl, replay, clock.Start(), ops, out.Results, out.Interrupted, nemErr); err != nil {
+	if out.Warnings, err = writeArtifacts(rd, pl, replay, clock.Start(), ops, out.Results, out.Interrupted, nemErr); err != nil {
 		return out, err
 	}
 	if !cfg.NoIndex {

@@ -72,7 +72,7 @@ func (p *proc) run(ctx context.Context) {
 			p.complete(history.Info, history.FCampaign, nil, err)
 			return
 		}
-		p.complete(history.OK, history.FCampaign, map[string]uint64{"token": tok}, nil)
+		p.complete(history.OK, history.FCampaign, history.Campaign{Token: tok}, nil)
 		p.w.mu.Lock()
 		p.w.elections++
 		p.w.mu.Unlock()
@@ -111,9 +111,9 @@ func (p *proc) lead(ctx context.Context, tok uint64) (retired bool) {
 			return true
 		}
 		w := resourceWrite{Process: p.id, Token: tok, Seq: p.w.seq.Add(1)}
-		p.invoke(history.FWrite, map[string]any{"token": tok, "seq": w.Seq})
+		value := history.Write{Token: tok, Seq: w.Seq}
+		p.invoke(history.FWrite, value)
 		err := p.w.res.write(ctx, p.cand, w)
-		value := map[string]any{"token": tok, "seq": w.Seq}
 		switch {
 		case err == nil:
 			p.complete(history.OK, history.FWrite, value, nil)
@@ -135,7 +135,7 @@ func (p *proc) checkLost(tok uint64) bool {
 		return false
 	}
 	p.w.record(history.Op{Process: p.id, Node: p.s.ep.Node, Type: history.Info, F: history.FLost,
-		Value: history.MustValue(map[string]any{"token": tok, "reason": p.cand.LostReason()})})
+		Value: history.MustValue(history.Lost{Token: tok, Reason: p.cand.LostReason()})})
 	return true
 }
 
@@ -147,7 +147,7 @@ func (p *proc) resign(ctx context.Context, tok uint64) {
 	}
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), resignTimeout)
 	defer cancel()
-	value := map[string]uint64{"token": tok}
+	value := history.Resign{Token: tok}
 	p.invoke(history.FResign, value)
 	if err := p.cand.Resign(rctx); err != nil {
 		p.complete(history.Info, history.FResign, value, err)

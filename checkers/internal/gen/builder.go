@@ -62,7 +62,7 @@ func (c *cluster) grant(node string, token uint64) int64 {
 	c.campaign(node)
 	p := c.proc[node]
 	c.busy[p] = false
-	idx := c.b.op(p, node, history.OK, history.FCampaign, map[string]any{"token": token}, "")
+	idx := c.b.op(p, node, history.OK, history.FCampaign, history.Campaign{Token: token}, "")
 	c.b.op(history.Observer, "", history.Info, history.FLeader, map[string]any{"leader": node, "token": token}, "")
 	return idx
 }
@@ -81,7 +81,7 @@ func (c *cluster) write(node string, token uint64, outcome history.Type) (int64,
 // writeAs is write by any process, granted or not; it retires nobody.
 func (c *cluster) writeAs(p, node string, token uint64, outcome history.Type) (int64, int64) {
 	c.seq++
-	v := map[string]any{"token": token, "seq": c.seq}
+	v := history.Write{Token: token, Seq: c.seq}
 	inv := c.b.op(p, node, history.Invoke, history.FWrite, v, "")
 	c.b.advance(5 * time.Millisecond)
 	if outcome == "" {
@@ -110,24 +110,24 @@ func (c *cluster) retire(node string) {
 }
 
 func (c *cluster) lost(node string, token uint64) int64 {
-	idx := c.b.op(c.proc[node], node, history.Info, history.FLost, map[string]any{"token": token, "reason": "session expired"}, "")
+	idx := c.b.op(c.proc[node], node, history.Info, history.FLost, history.Lost{Token: token, Reason: "session expired"}, "")
 	c.b.op(history.Observer, "", history.Info, history.FLeader, map[string]any{"leader": nil}, "")
 	return idx
 }
 
 func (c *cluster) resign(node string, token uint64) {
 	p := c.proc[node]
-	c.b.op(p, node, history.Invoke, history.FResign, map[string]any{"token": token}, "")
+	c.b.op(p, node, history.Invoke, history.FResign, history.Resign{Token: token}, "")
 	c.b.advance(3 * time.Millisecond)
-	c.b.op(p, node, history.OK, history.FResign, map[string]any{"token": token}, "")
+	c.b.op(p, node, history.OK, history.FResign, history.Resign{Token: token}, "")
 }
 
 // fault pauses or kills one of nodes, and returns its heal.
 func (c *cluster) fault(nodes []string) (heal func() int64, start int64) {
 	victim := nodes[c.b.rng.IntN(len(nodes))]
 	kind := []string{"pause", "kill"}[c.b.rng.IntN(2)]
-	start = c.b.op(history.Nemesis, victim, history.Info, history.FFaultStart, map[string]any{"fault": kind, "nodes": []string{victim}}, "")
+	start = c.b.op(history.Nemesis, victim, history.Info, history.FFaultStart, history.Fault{Kind: kind, Nodes: []string{victim}}, "")
 	return func() int64 {
-		return c.b.op(history.Nemesis, victim, history.Info, history.FFaultHeal, map[string]any{"fault": kind, "nodes": []string{victim}}, "")
+		return c.b.op(history.Nemesis, victim, history.Info, history.FFaultHeal, history.Fault{Kind: kind, Nodes: []string{victim}}, "")
 	}, start
 }

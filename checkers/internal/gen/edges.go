@@ -73,17 +73,17 @@ func Survived(rng *rand.Rand) (ops []history.Op, start, heal int64, leader strin
 	leader = c.proc[lead]
 	switch rng.IntN(3) {
 	case 0:
-		start = b.op(history.Nemesis, lead, history.Info, history.FFaultStart, map[string]any{"fault": "pause", "victim": "leader", "nodes": []string{lead}}, "")
+		start = b.op(history.Nemesis, lead, history.Info, history.FFaultStart, history.Fault{Kind: "pause", Victim: "leader", Nodes: []string{lead}}, "")
 		writes(1 + rng.IntN(5))
-		heal = b.op(history.Nemesis, lead, history.Info, history.FFaultHeal, map[string]any{"fault": "pause", "nodes": []string{lead}}, "")
+		heal = b.op(history.Nemesis, lead, history.Info, history.FFaultHeal, history.Fault{Kind: "pause", Nodes: []string{lead}}, "")
 	case 1:
-		start = b.op(history.Nemesis, lead, history.Info, history.FFaultStart, map[string]any{"fault": "kill", "victim": "leader", "nodes": []string{lead}}, "")
+		start = b.op(history.Nemesis, lead, history.Info, history.FFaultStart, history.Fault{Kind: "kill", Victim: "leader", Nodes: []string{lead}}, "")
 		writes(1 + rng.IntN(5))
-		heal = b.op(history.Nemesis, lead, history.Info, history.FFaultHeal, map[string]any{"fault": "kill", "nodes": []string{lead}}, "")
+		heal = b.op(history.Nemesis, lead, history.Info, history.FFaultHeal, history.Fault{Kind: "kill", Nodes: []string{lead}}, "")
 	default:
-		start = b.op(history.Nemesis, "", history.Info, history.FFaultStart, map[string]any{"fault": "client-pause", "victim": "leader", "process": leader, "for": "2s"}, "")
+		start = b.op(history.Nemesis, "", history.Info, history.FFaultStart, history.Fault{Kind: "client-pause", Victim: "leader", Process: leader, For: "2s"}, "")
 		b.advance(2 * time.Second)
-		heal = b.op(history.Nemesis, "", history.Info, history.FFaultHeal, map[string]any{"fault": "client-pause", "process": leader}, "")
+		heal = b.op(history.Nemesis, "", history.Info, history.FFaultHeal, history.Fault{Kind: "client-pause", Process: leader}, "")
 		writes(1)
 	}
 	writes(2 + rng.IntN(5))
@@ -123,12 +123,12 @@ func EvenSplit(rng *rand.Rand) (ops []history.Op, start, lost, grant int64) {
 	half := len(nodes) / 2
 	groups := [][]string{sorted(nodes[:half]), sorted(nodes[half:])}
 	b.advance(100 * time.Millisecond)
-	start = b.op(history.Nemesis, "", history.Info, history.FFaultStart, map[string]any{"fault": "partition", "shape": "halves", "groups": groups}, "")
+	start = b.op(history.Nemesis, "", history.Info, history.FFaultStart, history.Fault{Kind: "partition", Shape: "halves", Groups: groups}, "")
 	b.advance(3 * time.Second)
 	lost = c.lost(lead, token)
 	c.campaign(lead)
 	b.advance(5 * time.Second)
-	b.op(history.Nemesis, "", history.Info, history.FFaultHeal, map[string]any{"fault": "partition", "shape": "halves"}, "")
+	b.op(history.Nemesis, "", history.Info, history.FFaultHeal, history.Fault{Kind: "partition", Shape: "halves"}, "")
 	b.advance(2 * time.Second)
 	next := c.nodes[rng.IntN(len(c.nodes))]
 	newToken := token + 1 + rng.Uint64N(5)

@@ -1,0 +1,180 @@
+package history
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/chaos-election/chaos/internal/jsonscan"
+)
+
+// Fault is the value of the nemesis's fault-start, fault-heal and
+// fault-error (docs/history.md, "Faults"): what the fault was and what it
+// acted on. A key is written only when it says something: a fault-heal
+// carries the kind and what identifies the fault (shape, nodes, process),
+// a fault-start everything it did.
+//
+// The fields are declared in the order of their JSON keys: encoding/json
+// writes a struct's fields in declaration order and a map's keys sorted,
+// and the nemesis wrote maps before it had this type, so histories stay
+// byte for byte what they were. Readers must not depend on the order.
+type Fault struct {
+	// Bridge is the node that sees both halves (shape bridge).
+	Bridge string `json:"bridge,omitempty"`
+	// Delay is added each way on a client's link (client-delay): "150ms".
+	Delay string `json:"delay,omitempty"`
+	// Fallback is "random" when the victim was the leader and there was
+	// none, so a random node was taken.
+	Fallback string `json:"fallback,omitempty"`
+	// Kind is the fault: partition, pause, kill, client-pause,
+	// client-partition, client-delay, client-loss.
+	Kind string `json:"fault"`
+	// For is how long a client pause freezes its client: "8s".
+	For string `json:"for,omitempty"`
+	// Groups are a partition's components, each cut off from the others
+	// (shapes halves, isolate-leader, random).
+	Groups [][]string `json:"groups,omitempty"`
+	// Grudge maps a node to the nodes whose traffic it drops (shapes
+	// majority-ring and bridge, which have no groups).
+	Grudge map[string][]string `json:"grudge,omitempty"`
+	// Jitter is the uniform extra delay in [0, jitter) (client-delay).
+	Jitter string `json:"jitter,omitempty"`
+	// Loss is the probability a chunk is lost on a client's link
+	// (client-loss), in (0, 1].
+	Loss float64 `json:"loss,omitempty"`
+	// Node is the node whose client a client pause froze.
+	Node string `json:"node,omitempty"`
+	// Nodes are the fault's victims.
+	Nodes []string `json:"nodes,omitempty"`
+	// Process is the client process a client pause froze.
+	Process string `json:"process,omitempty"`
+	// Shape is a partition's shape: halves, isolate-leader,
+	// majority-ring, bridge, random.
+	Shape string `json:"shape,omitempty"`
+	// Victim is the victim as the plan names it: leader, minority,
+	// majority, random or a node.
+	Victim string `json:"victim,omitempty"`
+}
+
+// Fault decodes the op's value as a fault's. ok is false when the value
+// is absent or not a JSON object; any op's object decodes, so the caller
+// says which ops are faults (the nemesis's fault-start, fault-heal and
+// fault-error).
+//
+// Keys match as [Read] matches them: exactly (case-sensitive) and only at
+// the top level, unknown keys are skipped. A key whose value has the
+// wrong type leaves its field zero and the others are still decoded: for
+// an op that Read accepted that happens only with the fields Read does not
+// check (shape, for, delay, …); fault, nodes, groups, grudge and process
+// it checked on every fault-start and fault-heal.
+func (o *Op) Fault() (f Fault, ok bool) {
+	ok = eachMember(o.Value, func(key, val []byte) {
+		switch string(key) {
+		case "bridge":
+			f.Bridge = decodeString(val)
+		case "delay":
+			f.Delay = decodeString(val)
+		case "fallback":
+			f.Fallback = decodeString(val)
+		case "fault":
+			f.Kind = decodeString(val)
+		case "for":
+			f.For = decodeString(val)
+		case "groups":
+			decodeInto(val, &f.Groups)
+		case "grudge":
+			decodeInto(val, &f.Grudge)
+		case "jitter":
+			f.Jitter = decodeString(val)
+		case "loss":
+			if x, err := strconv.ParseFloat(string(val), 64); err == nil {
+				f.Loss = x
+			}
+		case "node":
+			f.Node = decodeString(val)
+		case "nodes":
+			decodeInto(val, &f.Nodes)
+		case "process":
+			f.Process = decodeString(val)
+		case "shape":
+			f.Shape = decodeString(val)
+		case "victim":
+			f.Victim = decodeString(val)
+		}
+	})
+	if !ok {
+		return Fault{}, false
+	}
+	return f, true
+}
+
+// eachMember calls fn with the raw key (between its quotes, not
+// unescaped) and the raw value of every top-level member of the object b,
+// in order, and reports whether b is a well-formed object. Nested values
+// are skipped whole.
+func eachMember(b []byte, fn func(key, val []byte)) bool {
+	i := jsonscan.WS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = jsonscan.WS(b, i+1)
+	for i < len(b) && b[i] != '}' {
+		if b[i] != '"' {
+			return false
+		}
+		kEnd := jsonscan.StringEnd(b, i)
+		if kEnd < 0 {
+			return false
+		}
+		key := b[i+1 : kEnd-1]
+		i = jsonscan.WS(b, kEnd)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = jsonscan.WS(b, i+1)
+		vEnd := jsonscan.ValueEnd(b, i)
+		if vEnd < 0 {
+			return false
+		}
+		fn(key, b[i:vEnd])
+		i = jsonscan.WS(b, vEnd)
+		if i < len(b) && b[i] == ',' {
+			i = jsonscan.WS(b, i+1)
+		}
+	}
+	return i < len(b)
+}
+
+// decodeString decodes the JSON string v; anything else is "". A string
+// of printable ASCII without escapes (every name the harness writes) is
+// taken as it is, without encoding/json.
+func decodeString(v []byte) string {
+	if len(v) < 2 || v[0] != '"' || v[len(v)-1] != '"' {
+		return ""
+	}
+	plain := true
+	for _, c := range v[1 : len(v)-1] {
+		if c < 0x20 || c >= 0x7f || c == '\\' || c == '"' {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(v[1 : len(v)-1])
+	}
+	var s string
+	if json.Unmarshal(v, &s) != nil {
+		return ""
+	}
+	return s
+}
+
+// decodeInto decodes v into *dst, or leaves *dst zero when v does not
+// decode as its type. *dst is cleared first: of a key given twice, the
+// last counts whole (encoding/json would merge two objects into a map).
+func decodeInto[T any](v []byte, dst *T) {
+	var zero T
+	*dst = zero
+	if err := json.Unmarshal(v, dst); err != nil {
+		*dst = zero
+	}
+}
