@@ -12,9 +12,9 @@ import (
 // firstBuild is about how long each image takes to build the first time
 // on 2 cores, for the line that says a run is building one.
 var firstBuild = map[string]string{
-	ImageEtcd:      "about 1 min",
-	ImageZooKeeper: "1.5 to 3 min",
-	ImageConsul:    "about 7 min",
+	ImageEtcd:      "about 30 s",
+	ImageZooKeeper: "about 1 min",
+	ImageConsul:    "about 6 min",
 	ImageNetctl:    "seconds",
 }
 

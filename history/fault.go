@@ -67,8 +67,8 @@ type Fault struct {
 // check (shape, for, delay, …); fault, nodes, groups, grudge and process
 // it checked on every fault-start and fault-heal.
 func (o *Op) Fault() (f Fault, ok bool) {
-	ok = eachMember(o.Value, func(key, val []byte) {
-		switch string(key) {
+	ok = eachMember(o.Value, func(quoted, val []byte) {
+		switch string(quoted[1 : len(quoted)-1]) {
 		case "bridge":
 			f.Bridge = decodeString(val)
 		case "delay":
@@ -107,10 +107,11 @@ func (o *Op) Fault() (f Fault, ok bool) {
 	return f, true
 }
 
-// eachMember calls fn with the raw key (between its quotes, not
-// unescaped) and the raw value of every top-level member of the object b,
-// in order, and reports whether b is a well-formed object. Nested values
-// are skipped whole.
+// eachMember calls fn with the raw key (quotes included, not unescaped)
+// and the raw value of every top-level member of the object b, in order,
+// and reports whether b is a well-formed object. Nested values are skipped
+// whole. It does not validate further: b is valid JSON (the reader checked
+// it) or what fn sees is meaningless.
 func eachMember(b []byte, fn func(key, val []byte)) bool {
 	i := jsonscan.WS(b, 0)
 	if i >= len(b) || b[i] != '{' {
@@ -125,7 +126,7 @@ func eachMember(b []byte, fn func(key, val []byte)) bool {
 		if kEnd < 0 {
 			return false
 		}
-		key := b[i+1 : kEnd-1]
+		key := b[i:kEnd]
 		i = jsonscan.WS(b, kEnd)
 		if i >= len(b) || b[i] != ':' {
 			return false

@@ -83,48 +83,21 @@ func (t *topKeys) has(k vkey) bool { return t.seen&(1<<k) != 0 }
 // returns false when b is not a JSON object. It does not validate: b is
 // valid JSON (the reader checked it) or the result is meaningless.
 func scanTopKeys(b []byte, t *topKeys) bool {
-	i := jsonscan.WS(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	i = jsonscan.WS(b, i+1)
-	for i < len(b) && b[i] != '}' {
-		if b[i] != '"' {
-			return false
-		}
-		kEnd := jsonscan.StringEnd(b, i)
-		if kEnd < 0 {
-			return false
-		}
-		quoted := b[i:kEnd]
+	return eachMember(b, func(quoted, val []byte) {
 		key := quoted[1 : len(quoted)-1]
-		i = jsonscan.WS(b, kEnd)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		i = jsonscan.WS(b, i+1)
-		vEnd := jsonscan.ValueEnd(b, i)
-		if vEnd < 0 {
-			return false
-		}
 		if k, ok := keyOf(key); ok {
 			if t.has(k) {
 				t.dup |= 1 << k
 			}
 			t.seen |= 1 << k
-			t.val[k] = b[i:vEnd]
+			t.val[k] = val
 		} else if k, ok := variantOf(quoted); ok {
 			if t.variant == 0 {
 				t.spelled, t.spelt = key, k
 			}
 			t.variant |= 1 << k
 		}
-		i = jsonscan.WS(b, vEnd)
-		if i < len(b) && b[i] == ',' {
-			i = jsonscan.WS(b, i+1)
-		}
-	}
-	return i < len(b)
+	})
 }
 
 // variantOf reports whether the quoted key q, not spelled as any

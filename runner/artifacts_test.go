@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chaos-election/chaos/checkers"
-	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
@@ -24,19 +22,7 @@ func TestFaultErrorSentenceAndRawError(t *testing.T) {
 		context.DeadlineExceeded)
 	nemErr := errors.Join(&nemesis.FaultError{Fault: "partition isolate-leader", Kind: "partition", Node: "n2", Step: nemesis.StepStart,
 		Action: "cut n2's links", Err: raw})
-	rd, err := NewRunDir(t.TempDir(), "fault-error", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join("../checkers/testdata", "valid.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(rd.History(), b, 0o644)
-	ops, _, err := history.ReadFile(rd.History())
-	if err != nil {
-		t.Fatal(err)
-	}
+	rd, ops := runDirWithHistory(t, t.TempDir(), "fault-error", "valid.jsonl")
 	pl := plan.Default()
 	r := checkers.Run(context.Background(), ops, checkers.Election(pl.CheckerOptions())...)
 	warnings, err := writeArtifacts(rd, pl, "chaos run", time.Now(), ops, r, false, nemErr)

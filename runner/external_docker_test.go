@@ -225,6 +225,7 @@ var (
 // user's containers: valid, as on the compose path, with the faults in
 // effect and the leader changing.
 func TestExternalDockerGrant(t *testing.T) {
+	t.Parallel()
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "docker", "token", extIsolate, extPause, extKill)
 	p.Duration = 24 * time.Second // the three faults, each with its start and heal, fit
@@ -243,6 +244,7 @@ func TestExternalDockerGrant(t *testing.T) {
 // CLI, as a user's would be ssh): valid, every command recorded with its
 // outcome, every start healed.
 func TestExternalCommandsGrant(t *testing.T) {
+	t.Parallel()
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "commands", "token", extIsolate, extPause, extKill)
 	p.Duration = 24 * time.Second // the three faults, each with its start and heal, fit
@@ -272,6 +274,7 @@ func TestExternalCommandsGrant(t *testing.T) {
 // own process: unfenced finds accepted stale writes, fenced in the backend
 // rejects them.
 func TestExternalClientPause(t *testing.T) {
+	t.Parallel()
 	uc := startUserCluster(t)
 	found := 0
 	for i := 1; i <= 3 && found < 2; i++ {
@@ -302,6 +305,7 @@ func TestExternalClientPause(t *testing.T) {
 // delay and loss slow the clients; with fencing the run stays valid, and
 // the history records each fault's settings.
 func TestExternalLinkFaults(t *testing.T) {
+	t.Parallel()
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "links", "token",
 		nemesis.FaultSpec{Kind: "client-partition", Victim: "leader", Duration: 5 * time.Second},
@@ -329,10 +333,11 @@ func TestExternalLinkFaults(t *testing.T) {
 // A run refuses a prefix that holds keys, naming them and --reuse; with
 // --reuse it runs and removes them.
 func TestExternalPrefixGuard(t *testing.T) {
+	t.Parallel()
 	uc := startUserCluster(t)
 	cli := uc.client(t, "", "")
 	p := externalPlan(uc, "guard", "token", leaderPause)
-	p.Duration = 8 * time.Second
+	p.Duration = 9 * time.Second // the pause, its start and heal fit after the interval
 	if _, err := cli.Put(context.Background(), p.External.Prefix+"/someones-data", "x"); err != nil {
 		t.Fatal(err)
 	}
@@ -376,11 +381,11 @@ func TestExternalSecretsNeverWritten(t *testing.T) {
 		t.Errorf("dry run:\n%s", dry.String())
 	}
 
-	checkNothingLeft(t)
 	var logs bytes.Buffer
 	rootDir := t.TempDir()
 	out, err := Run(context.Background(), RunConfig{Plan: p, Root: rootDir, Progress: &logs,
 		Log: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	assertRunLeftNothing(t, out.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -442,6 +447,7 @@ func enableAuth(t *testing.T, cli *clientv3.Client, password string) {
 // node is thawed, the sidecars are gone, the keys are removed, and the
 // run still writes its verdict.
 func TestExternalSIGINTHeals(t *testing.T) {
+	t.Parallel()
 	uc := startUserCluster(t)
 	dir := t.TempDir()
 	pl := filepath.Join(dir, "plan.yaml")
@@ -465,7 +471,6 @@ external:
 	cmd := exec.Command(chaosBin, "run", "--config", pl, "--runs", dir)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
-	checkNothingLeft(t)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -493,4 +498,5 @@ external:
 	if _, err := os.Stat(filepath.Join(dir, "latest", ResultsFile)); err != nil {
 		t.Errorf("no results after SIGINT: %v", err)
 	}
+	assertRunsLeftNothing(t, stderr.String())
 }

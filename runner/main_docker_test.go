@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 	"time"
 
@@ -44,41 +45,85 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "build images:", err)
 			return 1
 		}
-		return m.Run()
+		// Containers' creation times are in whole seconds.
+		since := time.Now().Truncate(time.Second)
+		code := m.Run()
+		left, err := leftSince(since)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "list leftovers:", err)
+			return 1
+		}
+		for _, l := range left {
+			fmt.Fprintf(os.Stderr, "FAIL: the runner tests left behind: %v\n", l)
+			code = 1
+		}
+		return code
 	}())
 }
 
-// checkNothingLeft registers a cleanup that fails the test when a
-// container or network of the project that was created while the test ran
-// remains at its end. Leftovers of earlier tests (in other packages: `go
-// test -p 1` may run them in any order) are named and removed, but blamed
-// on where they started, whose own tests check their runs.
-func checkNothingLeft(t *testing.T) {
+// assertRunLeftNothing fails t when a container or network of the run
+// runID is still there. Each test checks its own runs, so the tests run
+// side by side (t.Parallel); TestMain checks that the package as a whole
+// left nothing.
+func assertRunLeftNothing(t *testing.T, runID string) {
 	t.Helper()
-	since := time.Now().Truncate(time.Second) // containers' creation times are in whole seconds
-	t.Cleanup(func() { assertNothingLeftSince(t, since) })
-}
-
-func assertNothingLeftSince(t *testing.T, since time.Time) {
-	t.Helper()
+	if runID == "" {
+		return // the run never got an id: it started nothing
+	}
 	ctx := context.Background()
 	dc, err := compose.NewDocker(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer dc.Close()
-	left, err := compose.Leftovers(ctx, dc, "")
+	left, err := compose.Leftovers(ctx, dc, runID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, l := range left {
-		if l.Created.Before(since) {
-			t.Logf("removing a leftover of an earlier test: %v", l)
-			continue
-		}
-		t.Errorf("left behind: %v", l)
+		t.Errorf("run %s left behind: %v", runID, l)
 	}
-	if len(left) > 0 {
+}
+
+// runIDPattern finds the run ids in a command's log ("run starting"
+// lines: one per run, several for a matrix).
+var runIDPattern = regexp.MustCompile(`msg="run starting" run=([0-9a-f]+)`)
+
+// assertRunsLeftNothing checks every run a command's log names, and that
+// it names at least one.
+func assertRunsLeftNothing(t *testing.T, log string) {
+	t.Helper()
+	ms := runIDPattern.FindAllStringSubmatch(log, -1)
+	if len(ms) == 0 {
+		t.Errorf("no run id in the log:\n%s", log)
+	}
+	for _, m := range ms {
+		assertRunLeftNothing(t, m[1])
+	}
+}
+
+// leftSince lists what the project has in Docker that was created since
+// (the package's own: other packages' tests do not run at the same time,
+// go test -p 1), and removes it.
+func leftSince(since time.Time) ([]compose.Leftover, error) {
+	ctx := context.Background()
+	dc, err := compose.NewDocker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer dc.Close()
+	all, err := compose.Leftovers(ctx, dc, "")
+	if err != nil {
+		return nil, err
+	}
+	var left []compose.Leftover
+	for _, l := range all {
+		if !l.Created.Before(since) {
+			left = append(left, l)
+		}
+	}
+	if len(all) > 0 {
 		_, _ = compose.DownAll(ctx, dc, nil)
 	}
+	return left, nil
 }

@@ -68,8 +68,10 @@ func isolatedNodes(ops []history.Op) []string {
 // stale) are caught serving stale values when the leader is cut off; the
 // failure points at linearizability.html from results.json and the report.
 func TestRegisterStaleReadsFound(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ target, mode string }{{"etcd", "serializable"}, {"consul", "stale"}} {
 		t.Run(tc.target+"/"+tc.mode, func(t *testing.T) {
+			t.Parallel()
 			found, runs := 0, 3
 			for i := 1; i <= runs && found < 2; i++ {
 				out, ops := runPlan(t, registerPlan(tc.target, tc.mode, 20*time.Second))
@@ -120,8 +122,10 @@ func assertLinearizabilityFile(t *testing.T, dir string) {
 // The negative controls: the same partitions with reads that go through
 // the leader's quorum (etcd linearizable, Consul consistent) stay valid.
 func TestRegisterLinearizableReadsValid(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ target, mode string }{{"etcd", "linearizable"}, {"consul", "consistent"}} {
 		t.Run(tc.target+"/"+tc.mode, func(t *testing.T) {
+			t.Parallel()
 			out, ops := runPlan(t, registerPlan(tc.target, tc.mode, 20*time.Second))
 			lin := linResult(t, out.Results)
 			t.Logf("%s, %v register ops on %v keys, isolated %v, checked in %.2f s", out.Results.Validity,
@@ -137,8 +141,10 @@ func TestRegisterLinearizableReadsValid(t *testing.T) {
 // What they show is recorded (README, "ZooKeeper reads"); the test holds
 // sync-then-read to linearizable and logs what plain reads did.
 func TestRegisterZooKeeperReads(t *testing.T) {
+	t.Parallel()
 	for _, mode := range []string{"plain", "sync"} {
 		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
 			out, ops := runPlan(t, registerPlan("zookeeper", mode, 20*time.Second))
 			lin := linResult(t, out.Results)
 			t.Logf("%s: %s, %v register ops, isolated %v: %s", mode, out.Results.Validity, lin.Figures["ops"], isolatedNodes(ops), lin.Summary)
@@ -158,6 +164,7 @@ func TestRegisterZooKeeperReads(t *testing.T) {
 // Both workloads in one run: the election checkers and linearizable all
 // run, and the run ends valid on etcd's defaults.
 func TestElectionAndRegister(t *testing.T) {
+	t.Parallel()
 	p := shortPlan(t, "etcd", "both", "token")
 	p.Workload = "election+register"
 	out, _ := runPlan(t, p)

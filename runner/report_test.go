@@ -12,9 +12,9 @@ import (
 	"github.com/chaos-election/chaos/plan"
 )
 
-// fakeRun writes a run directory as `chaos run` leaves it, from a history
-// in checkers/testdata, without Docker.
-func fakeRun(t *testing.T, root, name, historyFile string) RunDir {
+// runDirWithHistory makes a run directory holding a history from
+// checkers/testdata, and returns it with the history's ops.
+func runDirWithHistory(t *testing.T, root, name, historyFile string) (RunDir, []history.Op) {
 	t.Helper()
 	rd, err := NewRunDir(root, name, time.Now())
 	if err != nil {
@@ -24,11 +24,21 @@ func fakeRun(t *testing.T, root, name, historyFile string) RunDir {
 	if err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(rd.History(), b, 0o644)
+	if err := os.WriteFile(rd.History(), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ops, _, err := history.ReadFile(rd.History())
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rd, ops
+}
+
+// fakeRun writes a run directory as `chaos run` leaves it, from a history
+// in checkers/testdata, without Docker.
+func fakeRun(t *testing.T, root, name, historyFile string) RunDir {
+	t.Helper()
+	rd, ops := runDirWithHistory(t, root, name, historyFile)
 	pl := plan.Default()
 	pl.Name, pl.Seed = name, 42
 	if err := writePlan(rd, pl); err != nil {

@@ -44,7 +44,9 @@ type RunConfig struct {
 
 // RunOutcome is where a run left its files and what it concluded.
 type RunOutcome struct {
-	Dir         string
+	Dir string
+	// ID is the run's id, on its containers and networks (io.chaos.run).
+	ID          string
 	Results     checkers.Results
 	Interrupted bool
 	// Warnings are results.json's: a fault that failed, in plain words.
@@ -99,7 +101,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	if err != nil {
 		return out, fmt.Errorf("run directory: %w", err)
 	}
-	out.Dir = rd.Path
+	out.Dir, out.ID = rd.Path, rd.ID
 	log = log.With("run", rd.ID)
 	if err := writePlan(rd, pl); err != nil {
 		return out, err

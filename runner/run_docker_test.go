@@ -20,21 +20,30 @@ import (
 // acceptanceTargets are the backends every acceptance test runs on.
 var acceptanceTargets = []string{"etcd", "zookeeper", "consul"}
 
-// forEachTarget runs test once per backend, as a subtest named after it.
+// forEachTarget runs test once per backend, as a subtest named after it,
+// the backends side by side and beside the package's other parallel tests
+// (each checks only its own runs' containers).
 func forEachTarget(t *testing.T, test func(t *testing.T, target string)) {
+	t.Parallel()
 	for _, target := range acceptanceTargets {
-		t.Run(target, func(t *testing.T) { test(t, target) })
+		t.Run(target, func(t *testing.T) {
+			t.Parallel()
+			test(t, target)
+		})
 	}
 }
 
-// shortPlan is the default plan on target cut to CI size: 20 s of faults,
-// 5 s of recovery, a 2 s lease.
+// shortPlan is the default plan on target cut to CI size: 20 s of faults
+// (6 s each), 5 s of recovery, a 2 s lease.
 func shortPlan(t *testing.T, target, name, resource string, faults ...nemesis.FaultSpec) plan.Plan {
 	p := plan.Default()
 	p.SetTarget(target)
 	p.Name, p.Resource = target+"-"+name, resource
 	p.Duration, p.Recovery, p.LeaseTTL = 20*time.Second, 5*time.Second, 2*time.Second
 	p.Nemesis.Interval = 2 * time.Second
+	for i := range p.Nemesis.Faults { // two of the default's fit, with their start and heal
+		p.Nemesis.Faults[i].Duration = 6 * time.Second
+	}
 	if len(faults) > 0 {
 		p.Nemesis.Faults = faults
 	}
@@ -45,11 +54,11 @@ func shortPlan(t *testing.T, target, name, resource string, faults ...nemesis.Fa
 // Docker, and returns its outcome and history.
 func runQuiet(t *testing.T, p plan.Plan) (RunOutcome, []history.Op) {
 	t.Helper()
-	checkNothingLeft(t)
 	out, err := Run(context.Background(), RunConfig{
 		Plan: p, Root: t.TempDir(), Progress: os.Stderr,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})
+	assertRunLeftNothing(t, out.ID)
 	if err != nil {
 		t.Fatalf("run %s: %v", p.Name, err)
 	}
@@ -107,11 +116,7 @@ func figure(r checkers.Results, checker, name string) float64 {
 func TestDefaultPlanValid(t *testing.T) { forEachTarget(t, testDefaultPlanValid) }
 
 func testDefaultPlanValid(t *testing.T, target string) {
-	p := shortPlan(t, target, "default", "token")
-	for i := range p.Nemesis.Faults { // two of them fit the 20 s window, with their start and heal
-		p.Nemesis.Faults[i].Duration = 6 * time.Second
-	}
-	out, ops := runPlan(t, p)
+	out, ops := runPlan(t, shortPlan(t, target, "default", "token"))
 	if out.Results.Validity != checkers.Valid {
 		t.Fatalf("default plan: %s: %+v", out.Results.Validity, out.Results.Results)
 	}
@@ -167,6 +172,7 @@ func TestFencedModesValid(t *testing.T) { forEachTarget(t, testFencedModesValid)
 func testFencedModesValid(t *testing.T, target string) {
 	for _, mode := range []string{"token", "backend"} {
 		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
 			p := shortPlan(t, target, "fenced-"+mode, mode, leaderPause)
 			p.Duration = 15 * time.Second
 			out, _ := runPlan(t, p)

@@ -13,7 +13,7 @@
 #   - for the tests (CHAOS_SETUP_IMAGES=all), every backend image, built
 #     from the Go module proxy and Debian's packages (no registry): ~12 min
 #     the first time, seconds after. A run builds only what its plan needs
-#     (the default plan: etcd and the sidecar, about 1 min the first time).
+#     (the default plan: etcd and the sidecar, about 30 s the first time).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

@@ -51,8 +51,8 @@ layer, makes ZooKeeper's image from Debian's packages with debootstrap (as
 root), and packs this (static) chaos binary into the sidecar image that
 cuts links inside a node's network namespace. Nothing is pulled. An image
 already built from the same inputs is kept, so a second call takes
-seconds. The first build takes about 10 minutes on 2 cores (Consul 7,
-ZooKeeper 1.5-3, etcd 1). With -v the compiler's and debootstrap's output
+seconds. The first build takes about 8 minutes on 2 cores (Consul 6,
+ZooKeeper 1, etcd 0.5). With -v the compiler's and debootstrap's output
 is shown.`,
 		Args: badArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
