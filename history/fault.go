@@ -26,7 +26,7 @@ type Fault struct {
 	// none, so a random node was taken.
 	Fallback string `json:"fallback,omitempty"`
 	// Kind is the fault: partition, pause, kill, client-pause,
-	// client-partition, client-delay, client-loss.
+	// client-partition, client-delay, client-loss, clock-skew, clock-drift.
 	Kind string `json:"fault"`
 	// For is how long a client pause freezes its client: "8s".
 	For string `json:"for,omitempty"`
@@ -41,12 +41,20 @@ type Fault struct {
 	// Loss is the probability a chunk is lost on a client's link
 	// (client-loss), in (0, 1].
 	Loss float64 `json:"loss,omitempty"`
-	// Node is the node whose client a client pause froze.
+	// Node is the node whose client a client pause froze, or whose
+	// candidates' clock a clock fault reached.
 	Node string `json:"node,omitempty"`
 	// Nodes are the fault's victims.
 	Nodes []string `json:"nodes,omitempty"`
-	// Process is the client process a client pause froze.
+	// Offset is how far a clock-skew sets the victim candidate's clock
+	// from true time: "-4s".
+	Offset string `json:"offset,omitempty"`
+	// Process is the client process a client pause froze, or whose clock
+	// a clock fault skewed or slowed.
 	Process string `json:"process,omitempty"`
+	// Rate is how fast a clock-drift makes the victim candidate's clock
+	// run, 1 being true time: 0.5.
+	Rate float64 `json:"rate,omitempty"`
 	// Shape is a partition's shape: halves, isolate-leader,
 	// majority-ring, bridge, random.
 	Shape string `json:"shape,omitempty"`
@@ -93,8 +101,14 @@ func (o *Op) Fault() (f Fault, ok bool) {
 			f.Node = decodeString(val)
 		case "nodes":
 			decodeInto(val, &f.Nodes)
+		case "offset":
+			f.Offset = decodeString(val)
 		case "process":
 			f.Process = decodeString(val)
+		case "rate":
+			if x, err := strconv.ParseFloat(string(val), 64); err == nil {
+				f.Rate = x
+			}
 		case "shape":
 			f.Shape = decodeString(val)
 		case "victim":

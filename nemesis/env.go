@@ -28,6 +28,14 @@ type Clients interface {
 	Freeze(ctx context.Context, node string, d time.Duration) (process string, err error)
 }
 
+// Clocks are the candidates' clocks, which the clock faults skew
+// (offset) or slow (rate, 1 being true time); the election workload
+// satisfies it. SetClock returns the process whose clock it set.
+type Clocks interface {
+	SetClock(ctx context.Context, node string, offset time.Duration, rate float64) (process string, err error)
+	ResetClock(node string) error
+}
+
 // Links is what the link faults act on: the harness's own proxy between
 // each node's clients and the node (the linkproxy package). SetLink
 // replaces the faults in force on the link of node's clients.
@@ -48,13 +56,16 @@ type Env struct {
 	// Links are the client-side links; nil when the run has no proxies
 	// (a plan without link faults).
 	Links Links
-	Rec   Recorder
+	// Clocks are the candidates' clocks; nil when the run has no election
+	// workload.
+	Clocks Clocks
+	Rec    Recorder
 	Log   *slog.Logger
 }
 
 // FaultSpec is one fault of a plan.
 type FaultSpec struct {
-	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss
+	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss | clock-skew | clock-drift
 	Shape    string        `yaml:"shape"`    // partitions: halves | isolate-leader | majority-ring | bridge | random
 	Victim   string        `yaml:"victim"`   // the others: leader | minority | majority | random | a node name
 	Duration time.Duration `yaml:"duration"` // how long until healed
@@ -62,6 +73,10 @@ type FaultSpec struct {
 	Delay  time.Duration `yaml:"delay,omitempty"`  // client-delay: added each way
 	Jitter time.Duration `yaml:"jitter,omitempty"` // client-delay: uniform extra in [0, jitter)
 	Loss   float64       `yaml:"loss,omitempty"`   // client-loss: probability a chunk is lost (and retransmitted)
+	// Clock faults (clock-skew, clock-drift) only: the victim candidate's
+	// clock is set Offset away from true time, or made to run at Rate.
+	Offset time.Duration `yaml:"offset,omitempty"` // clock-skew
+	Rate   float64       `yaml:"rate,omitempty"`   // clock-drift: 0.5 = half speed
 }
 
 // Spec is a fault schedule.

@@ -33,6 +33,8 @@ func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 		return &clientPause{victim: spec.Victim, d: spec.Duration, rng: rng}, nil
 	case "client-partition", "client-delay", "client-loss":
 		return newLinkFault(spec, rng), nil
+	case "clock-skew", "clock-drift":
+		return &clockFault{kind: spec.Kind, victim: spec.Victim, offset: spec.Offset, rate: spec.Rate, rng: rng}, nil
 	}
 	return nil, failed("", "make the fault", fmt.Errorf("unknown fault kind %q", spec.Kind))
 }

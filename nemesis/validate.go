@@ -10,7 +10,7 @@ import (
 
 // Kinds and shapes a plan may name.
 var (
-	Kinds  = append([]string{"partition", "pause", "kill", "client-pause"}, linkKinds...)
+	Kinds  = slices.Concat([]string{"partition", "pause", "kill", "client-pause"}, linkKinds, clockKinds)
 	Shapes = []string{"halves", "isolate-leader", "majority-ring", "bridge", "random"}
 )
 
@@ -47,9 +47,15 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	if field, err := validateLink(f); err != nil {
 		return field, err
 	}
+	if field, err := validateClock(f); err != nil {
+		return field, err
+	}
 	if f.Victim == "" || slices.Contains(roles, f.Victim) {
 		if f.Kind == "client-pause" && (f.Victim == "minority" || f.Victim == "majority") {
 			return "victim", errors.New("a client pause freezes one candidate: leader, random or a node name")
+		}
+		if IsClockFault(f.Kind) && (f.Victim == "minority" || f.Victim == "majority") {
+			return "victim", fmt.Errorf("a %s reaches one candidate's clock: leader, random or a node name", f.Kind)
 		}
 		return "", nil
 	}

@@ -27,7 +27,7 @@ var (
 
 // budgetOf is the budget of a fault kind.
 func budgetOf(kind string) budget {
-	if kind == "client-pause" || IsLinkFault(kind) {
+	if kind == "client-pause" || IsLinkFault(kind) || IsClockFault(kind) {
 		return clientBudget
 	}
 	return clusterBudget

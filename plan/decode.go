@@ -68,6 +68,15 @@ func (d *decoder) top(n *yaml.Node) {
 		{"seed", func(f string, v *yaml.Node) { d.integer64(f, v, &p.Seed) }},
 		{"lease_ttl", func(f string, v *yaml.Node) { d.duration(f, v, &p.LeaseTTL) }},
 		{"write_every", func(f string, v *yaml.Node) { d.duration(f, v, &p.WriteEvery) }},
+		{"recipe", func(f string, v *yaml.Node) { d.str(f, v, &p.Recipe) }},
+		{"lease", func(f string, v *yaml.Node) {
+			l := &p.Lease
+			d.mapping(v, f, []fieldDef{
+				{"renew_every", func(f string, v *yaml.Node) { d.duration(f, v, &l.RenewEvery) }},
+				{"renew_deadline", func(f string, v *yaml.Node) { d.duration(f, v, &l.RenewDeadline) }},
+				{"retry_period", func(f string, v *yaml.Node) { d.duration(f, v, &l.RetryPeriod) }},
+			})
+		}},
 		{"nemesis", func(f string, v *yaml.Node) {
 			d.mapping(v, f, []fieldDef{
 				{"interval", func(f string, v *yaml.Node) { d.duration(f, v, &p.Nemesis.Interval) }},
@@ -124,6 +133,8 @@ func (d *decoder) faults(field string, n *yaml.Node) {
 			{"delay", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Delay) }},
 			{"jitter", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Jitter) }},
 			{"loss", func(fn string, v *yaml.Node) { d.float(fn, v, &f.Loss) }},
+			{"offset", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Offset) }},
+			{"rate", func(fn string, v *yaml.Node) { d.float(fn, v, &f.Rate) }},
 		})
 	}
 	d.plan.Nemesis.Faults = faults

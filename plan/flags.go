@@ -87,8 +87,10 @@ func planFlagTable() []planFlag {
 				p.Seed = n
 				return nil
 			}},
-		{Flag{"lease-ttl", "lease_ttl", "session / lease TTL of the candidates"},
+		{Flag{"lease-ttl", "lease_ttl", "session / lease TTL of the candidates (the lease duration of the lease recipes)"},
 			dur(func(p *Plan) *time.Duration { return &p.LeaseTTL })},
+		{Flag{"recipe", "recipe", "how the candidates elect: " + strings.Join(knownRecipes, ", ")},
+			str(func(p *Plan) *string { return &p.Recipe })},
 		{Flag{"consul-lock-delay", "consul.lock_delay", "Consul sessions' lock-delay"},
 			dur(func(p *Plan) *time.Duration { return &p.Consul.LockDelay })},
 		{Flag{"consul-behavior", "consul.behavior", "Consul sessions' behavior: " + strings.Join(knownBehaviors, ", ")},

@@ -59,6 +59,15 @@ type Plan struct {
 	LeaseTTL time.Duration
 	// WriteEvery is how often a leader writes to the resource.
 	WriteEvery time.Duration
+	// Recipe is how the candidates elect: "native" (the backend's own
+	// recipe: etcd's concurrency.Election, ZooKeeper's sequential
+	// znodes, Consul's session lock), "lease-timestamp" (a lease record
+	// whose expiry the holder stamps by its own clock) or
+	// "lease-observed" (client-go's LeaderElector over a lease record).
+	// The lease recipes' lease duration is LeaseTTL.
+	Recipe string
+	// Lease holds the lease recipes' timings.
+	Lease Lease
 	// Nemesis is the fault schedule.
 	Nemesis Nemesis
 	// Checks are the limits the checkers apply.
@@ -103,6 +112,15 @@ type Checks struct {
 	LinearizableTimeout time.Duration
 }
 
+// Lease is the lease recipes' timings; zero means the 15 : 10 : 2
+// proportion of client-go's defaults to lease_ttl.
+type Lease struct {
+	// RenewEvery is how often a lease-timestamp holder renews.
+	RenewEvery time.Duration
+	// RenewDeadline and RetryPeriod are client-go's (lease-observed).
+	RenewDeadline, RetryPeriod time.Duration
+}
+
 // RegisterPlan is the register workload's settings.
 type Register struct {
 	// ReadMode is how the backend reads: etcd "linearizable" or
@@ -135,12 +153,25 @@ var (
 	knownBehaviors = []string{"release", "delete"}
 	knownWorkloads = []string{"election", "register", "election+register"}
 	knownResources = []string{"none", "token", "backend"}
+	knownRecipes   = []string{RecipeNative, RecipeLeaseTimestamp, RecipeLeaseObserved}
 	knownClusters  = []string{ClusterCompose, ClusterExternal}
 )
 
 // Targets are the backends a plan can name, in the order the commands list
 // them.
 func Targets() []string { return slices.Clone(knownTargets) }
+
+// The recipes a plan can name.
+const (
+	RecipeNative         = "native"
+	RecipeLeaseTimestamp = "lease-timestamp"
+	RecipeLeaseObserved  = "lease-observed"
+)
+
+// LeaseRecipe reports whether the plan elects by a lease record.
+func (p Plan) LeaseRecipe() bool {
+	return p.Recipe == RecipeLeaseTimestamp || p.Recipe == RecipeLeaseObserved
+}
 
 // Bounds on the plan's numbers.
 const (
@@ -171,6 +202,7 @@ func Default() Plan {
 		Recovery:   10 * time.Second,
 		LeaseTTL:   3 * time.Second,
 		WriteEvery: 50 * time.Millisecond,
+		Recipe:     RecipeNative,
 		Nemesis: Nemesis{
 			Interval: 5 * time.Second,
 			Faults: []nemesis.FaultSpec{

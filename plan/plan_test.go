@@ -62,7 +62,20 @@ func TestPlanYAMLRoundTrip(t *testing.T) {
 	register.Checks.LinearizableTimeout = 90 * time.Second
 	both := register
 	both.Workload, both.Register.ReadMode = "election+register", ""
-	for _, p := range []Plan{Default(), every, noFaults, seeded, consul, register, both} {
+	stamped := Default()
+	stamped.Recipe, stamped.LeaseTTL = RecipeLeaseTimestamp, 1500*time.Millisecond
+	stamped.Lease.RenewEvery = 200 * time.Millisecond
+	stamped.Nemesis.Faults = []nemesis.FaultSpec{
+		{Kind: "clock-skew", Victim: "leader", Offset: -4 * time.Second, Duration: 6 * time.Second},
+		{Kind: "clock-drift", Victim: "n2", Rate: 0.5, Duration: 6 * time.Second},
+	}
+	observed := Default()
+	observed.Recipe = RecipeLeaseObserved
+	observed.Lease = Lease{RenewDeadline: 2 * time.Second, RetryPeriod: 400 * time.Millisecond}
+	for _, p := range []Plan{Default(), every, noFaults, seeded, consul, register, both, stamped, observed} {
+		if err := p.Validate(); err != nil && p.Name != "every-field" {
+			t.Errorf("%s: %v", p.Name, err)
+		}
 		b, err := p.YAML()
 		if err != nil {
 			t.Fatal(err)
@@ -143,7 +156,7 @@ func TestSetFlag(t *testing.T) {
 		"name": "tuning", "target": "etcd", "nodes": "5", "resource": "backend", "strict": "true",
 		"duration": "2m0s", "recovery": "15s", "seed": "77", "lease-ttl": "4s",
 		"consul-lock-delay": "2s", "consul-behavior": "delete",
-		"workload": "election+register", "read-mode": "serializable", "keys": "9",
+		"workload": "election+register", "read-mode": "serializable", "keys": "9", "recipe": "lease-observed",
 	}
 	for _, f := range Flags() {
 		v, ok := set[f.Name]
@@ -162,6 +175,7 @@ func TestSetFlag(t *testing.T) {
 	want.Duration, want.Recovery, want.Seed, want.LeaseTTL = 2*time.Minute, 15*time.Second, 77, 4*time.Second
 	want.Consul = Consul{LockDelay: 2 * time.Second, Behavior: "delete"}
 	want.Workload, want.Register.ReadMode, want.Register.Keys = "election+register", "serializable", 9
+	want.Recipe = "lease-observed"
 	if !samePlan(p, want) {
 		t.Errorf("got  %+v\nwant %+v", p, want)
 	}

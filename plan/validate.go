@@ -104,9 +104,14 @@ func (p Plan) check() []fieldErr {
 		}
 	}
 	nonNegative("recovery", p.Recovery)
+	if p.Recipe != "" { // "": a plan from before recipes, the native one
+		oneOf("recipe", p.Recipe, knownRecipes)
+	}
+	p.checkLease(bad)
 	switch {
 	case p.LeaseTTL < minLeaseTTL:
 		bad("lease_ttl", "must be at least %s, got %s", FormatDuration(minLeaseTTL), FormatDuration(p.LeaseTTL))
+	case p.LeaseRecipe(): // the lease duration is the recipe's own, not a backend session's
 	case p.Target == "etcd" && p.LeaseTTL%time.Second != 0:
 		bad("lease_ttl", "etcd leases are whole seconds, got %s", FormatDuration(p.LeaseTTL))
 	case p.Target == "zookeeper" && p.LeaseTTL > maxZKSession:
@@ -168,6 +173,7 @@ func (p Plan) check() []fieldErr {
 			}
 		}
 	}
+	p.checkClockFaults(bad)
 	nonNegative("checks.linearizable_timeout", p.Checks.LinearizableTimeout)
 	if p.Checks.MinOps < 0 {
 		bad("checks.min_ops", "must not be negative, got %d", p.Checks.MinOps)

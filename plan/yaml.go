@@ -35,6 +35,12 @@ func (p Plan) YAML() ([]byte, error) {
 		if f.Loss != 0 {
 			add(m, "loss", numNode(f.Loss))
 		}
+		if f.Offset != 0 {
+			add(m, "offset", durNode(f.Offset))
+		}
+		if f.Rate != 0 {
+			add(m, "rate", numNode(f.Rate))
+		}
 		faults.Content = append(faults.Content, m)
 	}
 	if len(faults.Content) == 0 {
@@ -73,6 +79,14 @@ func (p Plan) YAML() ([]byte, error) {
 	add(root, "seed", seed)
 	add(root, "lease_ttl", durNode(p.LeaseTTL))
 	add(root, "write_every", durNode(p.WriteEvery))
+	add(root, "recipe", strNode(p.Recipe))
+	if p.LeaseRecipe() || p.Lease != (Lease{}) {
+		l := mapNode(0)
+		add(l, "renew_every", durNode(p.Lease.RenewEvery))
+		add(l, "renew_deadline", durNode(p.Lease.RenewDeadline))
+		add(l, "retry_period", durNode(p.Lease.RetryPeriod))
+		add(root, "lease", l)
+	}
 	add(root, "nemesis", nem)
 	add(root, "checks", checks)
 	if p.Target == "consul" || p.Consul != Default().Consul {

@@ -380,6 +380,12 @@ func faultLabel(op history.Op) string {
 	if v.Loss > 0 {
 		parts = append(parts, fmt.Sprintf("%g%% loss", v.Loss*100))
 	}
+	if v.Offset != "" {
+		parts = append(parts, "offset "+v.Offset)
+	}
+	if v.Rate > 0 {
+		parts = append(parts, fmt.Sprintf("rate %g", v.Rate))
+	}
 	return strings.Join(parts, " ")
 }
 

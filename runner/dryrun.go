@@ -135,6 +135,10 @@ func faultTitle(f nemesis.FaultSpec) string {
 		s += fmt.Sprintf(" (delay %s, jitter %s)", plan.FormatDuration(f.Delay), plan.FormatDuration(f.Jitter))
 	case f.Loss > 0:
 		s += fmt.Sprintf(" (loss %g)", f.Loss)
+	case f.Offset != 0:
+		s += fmt.Sprintf(" (offset %s)", plan.FormatDuration(f.Offset))
+	case f.Rate > 0:
+		s += fmt.Sprintf(" (rate %g)", f.Rate)
 	}
 	return s
 }
@@ -144,6 +148,10 @@ func howFault(p plan.Plan, f nemesis.FaultSpec) string {
 	switch {
 	case f.Kind == "client-pause":
 		return "the harness freezes the candidate's process between its leadership check and its next write, keepalives included"
+	case nemesis.IsClockFault(f.Kind) && p.Recipe == plan.RecipeLeaseTimestamp:
+		return "the candidate's own clock, which lease-timestamp reads its lease's expiry by, is set off true time (timers keep the real rate), then back"
+	case nemesis.IsClockFault(f.Kind):
+		return "the candidate's own clock is set off true time, then back: it reaches nothing here (lease-observed trusts client-go's real clock, by design)"
 	case nemesis.IsLinkFault(f.Kind):
 		return "the node's link proxy " + map[string]string{
 			"client-partition": "holds all traffic between the node's clients and the node",

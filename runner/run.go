@@ -181,6 +181,9 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		return wl.Stop(sctx)
 	}
 	env := nemesis.Env{Cluster: cluster, Clients: wl, Rec: rec, Log: log}
+	if pl.Election() {
+		env.Clocks = wl
+	}
 	if lk != nil {
 		env.Links = lk
 	}

@@ -35,8 +35,12 @@ func startWorkloads(ctx context.Context, pl plan.Plan, target targets.Target, ep
 		dial = lk.Dial
 	}
 	if pl.Election() {
+		elTarget, err := withRecipe(pl, target) // the candidates' and the observer's
+		if err != nil {
+			return nil, err
+		}
 		el, err := election.Start(ctx, election.Config{
-			Target: target, Endpoints: eps, Dial: dial, Resource: pl.Resource,
+			Target: elTarget, Endpoints: eps, Dial: dial, Resource: pl.Resource,
 			TTL: pl.LeaseTTL, WriteEvery: pl.WriteEvery, Rec: rec, Log: log,
 		})
 		if err != nil {
@@ -83,6 +87,23 @@ func (c *clients) Freeze(ctx context.Context, node string, d time.Duration) (str
 		return "", fmt.Errorf("freeze %s: no election workload", node)
 	}
 	return c.el.Freeze(ctx, node, d)
+}
+
+// SetClock skews or slows the clock of the node's candidates; only the
+// election workload has candidates (plans without it reject clock faults).
+func (c *clients) SetClock(ctx context.Context, node string, offset time.Duration, rate float64) (string, error) {
+	if c.el == nil {
+		return "", fmt.Errorf("clock of %s: no election workload", node)
+	}
+	return c.el.SetClock(ctx, node, offset, rate)
+}
+
+// ResetClock returns the node's candidates' clock to true time.
+func (c *clients) ResetClock(node string) error {
+	if c.el == nil {
+		return fmt.Errorf("clock of %s: no election workload", node)
+	}
+	return c.el.ResetClock(node)
 }
 
 // Stop ends every workload; ops cut short complete as info.

@@ -32,7 +32,11 @@ type CandidateConfig struct {
 	Process string        // written as the leader key's value, e.g. "n1"
 	TTL     time.Duration // session / lease TTL
 	Dial    Dialer        // nil = plain TCP
-	Log     *slog.Logger  // nil = discard
+	// Clock is the candidate's own clock, which clock faults skew or slow;
+	// nil = the real clock. The native recipes do not read it (their
+	// backends keep time); the lease recipes that trust timestamps do.
+	Clock Clock
+	Log   *slog.Logger // nil = discard
 }
 
 // Candidate campaigns for leadership through the backend's own recipe.

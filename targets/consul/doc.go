@@ -18,4 +18,21 @@
 // invalidated it), and when a blocking query shows the key with another
 // session or none. The fenced write in the backend is a transaction:
 // check-session and check-index on the lock key, then set the resource.
+//
+// The lease recipes' store ([Target.NewLeaseStore]) keeps the record at
+// Root+"/lease/record" and the epoch at Root+"/lease/epoch"; its fenced
+// writes go to the resource key. A lease version is the record's
+// ModifyIndex. A takeover is one KV transaction: check-and-set the record
+// at the index read (index 0: only if absent), set the epoch. The token is
+// the epoch's ModifyIndex as the transaction's result gives it, the Raft
+// index of that transaction: it grows with every write to the store, and
+// only a takeover writes the epoch, so each new holder's token is greater
+// than every earlier one's; a renewal (check-and-set of the record alone)
+// leaves it. Consul skips a set that leaves a key as it was, ModifyIndex
+// included, so every write differs from what the key holds: the epoch gets
+// a fresh random nonce, the record the flags of the index it replaces.
+// The fenced write is a transaction: check-index on the epoch at the
+// token, then set the resource; once anyone took over, the epoch's
+// ModifyIndex moved and the whole transaction is refused. Get reads both
+// keys in one consistent read-only transaction.
 package consul

@@ -24,4 +24,24 @@
 // (by then the ensemble may have expired it). The fenced write in the
 // backend is multi(check(version of its znode), setData(resource)): it
 // fails once the znode is gone.
+//
+// The lease recipes' store ([Target.NewLeaseStore]) keeps the record in
+// the persistent znode Root+"/lease/record" and the epoch in
+// Root+"/lease/epoch" (made, with their parent, when missing); its fenced
+// writes go to the resource znode. A lease version is the record's znode
+// version + 1, so that 0 means no record. A takeover is one multi: create
+// the record (no record) or set it at the version read, and set the
+// epoch's data. The token is the epoch's mzxid after it, the multi's zxid:
+// zxids order every write of the ensemble and never repeat, even when the
+// epoch znode is deleted and made again, and only a takeover writes the
+// epoch, so each new holder's token is greater than every earlier one's.
+// The epoch's version would grow too, but restarts at 0 if the znode is
+// made again (the same reason the election uses czxid, not the sequence
+// number). A renewal sets the record alone. The fenced write is
+// multi(check(epoch at the version that goes with the token), setData
+// (resource)): the store's own takeover gave it that version, or it reads
+// it (after a sync) while the epoch's mzxid is still the token. Any later
+// takeover sets the epoch and so raises its version: the check fails and
+// the write is refused, atomically with it. Get syncs first, so that a
+// follower does not answer with a record older than the last write.
 package zookeeper

@@ -35,7 +35,7 @@ func (w *Workload) runSlot(ctx context.Context, s *slot) {
 	id := s.nextProcess()
 	for ctx.Err() == nil {
 		cand, err := w.cfg.Target.NewCandidate(ctx, s.ep, targets.CandidateConfig{
-			Process: id, TTL: w.cfg.TTL, Dial: s.sw.Dialer(w.cfg.baseDialer(s.ep.Node)), Log: w.cfg.Log})
+			Process: id, TTL: w.cfg.TTL, Dial: s.sw.Dialer(w.cfg.baseDialer(s.ep.Node)), Clock: s.clock, Log: w.cfg.Log})
 		if err != nil {
 			w.cfg.Log.Warn("new candidate", "process", id, "err", err)
 			sleep(ctx, retryBackoff)

@@ -20,12 +20,7 @@ func (w *Workload) Freeze(ctx context.Context, node string, d time.Duration) (pr
 	if d <= 0 {
 		return "", fmt.Errorf("freeze %s: duration %v", node, d)
 	}
-	var s *slot
-	for _, sl := range w.slots {
-		if sl.ep.Node == node {
-			s = sl
-		}
-	}
+	s := w.slot(node)
 	if s == nil {
 		return "", fmt.Errorf("freeze %s: no such node", node)
 	}

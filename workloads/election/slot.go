@@ -12,8 +12,9 @@ import (
 // slot is one node's place in the workload: the succession of processes
 // (candidates) that talk to it, and its freeze state.
 type slot struct {
-	ep targets.Endpoint
-	sw *freezenet.Switch // every candidate of the slot dials through it
+	ep    targets.Endpoint
+	sw    *freezenet.Switch // every candidate of the slot dials through it
+	clock *Clock            // every candidate of the slot reads time through it
 
 	mu      sync.Mutex
 	gen     int // generation of the current process: 1 = "n1", 2 = "n1#2"
@@ -26,7 +27,7 @@ type slot struct {
 }
 
 func newSlot(ep targets.Endpoint) *slot {
-	return &slot{ep: ep, sw: freezenet.New()}
+	return &slot{ep: ep, sw: freezenet.New(), clock: newClock()}
 }
 
 // nextProcess returns the next process id of the slot.

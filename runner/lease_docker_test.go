@@ -1,0 +1,151 @@
+//go:build docker
+
+package runner
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/plan"
+)
+
+// leaderClockBack sets the leader's clock back by more than the lease: a
+// lease-timestamp holder then stamps an expiry already past in true time.
+var leaderClockBack = nemesis.FaultSpec{Kind: "clock-skew", Victim: "leader", Offset: -5 * time.Second, Duration: 6 * time.Second}
+
+// leasePlan is a CI-size election plan on target with a lease recipe: a
+// 3 s lease, 30 s of faults. client-go's timings are in its 15 : 10 : 2
+// proportion (2 s, 400 ms); a lease-timestamp holder renews every second,
+// as a home-grown lease often does (a third of the lease).
+func leasePlan(t *testing.T, target, recipe, name, resource string, faults ...nemesis.FaultSpec) plan.Plan {
+	p := shortPlan(t, target, recipe+"-"+name, resource, faults...)
+	p.Recipe = recipe
+	p.LeaseTTL = 3 * time.Second
+	p.Duration = 30 * time.Second
+	if recipe == plan.RecipeLeaseTimestamp {
+		p.Lease.RenewEvery = time.Second
+	}
+	return p
+}
+
+// Issue 15, case 1: lease-timestamp with the leader's clock set back past
+// the lease. Unfenced, two holders act at once: invalid in at least 4 of
+// 5 runs. Fenced by token and in the backend: valid, the stale writes
+// rejected and counted.
+func TestLeaseTimestampClockSkew(t *testing.T) { forEachTarget(t, testLeaseTimestampClockSkew) }
+
+func testLeaseTimestampClockSkew(t *testing.T, target string) {
+	t.Run("none", func(t *testing.T) {
+		t.Parallel()
+		found := 0
+		for i := 1; i <= 5 && found < 4; i++ {
+			if 5-i+1+found < 4 {
+				break
+			}
+			out, ops := runPlan(t, leasePlan(t, target, plan.RecipeLeaseTimestamp, "skew", "none", leaderClockBack))
+			t.Logf("run %d: %s, %d leaderships, %v stale writes accepted: %s", i, out.Results.Validity,
+				grants(ops), figure(out.Results, "stale-writes", "stale_accepted"), summary(out.Results, "dual-leaders"))
+			if out.Results.Validity == checkers.Invalid {
+				found++
+				continue
+			}
+			logNonWrites(t, ops)
+		}
+		if found < 4 {
+			t.Fatalf("two holders caught in %d runs, want at least 4 of 5", found)
+		}
+	})
+	for _, mode := range []string{"token", "backend"} {
+		t.Run(mode, func(t *testing.T) {
+			t.Parallel()
+			out, ops := runPlan(t, leasePlan(t, target, plan.RecipeLeaseTimestamp, "skew-"+mode, mode, leaderClockBack))
+			stopped := figure(out.Results, "stale-writes", "stale_rejected") + figure(out.Results, "stale-writes", "stale_unknown")
+			t.Logf("%s: %s, %d leaderships, %v stale writes rejected or unknown", mode, out.Results.Validity, grants(ops), stopped)
+			if out.Results.Validity != checkers.Valid || grants(ops) < 2 {
+				logNonWrites(t, ops)
+				t.Fatalf("%s: %s: %+v", mode, out.Results.Validity, out.Results.Results)
+			}
+		})
+	}
+}
+
+// Issue 15, case 2, the negative control: lease-observed (client-go)
+// under the same clock fault, unfenced, stays valid, and the skew causes
+// no failover: client-go trusts its own observations, not timestamps.
+func TestLeaseObservedIgnoresClockSkew(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, target string) {
+		out, ops := runPlan(t, leasePlan(t, target, plan.RecipeLeaseObserved, "skew", "none", leaderClockBack))
+		t.Logf("%s, %d leaderships, %v failovers, %v faults survived", out.Results.Validity, grants(ops),
+			figure(out.Results, "liveness", "failovers"), figure(out.Results, "liveness", "faults_survived"))
+		if out.Results.Validity != checkers.Valid || figure(out.Results, "liveness", "failovers") != 0 || figure(out.Results, "liveness", "faults_survived") < 1 {
+			logNonWrites(t, ops)
+			t.Fatalf("%s: %+v", out.Results.Validity, out.Results.Results)
+		}
+	})
+}
+
+// Issue 15, case 3: lease-observed with the leader's client paused longer
+// than the lease: unfenced, its writes land after another holder's,
+// invalid in at least 4 of 5; fenced, valid.
+func TestLeaseObservedClientPause(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, target string) {
+		pause := nemesis.FaultSpec{Kind: "client-pause", Victim: "leader", Duration: 6 * time.Second}
+		t.Run("none", func(t *testing.T) {
+			t.Parallel()
+			found := 0
+			for i := 1; i <= 5 && found < 4; i++ {
+				if 5-i+1+found < 4 {
+					break
+				}
+				p := leasePlan(t, target, plan.RecipeLeaseObserved, "pause", "none", pause)
+				p.Duration = 20 * time.Second
+				out, ops := runPlan(t, p)
+				t.Logf("run %d: %s, %d leaderships, %v stale writes accepted", i, out.Results.Validity, grants(ops),
+					figure(out.Results, "stale-writes", "stale_accepted"))
+				if out.Results.Validity == checkers.Invalid {
+					found++
+					continue
+				}
+				logNonWrites(t, ops)
+			}
+			if found < 4 {
+				t.Fatalf("stale writes caught in %d runs, want at least 4 of 5", found)
+			}
+		})
+		t.Run("token", func(t *testing.T) {
+			t.Parallel()
+			p := leasePlan(t, target, plan.RecipeLeaseObserved, "pause-token", "token", pause)
+			p.Duration = 20 * time.Second
+			out, ops := runPlan(t, p)
+			t.Logf("%s, %d leaderships, %v stale writes rejected", out.Results.Validity, grants(ops), figure(out.Results, "stale-writes", "stale_rejected"))
+			if out.Results.Validity != checkers.Valid || grants(ops) < 2 {
+				logNonWrites(t, ops)
+				t.Fatalf("%s: %+v", out.Results.Validity, out.Results.Results)
+			}
+		})
+	})
+}
+
+// grants counts the campaigns granted.
+func grants(ops []history.Op) int {
+	n := 0
+	for _, op := range ops {
+		if op.F == history.FCampaign && op.Type == history.OK {
+			n++
+		}
+	}
+	return n
+}
+
+// summary is one checker's summary sentence.
+func summary(r checkers.Results, checker string) string {
+	for _, res := range r.Results {
+		if res.Checker == checker {
+			return res.Summary
+		}
+	}
+	return ""
+}
