@@ -60,7 +60,7 @@ type Env struct {
 	// workload.
 	Clocks Clocks
 	Rec    Recorder
-	Log   *slog.Logger
+	Log    *slog.Logger
 }
 
 // FaultSpec is one fault of a plan.
