@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/targets/lease"
 )
 
 // jitterFactor is client-go's leaderelection.JitterFactor: its retry
@@ -59,6 +60,10 @@ func (p Plan) checkLease(bad func(field, format string, args ...any)) {
 			bad("lease.renew_every", "must be shorter than lease_ttl (%s), got %s: a holder renews several times a lease", FormatDuration(p.LeaseTTL), FormatDuration(t.RenewEvery))
 		}
 	case RecipeLeaseObserved:
+		if !lease.ObservedAvailable {
+			bad("recipe", "lease-observed needs client-go, which this chaos was built without (-tags nokube, as ./scripts/run-default builds it for a fast first run): build it with `go build ./cmd/chaos`, or run ./scripts/test, which does")
+			return
+		}
 		if p.LeaseTTL%time.Second != 0 {
 			bad("lease_ttl", "client-go records the lease duration in whole seconds (LeaseDurationSeconds), got %s", FormatDuration(p.LeaseTTL))
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/targets/lease"
 )
 
 func TestDefaultPlanIsValid(t *testing.T) {
@@ -72,7 +73,11 @@ func TestPlanYAMLRoundTrip(t *testing.T) {
 	observed := Default()
 	observed.Recipe = RecipeLeaseObserved
 	observed.Lease = Lease{RenewDeadline: 2 * time.Second, RetryPeriod: 400 * time.Millisecond}
-	for _, p := range []Plan{Default(), every, noFaults, seeded, consul, register, both, stamped, observed} {
+	plans := []Plan{Default(), every, noFaults, seeded, consul, register, both, stamped}
+	if lease.ObservedAvailable {
+		plans = append(plans, observed)
+	}
+	for _, p := range plans {
 		if err := p.Validate(); err != nil && p.Name != "every-field" {
 			t.Errorf("%s: %v", p.Name, err)
 		}
@@ -156,7 +161,7 @@ func TestSetFlag(t *testing.T) {
 		"name": "tuning", "target": "etcd", "nodes": "5", "resource": "backend", "strict": "true",
 		"duration": "2m0s", "recovery": "15s", "seed": "77", "lease-ttl": "4s",
 		"consul-lock-delay": "2s", "consul-behavior": "delete",
-		"workload": "election+register", "read-mode": "serializable", "keys": "9", "recipe": "lease-observed",
+		"workload": "election+register", "read-mode": "serializable", "keys": "9", "recipe": "lease-timestamp",
 	}
 	for _, f := range Flags() {
 		v, ok := set[f.Name]
@@ -175,7 +180,7 @@ func TestSetFlag(t *testing.T) {
 	want.Duration, want.Recovery, want.Seed, want.LeaseTTL = 2*time.Minute, 15*time.Second, 77, 4*time.Second
 	want.Consul = Consul{LockDelay: 2 * time.Second, Behavior: "delete"}
 	want.Workload, want.Register.ReadMode, want.Register.Keys = "election+register", "serializable", 9
-	want.Recipe = "lease-observed"
+	want.Recipe = "lease-timestamp"
 	if !samePlan(p, want) {
 		t.Errorf("got  %+v\nwant %+v", p, want)
 	}
