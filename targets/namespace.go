@@ -25,6 +25,14 @@ func (n Namespace) Root() string { return n.root }
 // Root+"/register/".
 func (n Namespace) RegisterPrefix() string { return n.root + "/register/" }
 
+// LeaseRecordKey is the key (znode) of the lease recipes' record:
+// Root+"/lease/record".
+func (n Namespace) LeaseRecordKey() string { return n.root + "/lease/record" }
+
+// LeaseEpochKey is the key (znode) whose backend-numbered version is the
+// lease recipes' fencing token: Root+"/lease/epoch".
+func (n Namespace) LeaseEpochKey() string { return n.root + "/lease/epoch" }
+
 // ValidateRoot checks the root with check, the backend's rules for a root,
 // and, when the root was given and passes them, that each named key lies
 // below it (a key the backend derived from the root always does). names

@@ -17,14 +17,6 @@ import (
 
 var _ lease.Target = (*Target)(nil)
 
-// LeaseRecordKey returns the key of the lease recipes' record:
-// Root+"/lease/record".
-func (t *Target) LeaseRecordKey() string { return t.Root() + "/lease/record" }
-
-// LeaseEpochKey returns the key whose ModifyIndex is the lease recipes'
-// fencing token: Root+"/lease/epoch".
-func (t *Target) LeaseEpochKey() string { return t.Root() + "/lease/epoch" }
-
 // LeaseStore is a [lease.Store] on one server agent: the record and the
 // epoch are two KV keys, written together by a takeover in one
 // transaction; the token is the epoch key's ModifyIndex.

@@ -14,14 +14,6 @@ import (
 
 var _ lease.Target = (*Target)(nil)
 
-// LeaseRecordKey returns the key of the lease recipes' record:
-// Root+"/lease/record".
-func (t *Target) LeaseRecordKey() string { return t.Root() + "/lease/record" }
-
-// LeaseEpochKey returns the key whose mod revision is the lease recipes'
-// fencing token: Root+"/lease/epoch".
-func (t *Target) LeaseEpochKey() string { return t.Root() + "/lease/epoch" }
-
 // LeaseStore is a [lease.Store] on one member: the record and the epoch
 // are two keys, written together by a takeover; the token is the epoch
 // key's mod revision.

@@ -1,53 +1,23 @@
 package etcd
 
 import (
-	"context"
-	"errors"
 	"testing"
 
 	"go.etcd.io/etcd/api/v3/etcdserverpb"
 
-	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/internal/targettest"
 	"github.com/chaos-election/chaos/targets/lease"
 )
 
 func TestLeaseStoreKeys(t *testing.T) {
-	for _, c := range []struct {
-		opts                    Options
-		record, epoch, resource string
-	}{
-		{Options{}, "/chaos/lease/record", "/chaos/lease/epoch", "/chaos/resource"},
-		{Options{Root: "/staging/chaos"}, "/staging/chaos/lease/record", "/staging/chaos/lease/epoch", "/staging/chaos/resource"},
-		{Options{Root: "/s", ResourceKey: "/s/r2"}, "/s/lease/record", "/s/lease/epoch", "/s/r2"},
-	} {
-		tgt := New(c.opts)
-		st, err := tgt.NewLeaseStore(context.Background(), targets.Endpoint{Node: "n1", Addr: "127.0.0.1:1"}, lease.StoreConfig{Process: "n1"})
-		if err != nil {
-			t.Fatal(err)
-		}
+	targettest.CheckLeaseStoreKeys(t, New, func(tgt *Target, st lease.Store) (targettest.LeaseKeys, string, string) {
 		s := st.(*LeaseStore)
-		if s.record != c.record || s.epoch != c.epoch || s.resource != c.resource {
-			t.Errorf("%+v: keys %q %q %q, want %q %q %q", c.opts, s.record, s.epoch, s.resource, c.record, c.epoch, c.resource)
-		}
-		if tgt.LeaseRecordKey() != c.record || tgt.LeaseEpochKey() != c.epoch {
-			t.Errorf("%+v: LeaseRecordKey %q, LeaseEpochKey %q", c.opts, tgt.LeaseRecordKey(), tgt.LeaseEpochKey())
-		}
-		for _, k := range []string{s.record, s.epoch} {
-			if !targets.Under(k, tgt.Root()) {
-				t.Errorf("%q is not under the root %q", k, tgt.Root())
-			}
-		}
-		// Refused without a request: nothing listens at 127.0.0.1:1.
-		if err := st.FencedWrite(context.Background(), 0, []byte("x")); !errors.Is(err, targets.ErrRejected) {
-			t.Errorf("fenced write with token 0: %v", err)
-		}
-		if _, err := st.Renew(context.Background(), []byte("x"), lease.Version{}); err == nil || errors.Is(err, lease.ErrConflict) {
-			t.Errorf("renew of no version: %v", err)
-		}
-		if err := st.Close(); err != nil {
-			t.Error(err)
-		}
-	}
+		return targettest.LeaseKeys{Record: s.record, Epoch: s.epoch, Resource: s.resource}, tgt.LeaseRecordKey(), tgt.LeaseEpochKey()
+	}, nil, map[Options]targettest.LeaseKeys{
+		{}:                                 {Record: "/chaos/lease/record", Epoch: "/chaos/lease/epoch", Resource: "/chaos/resource"},
+		{Root: "/staging/chaos"}:           {Record: "/staging/chaos/lease/record", Epoch: "/staging/chaos/lease/epoch", Resource: "/staging/chaos/resource"},
+		{Root: "/s", ResourceKey: "/s/r2"}: {Record: "/s/lease/record", Epoch: "/s/lease/epoch", Resource: "/s/r2"},
+	})
 }
 
 // TestLeaseVersionCompare: the version is the record's mod revision, and

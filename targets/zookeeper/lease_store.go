@@ -26,11 +26,11 @@ var _ lease.Target = (*Target)(nil)
 
 // LeaseRecordPath returns the znode of the lease recipes' record:
 // Root+"/lease/record".
-func (t *Target) LeaseRecordPath() string { return t.Root() + "/lease/record" }
+func (t *Target) LeaseRecordPath() string { return t.LeaseRecordKey() }
 
 // LeaseEpochPath returns the znode whose mzxid is the lease recipes'
 // fencing token: Root+"/lease/epoch".
-func (t *Target) LeaseEpochPath() string { return t.Root() + "/lease/epoch" }
+func (t *Target) LeaseEpochPath() string { return t.LeaseEpochKey() }
 
 // LeaseStore is a [lease.Store] on one server: the record and the epoch
 // are two persistent znodes, written together by a takeover in one multi;

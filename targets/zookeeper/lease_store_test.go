@@ -1,53 +1,24 @@
 package zookeeper
 
 import (
-	"context"
 	"errors"
 	"testing"
 
 	"github.com/go-zookeeper/zk"
 
-	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/internal/targettest"
 	"github.com/chaos-election/chaos/targets/lease"
 )
 
 func TestLeaseStorePaths(t *testing.T) {
-	for _, c := range []struct {
-		opts                    Options
-		record, epoch, resource string
-	}{
-		{Options{}, "/chaos/lease/record", "/chaos/lease/epoch", "/chaos/resource"},
-		{Options{Root: "/staging/chaos"}, "/staging/chaos/lease/record", "/staging/chaos/lease/epoch", "/staging/chaos/resource"},
-		{Options{Root: "/s", ResourcePath: "/s/r2"}, "/s/lease/record", "/s/lease/epoch", "/s/r2"},
-	} {
-		tgt := New(c.opts)
-		st, err := tgt.NewLeaseStore(context.Background(), targets.Endpoint{Node: "n1", Addr: "127.0.0.1:1"}, lease.StoreConfig{Process: "n1"})
-		if err != nil {
-			t.Fatal(err)
-		}
+	targettest.CheckLeaseStoreKeys(t, New, func(tgt *Target, st lease.Store) (targettest.LeaseKeys, string, string) {
 		s := st.(*LeaseStore)
-		if s.record != c.record || s.epoch != c.epoch || s.resource != c.resource {
-			t.Errorf("%+v: paths %q %q %q, want %q %q %q", c.opts, s.record, s.epoch, s.resource, c.record, c.epoch, c.resource)
-		}
-		if tgt.LeaseRecordPath() != c.record || tgt.LeaseEpochPath() != c.epoch {
-			t.Errorf("%+v: LeaseRecordPath %q, LeaseEpochPath %q", c.opts, tgt.LeaseRecordPath(), tgt.LeaseEpochPath())
-		}
-		for _, p := range []string{s.record, s.epoch} {
-			if !targets.Under(p, tgt.Root()) || checkPath(p) != nil {
-				t.Errorf("%q: not a path under the root %q (%v)", p, tgt.Root(), checkPath(p))
-			}
-		}
-		// Refused without a request: nothing listens at 127.0.0.1:1.
-		if err := st.FencedWrite(context.Background(), 0, []byte("x")); !errors.Is(err, targets.ErrRejected) {
-			t.Errorf("fenced write with token 0: %v", err)
-		}
-		if _, err := st.Renew(context.Background(), []byte("x"), lease.Version{}); err == nil || errors.Is(err, lease.ErrConflict) {
-			t.Errorf("renew of no version: %v", err)
-		}
-		if err := st.Close(); err != nil {
-			t.Error(err)
-		}
-	}
+		return targettest.LeaseKeys{Record: s.record, Epoch: s.epoch, Resource: s.resource}, tgt.LeaseRecordPath(), tgt.LeaseEpochPath()
+	}, checkPath, map[Options]targettest.LeaseKeys{
+		{}:                                  {Record: "/chaos/lease/record", Epoch: "/chaos/lease/epoch", Resource: "/chaos/resource"},
+		{Root: "/staging/chaos"}:            {Record: "/staging/chaos/lease/record", Epoch: "/staging/chaos/lease/epoch", Resource: "/staging/chaos/resource"},
+		{Root: "/s", ResourcePath: "/s/r2"}: {Record: "/s/lease/record", Epoch: "/s/lease/epoch", Resource: "/s/r2"},
+	})
 }
 
 // TestLeaseVersionMapping: a lease version is the znode version + 1, so
