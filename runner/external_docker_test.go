@@ -228,7 +228,7 @@ func TestExternalDockerGrant(t *testing.T) {
 	t.Parallel()
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "docker", "token", extIsolate, extPause, extKill)
-	p.Duration = 24 * time.Second // the three faults, each with its start and heal, fit
+	p.Duration = 28 * time.Second // the three faults, each with its start and heal, fit with room to spare (the covering seed assumes all three do)
 	p.External.Docker = true
 	p.Seed = coveringSeed(p)
 	out, ops := runExternal(t, uc, p)
@@ -247,7 +247,7 @@ func TestExternalCommandsGrant(t *testing.T) {
 	t.Parallel()
 	uc := startUserCluster(t)
 	p := externalPlan(uc, "commands", "token", extIsolate, extPause, extKill)
-	p.Duration = 24 * time.Second // the three faults, each with its start and heal, fit
+	p.Duration = 28 * time.Second // the three faults, each with its start and heal, fit with room to spare (the covering seed assumes all three do)
 	sidecar := "docker run --rm --network container:{container} --cap-add NET_ADMIN --entrypoint /chaos " + compose.NetctlImage + " netctl"
 	p.External.Commands = map[string]grant.Command{
 		"pause":     {Start: "docker pause {container}", Heal: "docker unpause {container}"},
