@@ -12,22 +12,13 @@ import (
 // period, jittered, must stay under the renew deadline.
 const jitterFactor = 1.2
 
-// Timings are the lease recipes' timings with the zero ones filled in the
-// 15 : 10 : 2 proportion of client-go's defaults to the lease duration
-// (lease_ttl): renew_every and retry_period 2/15 of it, renew_deadline
-// 10/15.
+// Timings are the lease recipes' timings with the zero ones filled as the
+// lease package fills them (lease.Config.Defaults: the 15 : 10 : 2
+// proportion of client-go's defaults to lease_ttl).
 func (p Plan) Timings() Lease {
-	l := p.Lease
-	if l.RenewEvery == 0 {
-		l.RenewEvery = p.LeaseTTL * 2 / 15
-	}
-	if l.RenewDeadline == 0 {
-		l.RenewDeadline = p.LeaseTTL * 10 / 15
-	}
-	if l.RetryPeriod == 0 {
-		l.RetryPeriod = p.LeaseTTL * 2 / 15
-	}
-	return l
+	c := lease.Config{Duration: p.LeaseTTL, RenewEvery: p.Lease.RenewEvery,
+		RenewDeadline: p.Lease.RenewDeadline, RetryPeriod: p.Lease.RetryPeriod}.Defaults()
+	return Lease{RenewEvery: c.RenewEvery, RenewDeadline: c.RenewDeadline, RetryPeriod: c.RetryPeriod}
 }
 
 // checkLease checks the recipe against the workload and the lease
