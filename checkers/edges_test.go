@@ -308,3 +308,60 @@ func TestEdgeGrudgePartition(t *testing.T) {
 		}
 	}
 }
+
+// A lease-timestamp follower whose clock runs 4 s ahead takes the lease
+// over 2.4 s before the expiry its holder stamped (op 6), while the holder
+// still writes: an early-takeover note at op 6, spanning the 2.4 s, beside
+// the verdicts of the checkers that judge the overlap (the holder's write
+// at op 9 after the new leader's at op 7: split brain). The later
+// takeover (op 14) of a record already 0.5 s past its expiry is on time.
+func TestEdgeEarlyTakeover(t *testing.T) {
+	ops := readEdge(t, "edge-early-takeover.jsonl")
+	r := check(ops, checkers.Options{})
+	live := result(r, "liveness")
+	var early []checkers.Anomaly
+	for _, a := range live.Anomalies {
+		if a.Kind == "early-takeover" {
+			early = append(early, a)
+		}
+	}
+	if len(early) != 1 || early[0].Fatal || !slices.Equal(early[0].Ops, []int64{6}) ||
+		!slices.Equal(early[0].Processes, []string{"n1", "n2"}) ||
+		early[0].Start != 1200*time.Millisecond || early[0].End != 3600*time.Millisecond {
+		t.Fatalf("early takeovers: %+v, want one note at op 6 from n1 to n2, 1.2 s to 3.6 s", early)
+	}
+	if live.Validity != checkers.Valid || live.Figures["takeovers_early"] != 1 || live.Figures["takeover_early_max_s"] != 2.4 {
+		t.Fatalf("liveness %s, figures %v: want valid (a finding, not a verdict), 1 early takeover, 2.4 s", live.Validity, live.Figures)
+	}
+	if !strings.Contains(live.Summary, "1 takeover before the lease ended (up to 2.40 s early)") {
+		t.Fatalf("summary: %q", live.Summary)
+	}
+	if d := result(r, "dual-leaders"); d.Validity != checkers.Invalid {
+		t.Fatalf("dual-leaders: %s, want invalid: the old holder's write at op 9 after the new one's", d.Validity)
+	}
+}
+
+// Campaigns that say nothing of what they took over (every native
+// recipe) get no takeover figures at all; a took_over that is not well
+// formed (from not a string, a misspelt key) counts as absent.
+func TestEdgeTakeoverFigureOnlyWhenSaid(t *testing.T) {
+	live := result(check(readEdge(t, "edge-overlap-in-order.jsonl"), checkers.Options{}), "liveness")
+	if _, ok := live.Figures["takeovers_early"]; ok {
+		t.Fatalf("a native history has a takeovers_early figure: %v", live.Figures)
+	}
+	for _, v := range []string{
+		`{"token":7,"took_over":{"expires_in_ns":2400000000,"from":1}}`,
+		`{"token":7,"took_over":{"Expires_in_ns":2400000000,"from":"n1"}}`,
+		`{"token":7,"took_over":{"expires_in_ns":2.4e9,"from":"n1"}}`,
+		`{"token":7,"took_over":"n1"}`,
+	} {
+		op := history.Op{Index: 6, Process: "n2", Type: history.OK, F: history.FCampaign, Value: []byte(v)}
+		if got, ok := op.TookOver(); ok {
+			t.Errorf("%s: took over %+v, want not well formed", v, got)
+		}
+	}
+	op := history.Op{Process: "n2", Type: history.OK, F: history.FCampaign, Value: []byte(`{"took_over":{"from":"n1","expires_in_ns":-5},"token":7}`)}
+	if got, ok := op.TookOver(); !ok || got != (history.TookOver{From: "n1", ExpiresInNanos: -5}) {
+		t.Errorf("took over %+v %v, want from n1, -5 ns", got, ok)
+	}
+}

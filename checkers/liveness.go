@@ -102,6 +102,8 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 		f["leadership_min_s"], f["leadership_median_s"], f["leadership_max_s"] = slices.Min(lead), median(lead), slices.Max(lead)
 	}
 
+	res.Anomalies = append(res.Anomalies, earlyTakeovers(h, f)...)
+
 	lim := c.opts.Limits
 	if lim.MaxNoLeader > 0 {
 		for _, g := range gaps {
@@ -157,7 +159,10 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 	if len(a.grants) == 0 && a.askedIdx >= 0 {
 		res.Summary += "; no campaign was ever granted"
 	}
-	if n := len(res.Anomalies); n > 0 {
+	if n := f["takeovers_early"]; n > 0 {
+		res.Summary += fmt.Sprintf("; %s before the lease ended (up to %.2f s early)", plural(int(n), "takeover", "takeovers"), f["takeover_early_max_s"])
+	}
+	if n := countFatal(res.Anomalies); n > 0 {
 		res.Summary += fmt.Sprintf("; %s exceeded", plural(n, "limit", "limits"))
 	}
 	return res

@@ -32,8 +32,9 @@ type Spec struct {
 	// (compose.Attach): it grants partition, pause and kill. nil = no
 	// Docker host.
 	Docker *compose.Cluster
-	// Commands grant fault kinds (FaultPartition, FaultPause, FaultKill)
-	// as shell commands per node; a kind with commands uses them even when
+	// Commands grant fault kinds (FaultPartition, FaultPause, FaultKill,
+	// and FaultClockSkew, a node's clock, which only commands grant) as
+	// shell commands per node; a kind with commands uses them even when
 	// Docker could do it.
 	Commands map[string]grant.Command
 	// Timeout bounds each command (0 = DefaultTimeout).
@@ -57,6 +58,12 @@ type Cluster struct {
 	// in force (node → the nodes it drops).
 	cutMu sync.Mutex
 	cut   map[string][]string
+
+	// clockMu guards skews: node → the offset its clock was set to (by
+	// SetNodeClock, until ResetNodeClock succeeds), which the heal
+	// command's {offset} names.
+	clockMu sync.Mutex
+	skews   map[string]time.Duration
 }
 
 // New checks spec and returns the cluster.
@@ -64,7 +71,7 @@ func New(spec Spec) (*Cluster, error) {
 	if len(spec.Nodes) == 0 {
 		return nil, errors.New("external cluster: no nodes")
 	}
-	c := &Cluster{spec: spec, byName: map[string]Node{}, log: spec.Log}
+	c := &Cluster{spec: spec, byName: map[string]Node{}, log: spec.Log, skews: map[string]time.Duration{}}
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
@@ -82,8 +89,8 @@ func New(spec Spec) (*Cluster, error) {
 		c.byName[n.Name] = spec.Nodes[i]
 	}
 	for kind, cmd := range spec.Commands {
-		if !slices.Contains(grant.NodeFaults, kind) {
-			return nil, fmt.Errorf("external cluster: commands for %q: not a node fault (%v)", kind, grant.NodeFaults)
+		if !slices.Contains(grant.CommandFaults, kind) {
+			return nil, fmt.Errorf("external cluster: commands for %q: not a fault commands can grant (%v)", kind, grant.CommandFaults)
 		}
 		if cmd.Start == "" || cmd.Heal == "" {
 			return nil, fmt.Errorf("external cluster: commands for %s need both start and heal", kind)
@@ -119,11 +126,12 @@ func (c *Cluster) Endpoints() []targets.Endpoint {
 	return out
 }
 
-// Grants says what covers each node fault: "commands", "docker", or ""
-// when nothing does.
+// Grants says what covers each fault a grant can cover (the node faults
+// and a node's clock, clock-skew): "commands", "docker", or "" when
+// nothing does.
 func (c *Cluster) Grants() map[string]string {
 	g := map[string]string{}
-	for _, kind := range grant.NodeFaults {
+	for _, kind := range grant.CommandFaults {
 		g[kind] = grant.Grant(kind, c.spec.Commands, c.spec.Docker != nil)
 	}
 	return g
@@ -152,6 +160,12 @@ func (c *Cluster) vars(n Node) grant.Vars {
 
 // runOn runs kind's start or heal command for node.
 func (c *Cluster) runOn(ctx context.Context, kind string, heal bool, node string) error {
+	return c.runWith(ctx, kind, heal, node, c.vars)
+}
+
+// runWith runs kind's start or heal command for node, its placeholders
+// filled in by vars.
+func (c *Cluster) runWith(ctx context.Context, kind string, heal bool, node string, vars func(Node) grant.Vars) error {
 	n, err := c.node(node)
 	if err != nil {
 		return fmt.Errorf("%s: %w", kind, err)
@@ -160,7 +174,7 @@ func (c *Cluster) runOn(ctx context.Context, kind string, heal bool, node string
 	if heal {
 		cmd, what = c.spec.Commands[kind].Heal, kind+" heal"
 	}
-	return c.sh.run(ctx, node, what, grant.Expand(cmd, c.vars(n)))
+	return c.sh.run(ctx, node, what, grant.Expand(cmd, vars(n)))
 }
 
 // nodeFault drives a node primitive through its grant.

@@ -181,3 +181,59 @@ func TestSpecChecks(t *testing.T) {
 		}
 	}
 }
+
+// A server node's clock goes through the plan's clock-skew commands, run
+// by sh with {offset} and {offset_seconds} filled in, the heal with the
+// offset it undoes; both are recorded like every granted command, and
+// a cluster without the grant refuses in words.
+func TestCommandsNodeClock(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "trace")
+	var out bytes.Buffer
+	c, err := New(Spec{
+		Nodes: []Node{{Name: "n1", Endpoint: "10.9.0.1:2379"}, {Name: "n2", Endpoint: "10.9.0.2:2379", Host: "db2"}},
+		Commands: map[string]grant.Command{grant.FaultClockSkew: {
+			Start: "echo {node} {host} {offset} {offset_seconds} start >> " + trace,
+			Heal:  "echo {node} {host} {offset} {offset_seconds} heal >> " + trace,
+		}},
+		Output: &out,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.SetNodeClock(ctx, "n2", -2500*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := c.ResetNodeClock(cancelled, "n2"); err == nil {
+		t.Error("a heal on a cancelled context ran") // the nemesis heals on a context of its own
+	}
+	if err := c.ResetNodeClock(ctx, "n2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.SetNodeClock(ctx, "n1", 4*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	got := lines(t, trace)
+	want := []string{"n2 db2 -2.5s -2.5 start", "n2 db2 -2.5s -2.5 heal", "n1 10.9.0.1 4s 4 start"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("commands ran %q, want %q", got, want)
+	}
+	for _, w := range []string{"n2 clock-skew start: echo n2 db2 -2.5s -2.5 start", "n2 clock-skew heal: echo n2 db2 -2.5s -2.5 heal", "exit 0 in"} {
+		if !strings.Contains(out.String(), w) {
+			t.Errorf("the record lacks %q:\n%s", w, out.String())
+		}
+	}
+	if g := c.Grants(); g[grant.FaultClockSkew] != "commands" || g[grant.FaultPause] != "" {
+		t.Errorf("grants %v", g)
+	}
+	if err := c.SetNodeClock(ctx, "n9", time.Second); err == nil {
+		t.Error("an unknown node's clock was set")
+	}
+
+	bare, _, _ := commandCluster(t, 5*time.Second)
+	if err := bare.SetNodeClock(ctx, "n1", time.Second); err == nil || !strings.Contains(err.Error(), "clock-skew: a server node's clock is not granted") {
+		t.Errorf("without the grant: %v", err)
+	}
+}

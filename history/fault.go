@@ -20,6 +20,10 @@ import (
 type Fault struct {
 	// Bridge is the node that sees both halves (shape bridge).
 	Bridge string `json:"bridge,omitempty"`
+	// Clock is "node" when a clock-skew set a server node's own clock
+	// (through the cluster) rather than a candidate's; absent for a
+	// candidate's clock, which is what a clock fault without it set.
+	Clock string `json:"clock,omitempty"`
 	// Delay is added each way on a client's link (client-delay): "150ms".
 	Delay string `json:"delay,omitempty"`
 	// Fallback is "random" when the victim was the leader and there was
@@ -42,12 +46,13 @@ type Fault struct {
 	// (client-loss), in (0, 1].
 	Loss float64 `json:"loss,omitempty"`
 	// Node is the node whose client a client pause froze, or whose
-	// candidates' clock a clock fault reached.
+	// candidates' clock (or, with Clock "node", whose own clock) a clock
+	// fault reached.
 	Node string `json:"node,omitempty"`
 	// Nodes are the fault's victims.
 	Nodes []string `json:"nodes,omitempty"`
 	// Offset is how far a clock-skew sets the victim candidate's clock
-	// from true time: "-4s".
+	// (or node's, with Clock "node") from true time: "-4s".
 	Offset string `json:"offset,omitempty"`
 	// Process is the client process a client pause froze, or whose clock
 	// a clock fault skewed or slowed.
@@ -79,6 +84,8 @@ func (o *Op) Fault() (f Fault, ok bool) {
 		switch string(quoted[1 : len(quoted)-1]) {
 		case "bridge":
 			f.Bridge = decodeString(val)
+		case "clock":
+			f.Clock = decodeString(val)
 		case "delay":
 			f.Delay = decodeString(val)
 		case "fallback":

@@ -11,10 +11,12 @@ import (
 	"github.com/chaos-election/chaos/history"
 )
 
-// clockKinds are the faults on a candidate's clock.
+// clockKinds are the faults on a clock: a candidate's, or with clock:
+// node a server node's (nodeclock.go).
 var clockKinds = []string{"clock-skew", "clock-drift"}
 
-// IsClockFault reports whether kind acts on a candidate's clock.
+// IsClockFault reports whether kind acts on a clock (a candidate's, or a
+// server node's: FaultSpec.NodeClock).
 func IsClockFault(kind string) bool { return slices.Contains(clockKinds, kind) }
 
 var errNoClocks = errors.New("the run has no candidates' clocks (no election workload)")

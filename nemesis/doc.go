@@ -3,19 +3,21 @@
 // are grudges (node → nodes whose traffic it drops) in the shapes of
 // Jepsen's nemeses; pauses and kills act on nodes chosen by role (the
 // leader, a minority, a majority, one at random) or by name; a client
-// pause freezes a candidate. A [Nemesis] runs a schedule drawn from one
-// seeded random source, records every start and heal in the history
-// (values of type history.Fault) when it is in effect, and heals
-// everything before it returns.
+// pause freezes a candidate; the clock faults set a candidate's clock,
+// or with clock: node a server node's through the cluster's optional
+// [NodeClocks]. A [Nemesis] runs a schedule drawn from one seeded random
+// source, records every start and heal in the history (values of type
+// history.Fault) when it is in effect, and heals everything before it
+// returns.
 //
 // The schedule keeps to its fault window, the deadline of the context
 // [Nemesis.Run] is given: a fault starts only when its start, the time it
 // is held (its duration) and its heal all fit before the window ends. A
 // start and a heal each get a budget: 1 s for the faults that act on the
 // nodes (through the Docker Engine API or the plan's commands: a pause, a
-// kill, a netctl sidecar on every node for a cut), 250 ms for those that
-// act in the harness's own process (a client pause, the client-side
-// proxies). An 8 s pause thus needs 10 s of the window. Near the end of the window the draw is among the faults that
+// kill, a netctl sidecar on every node for a cut, a node's clock), 250 ms
+// for those that act in the harness's own process (a client pause, the
+// client-side proxies, a candidate's clock). An 8 s pause thus needs 10 s of the window. Near the end of the window the draw is among the faults that
 // still fit; when none does, the schedule is over. While every fault fits
 // the draws are those of a schedule without a window, so a seed replays
 // the same faults.

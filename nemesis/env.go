@@ -28,6 +28,17 @@ type Clients interface {
 	Freeze(ctx context.Context, node string, d time.Duration) (process string, err error)
 }
 
+// NodeClocks is what a clock-skew of a server node's own clock (clock:
+// node) needs of the cluster, an optional capability: external.Cluster
+// has it, through the plan's granted commands; a compose cluster has not
+// (its containers share the host's kernel clock). SetNodeClock sets
+// node's clock offset from true time; ResetNodeClock returns it to true
+// time, and must work on a context the run has already cancelled.
+type NodeClocks interface {
+	SetNodeClock(ctx context.Context, node string, offset time.Duration) error
+	ResetNodeClock(ctx context.Context, node string) error
+}
+
 // Clocks are the candidates' clocks, which the clock faults skew
 // (offset) or slow (rate, 1 being true time); the election workload
 // satisfies it. SetClock returns the process whose clock it set.
@@ -77,6 +88,11 @@ type FaultSpec struct {
 	// clock is set Offset away from true time, or made to run at Rate.
 	Offset time.Duration `yaml:"offset,omitempty"` // clock-skew
 	Rate   float64       `yaml:"rate,omitempty"`   // clock-drift: 0.5 = half speed
+	// Clock is whose clock a clock fault sets: ClockCandidate ("" too,
+	// the default: the victim's candidates' own clock) or ClockNode (the
+	// victim server node's clock, through the cluster's NodeClocks;
+	// clock-skew only).
+	Clock string `yaml:"clock,omitempty"`
 }
 
 // Spec is a fault schedule.

@@ -34,6 +34,9 @@ func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 	case "client-partition", "client-delay", "client-loss":
 		return newLinkFault(spec, rng), nil
 	case "clock-skew", "clock-drift":
+		if spec.NodeClock() {
+			return &nodeClock{victim: spec.Victim, offset: spec.Offset, rng: rng}, nil
+		}
 		return &clockFault{kind: spec.Kind, victim: spec.Victim, offset: spec.Offset, rate: spec.Rate, rng: rng}, nil
 	}
 	return nil, failed("", "make the fault", fmt.Errorf("unknown fault kind %q", spec.Kind))

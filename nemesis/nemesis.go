@@ -23,7 +23,7 @@ type Nemesis struct {
 	env    Env
 	rng    *rand.Rand
 	log    *slog.Logger
-	budget func(kind string) budget
+	budget func(FaultSpec) budget
 
 	mu     sync.Mutex
 	active []active // started and not yet healed

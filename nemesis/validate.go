@@ -15,7 +15,8 @@ var (
 )
 
 // ValidateFault checks a fault spec against a cluster of nodes nodes, and
-// names the field at fault ("kind", "shape", "victim", "duration").
+// names the field at fault ("kind", "shape", "victim", "duration",
+// "clock", …).
 func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	if !slices.Contains(Kinds, f.Kind) {
 		if f.Kind == "" {
@@ -50,11 +51,14 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	if field, err := validateClock(f); err != nil {
 		return field, err
 	}
+	if field, err := validateClockOf(f); err != nil {
+		return field, err
+	}
 	if f.Victim == "" || slices.Contains(roles, f.Victim) {
 		if f.Kind == "client-pause" && (f.Victim == "minority" || f.Victim == "majority") {
 			return "victim", errors.New("a client pause freezes one candidate: leader, random or a node name")
 		}
-		if IsClockFault(f.Kind) && (f.Victim == "minority" || f.Victim == "majority") {
+		if IsClockFault(f.Kind) && !f.NodeClock() && (f.Victim == "minority" || f.Victim == "majority") {
 			return "victim", fmt.Errorf("a %s reaches one candidate's clock: leader, random or a node name", f.Kind)
 		}
 		return "", nil

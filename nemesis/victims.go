@@ -7,7 +7,7 @@ import (
 )
 
 // Roles a fault can name instead of a node.
-var roles = []string{"leader", "minority", "majority", "random"}
+var roles = []string{"leader", "follower", "minority", "majority", "random"}
 
 // victims resolves a role or node name to nodes. fallback is true when the
 // role was "leader" and there was none, so a random node was taken.
@@ -21,6 +21,17 @@ func victims(rng *rand.Rand, env Env, victim string) (nodes []string, fallback b
 			}
 		}
 		return []string{all[rng.IntN(len(all))]}, true, nil
+	case "follower": // a node other than the leader's; any node when none leads
+		others := all
+		if env.Clients != nil {
+			if l, ok := env.Clients.Leader(); ok {
+				others = slices.DeleteFunc(slices.Clone(all), func(n string) bool { return n == l })
+			}
+		}
+		if len(others) == 0 {
+			others = all
+		}
+		return []string{others[rng.IntN(len(others))]}, false, nil
 	case "random", "":
 		return []string{all[rng.IntN(len(all))]}, false, nil
 	case "minority":

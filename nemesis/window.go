@@ -25,9 +25,13 @@ var (
 	clientBudget  = budget{start: 250 * time.Millisecond, heal: 250 * time.Millisecond}
 )
 
-// budgetOf is the budget of a fault kind.
-func budgetOf(kind string) budget {
-	if kind == "client-pause" || IsLinkFault(kind) || IsClockFault(kind) {
+// budgetOf is the budget of a fault: a server node's clock goes through
+// the plan's commands like a pause; a candidate's clock is this process's.
+func budgetOf(f FaultSpec) budget {
+	if f.NodeClock() {
+		return clusterBudget
+	}
+	if f.Kind == "client-pause" || IsLinkFault(f.Kind) || IsClockFault(f.Kind) {
 		return clientBudget
 	}
 	return clusterBudget
@@ -38,13 +42,13 @@ func budgetOf(kind string) budget {
 // with that much of the window left (a plan check can tell from it that a
 // fault never fits: interval + Needs > duration).
 func (f FaultSpec) Needs() time.Duration {
-	b := budgetOf(f.Kind)
+	b := budgetOf(f)
 	return b.start + f.Duration + b.heal
 }
 
 // needs is spec.Needs with the nemesis's budgets (tests shrink them).
 func (n *Nemesis) needs(spec FaultSpec) time.Duration {
-	b := n.budget(spec.Kind)
+	b := n.budget(spec)
 	return b.start + spec.Duration + b.heal
 }
 

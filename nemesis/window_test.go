@@ -11,7 +11,7 @@ import (
 )
 
 // testBudget is a budget for tests in milliseconds rather than seconds.
-func testBudget(string) budget {
+func testBudget(FaultSpec) budget {
 	return budget{start: 50 * time.Millisecond, heal: 50 * time.Millisecond}
 }
 
@@ -60,7 +60,7 @@ func TestNoFaultStartsPastTheCutoff(t *testing.T) {
 		t.Fatalf("%d starts and %d heals (%v), want 2 of each", len(starts), len(heals), f.calls)
 	}
 	for i, s := range starts {
-		if left := end.Sub(s); left < d+testBudget("").heal {
+		if left := end.Sub(s); left < d+testBudget(FaultSpec{}).heal {
 			t.Errorf("fault %d started with %s left, less than its duration and heal", i+1, left)
 		}
 		if heals[i].After(end) {
@@ -95,7 +95,7 @@ func TestFaultsThatDoNotFitAreSkipped(t *testing.T) {
 		if c == "kill n1" {
 			kills++
 			last = f.times[i]
-			if left := end.Sub(last); left < d+testBudget("").heal {
+			if left := end.Sub(last); left < d+testBudget(FaultSpec{}).heal {
 				t.Errorf("kill %d started with %s left", kills, left)
 			}
 		}
@@ -124,14 +124,18 @@ func TestFaultLongerThanTheWindow(t *testing.T) {
 // plan's commands, less for those that act in this process.
 func TestBudgets(t *testing.T) {
 	for _, k := range []string{"partition", "pause", "kill"} {
-		if b := budgetOf(k); b != clusterBudget || b.start < time.Second || b.heal < time.Second {
+		if b := budgetOf(FaultSpec{Kind: k}); b != clusterBudget || b.start < time.Second || b.heal < time.Second {
 			t.Errorf("%s: budget %+v", k, b)
 		}
 	}
-	for _, k := range []string{"client-pause", "client-partition", "client-delay", "client-loss"} {
-		if b := budgetOf(k); b != clientBudget || b.start >= clusterBudget.start {
+	for _, k := range []string{"client-pause", "client-partition", "client-delay", "client-loss", "clock-skew", "clock-drift"} {
+		if b := budgetOf(FaultSpec{Kind: k}); b != clientBudget || b.start >= clusterBudget.start {
 			t.Errorf("%s: budget %+v", k, b)
 		}
+	}
+	// A server node's clock goes through the plan's commands, as a pause.
+	if b := budgetOf(FaultSpec{Kind: "clock-skew", Clock: ClockNode}); b != clusterBudget {
+		t.Errorf("clock-skew on a node: budget %+v", b)
 	}
 	n := &Nemesis{budget: budgetOf}
 	if got := n.needs(FaultSpec{Kind: "pause", Duration: 8 * time.Second}); got != 10*time.Second {

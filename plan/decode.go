@@ -135,6 +135,7 @@ func (d *decoder) faults(field string, n *yaml.Node) {
 			{"loss", func(fn string, v *yaml.Node) { d.float(fn, v, &f.Loss) }},
 			{"offset", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Offset) }},
 			{"rate", func(fn string, v *yaml.Node) { d.float(fn, v, &f.Rate) }},
+			{"clock", func(fn string, v *yaml.Node) { d.str(fn, v, &f.Clock) }},
 		})
 	}
 	d.plan.Nemesis.Faults = faults

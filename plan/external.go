@@ -37,8 +37,10 @@ type External struct {
 	// Docker says the nodes' containers (ExternalNode.Container) run on
 	// the Docker host of DOCKER_HOST: it grants partition, pause and kill.
 	Docker bool
-	// Commands grant partition, pause or kill as shell commands per node
-	// (templates: external.Placeholders); they win over Docker.
+	// Commands grant partition, pause, kill or clock-skew (a server
+	// node's clock: clock: node) as shell commands per node (templates:
+	// grant.PlaceholdersFor); they win over Docker, which cannot set a
+	// node's clock.
 	Commands map[string]grant.Command
 	// CommandTimeout bounds one command (0 = external.DefaultTimeout).
 	CommandTimeout time.Duration
@@ -83,7 +85,7 @@ func (d *decoder) decodeExternal(field string, v *yaml.Node) {
 		{"commands", func(f string, v *yaml.Node) {
 			e.Commands = map[string]grant.Command{}
 			var defs []fieldDef
-			for _, kind := range grant.NodeFaults {
+			for _, kind := range grant.CommandFaults {
 				defs = append(defs, fieldDef{kind, func(f string, v *yaml.Node) {
 					var c grant.Command
 					d.mapping(v, f, []fieldDef{
@@ -251,7 +253,7 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 			bad(field+".container", "external.docker is true: name n%d's container on the Docker host", i+1)
 		}
 	}
-	for _, kind := range grant.NodeFaults {
+	for _, kind := range grant.CommandFaults {
 		c, ok := e.Commands[kind]
 		if !ok {
 			continue
@@ -264,7 +266,7 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 			bad(field+".heal", "missing: the command that undoes it; heals run even when the run is interrupted")
 		}
 		for _, part := range [][2]string{{"start", c.Start}, {"heal", c.Heal}} {
-			if err := grant.CheckTemplate(part[1]); err != nil {
+			if err := grant.CheckTemplate(kind, part[1]); err != nil {
 				bad(field+"."+part[0], "%v", err)
 			}
 		}

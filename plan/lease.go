@@ -70,14 +70,15 @@ func (p Plan) checkLease(bad func(field, format string, args ...any)) {
 	}
 }
 
-// checkClockFaults says which recipe a clock fault reaches: the clock is
-// a candidate's own, which only lease-timestamp trusts. lease-observed
-// takes one (client-go reads the real clock: the run shows it immune);
-// the native recipes keep time in the backend, so there a clock fault is
-// a mistake.
+// checkClockFaults says which recipe a fault on a candidate's clock
+// reaches: the clock is a candidate's own, which only lease-timestamp
+// trusts. lease-observed takes one (client-go reads the real clock: the
+// run shows it immune); the native recipes keep time in the backend, so
+// there a candidate's clock fault is a mistake. A server node's clock
+// (clock: node) is checkNodeClocks's.
 func (p Plan) checkClockFaults(bad func(field, format string, args ...any)) {
 	for i, f := range p.Nemesis.Faults {
-		if !nemesis.IsClockFault(f.Kind) {
+		if !nemesis.IsClockFault(f.Kind) || f.Clock == nemesis.ClockNode {
 			continue
 		}
 		field := fmt.Sprintf("nemesis.faults[%d].kind", i)
@@ -85,8 +86,16 @@ func (p Plan) checkClockFaults(bad func(field, format string, args ...any)) {
 		case !p.Election():
 			bad(field, "%s sets a candidate's clock: it needs the election workload (workload: election or election+register)", f.Kind)
 		case !p.LeaseRecipe():
-			bad(field, "%s sets a candidate's own clock, which the native recipe never reads (the backend keeps its sessions' time); it reaches recipe lease-timestamp, and lease-observed shows client-go immune to it. "+
-				"The server nodes' clocks cannot be set here: containers share the host's kernel clock", f.Kind)
+			bad(field, "%s sets a candidate's own clock, which the native recipe never reads (the backend keeps its sessions' time); it reaches recipe lease-timestamp, and lease-observed shows client-go immune to it. %s",
+				f.Kind, p.nodeClockHint())
 		}
 	}
+}
+
+// nodeClockHint says where a server node's clock can be skewed.
+func (p Plan) nodeClockHint() string {
+	if p.Cluster == ClusterExternal {
+		return "To skew the server node's own clock, write clock: node, granted by external.commands.clock-skew"
+	}
+	return "The server nodes' clocks cannot be set here: containers share the host's kernel clock"
 }

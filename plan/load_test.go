@@ -159,6 +159,23 @@ func TestLoadPlanErrors(t *testing.T) {
 			[]wantErr{{4, "nemesis.faults[0].offset", "a clock-skew needs an offset"}}},
 		{"a drift at true rate", "recipe: lease-timestamp\nnemesis:\n  faults:\n    - {kind: clock-drift, victim: n1, rate: 1, duration: 5s}\n",
 			[]wantErr{{4, "nemesis.faults[0].rate", "a positive rate other than 1"}}},
+		{"a node's clock on a compose cluster", "nemesis:\n  faults:\n    - kind: clock-skew\n      victim: leader\n      offset: -4s\n      clock: node\n      duration: 5s\n",
+			[]wantErr{{6, "nemesis.faults[0].clock", "a server node's clock cannot be set on a compose cluster: the containers share the host's kernel clock; " +
+				"skew a candidate's clock (clock: candidate, recipe lease-timestamp), or on cluster: external grant it with external.commands.clock-skew"}}},
+		{"a node's clock drifting", "cluster: external\nnemesis:\n  faults:\n    - {kind: clock-drift, victim: n1, rate: 0.5, clock: node, duration: 5s}\n" + nodeClockExternal,
+			[]wantErr{{4, "nemesis.faults[0].clock", "a node's rate cannot be set by a granted command; use clock-skew"}}},
+		{"a node's clock not granted, Docker host or not", "cluster: external\nnemesis:\n  faults:\n    - {kind: clock-skew, victim: leader, offset: 3s, clock: node, duration: 5s}\n" +
+			"external:\n  docker: true\n  nodes: [{endpoint: \"a:1\", container: a}, {endpoint: \"b:1\", container: b}, {endpoint: \"c:1\", container: c}]\n",
+			[]wantErr{{4, "nemesis.faults[0].clock", "a server node's clock is not granted on this external cluster: set external.commands.clock-skew"}}},
+		{"an unknown clock", "recipe: lease-timestamp\nnemesis:\n  faults:\n    - {kind: clock-skew, victim: leader, offset: -4s, clock: server, duration: 5s}\n",
+			[]wantErr{{4, "nemesis.faults[0].clock", `unknown clock "server": candidate (the default`}}},
+		{"a clock on a pause", "nemesis:\n  faults:\n    - {kind: pause, victim: leader, clock: node, duration: 5s}\n",
+			[]wantErr{{3, "nemesis.faults[0].clock", "only the clock faults (clock-skew, clock-drift) say whose clock they set, not pause"}}},
+		{"a candidate's clock on the native recipe of an external cluster", "cluster: external\nnemesis:\n  faults:\n    - {kind: clock-skew, victim: leader, offset: -4s, clock: candidate, duration: 5s}\n" + nodeClockExternal,
+			[]wantErr{{4, "nemesis.faults[0].kind", "the native recipe never reads (the backend keeps its sessions' time); it reaches recipe lease-timestamp, and lease-observed shows client-go immune to it. To skew the server node's own clock, write clock: node"}}},
+		{"an offset in a pause's command", "cluster: external\nnemesis:\n  faults:\n    - {kind: client-pause, victim: leader, duration: 5s}\n" + nodeClockExternal +
+			"    pause: {start: \"echo {offset}\", heal: \"true\"}\n",
+			[]wantErr{{11, "external.commands.pause.start", "placeholder {offset} is a clock-skew's only"}}},
 		{"a fault that never fits", "duration: 20s\nnemesis:\n  interval: 2s\n  faults:\n    - {kind: pause, victim: leader, duration: 6s}\n    - {kind: kill, victim: leader, duration: 17s}\n",
 			[]wantErr{{6, "nemesis.faults[1].duration", "17s never fits the 20s fault window: it starts after nemesis.interval (2s) and needs 19s with its start and heal"}}},
 		{"partition on two nodes", "nodes: 2\nnemesis:\n  faults:\n    - {kind: pause, victim: leader, duration: 8s}\n    - {kind: partition, shape: halves, duration: 8s}\n",
@@ -238,6 +255,56 @@ func TestLoadPlanErrors(t *testing.T) {
 				t.Errorf("%v: not a plan error (exit 254)", err)
 			}
 		})
+	}
+}
+
+// nodeClockExternal is an external section (lines 5 to 10 of a plan
+// whose first four lines are its cluster and fault) that grants a
+// server node's clock by commands.
+const nodeClockExternal = `external:
+  nodes: [{endpoint: "a:1"}, {endpoint: "b:1"}, {endpoint: "c:1"}]
+  commands:
+    clock-skew:
+      start: ssh {host} sudo date -s "@$(( $(date +%s) + {offset_seconds} ))"
+      heal: ssh {host} sudo chronyc makestep # {node} was {offset} off
+`
+
+// A server node's clock granted by external.commands.clock-skew loads with
+// every recipe, the native one included, and without the election
+// workload; the written plan keeps clock: node and the commands.
+func TestLoadNodeClockGranted(t *testing.T) {
+	for _, head := range []string{
+		"workload: register\n", // native recipe, no candidates at all
+		"recipe: lease-timestamp\n",
+		"recipe: lease-observed\nlease_ttl: 3s\n",
+	} {
+		if strings.Contains(head, "lease-observed") && !lease.ObservedAvailable {
+			continue
+		}
+		text := head + "cluster: external\nnemesis:\n  faults:\n    - {kind: clock-skew, victim: majority, offset: -2500ms, clock: node, duration: 5s}\n" + nodeClockExternal
+		path := writePlanFile(t, text)
+		p, err := Load(path, Default())
+		if err != nil {
+			t.Fatalf("%s: %v", head, err)
+		}
+		f := p.Nemesis.Faults[0]
+		if !f.NodeClock() || f.Clock != nemesis.ClockNode || f.Offset != -2500*time.Millisecond || f.Victim != "majority" {
+			t.Fatalf("%s: fault %+v", head, f)
+		}
+		if c := p.External.Commands["clock-skew"]; !strings.Contains(c.Start, "{offset_seconds}") || !strings.Contains(c.Heal, "chronyc makestep") {
+			t.Fatalf("%s: commands %+v", head, p.External.Commands)
+		}
+		out, err := p.YAML()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := Parse("again.yaml", out, Default())
+		if err != nil {
+			t.Fatalf("%s: the written plan does not load: %v\n%s", head, err, out)
+		}
+		if again.Nemesis.Faults[0] != f || again.External.Commands["clock-skew"] != p.External.Commands["clock-skew"] {
+			t.Errorf("%s: round trip %+v, want %+v", head, again.Nemesis.Faults[0], f)
+		}
 	}
 }
 

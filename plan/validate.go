@@ -174,6 +174,7 @@ func (p Plan) check() []fieldErr {
 		}
 	}
 	p.checkClockFaults(bad)
+	p.checkNodeClocks(bad)
 	nonNegative("checks.linearizable_timeout", p.Checks.LinearizableTimeout)
 	if p.Checks.MinOps < 0 {
 		bad("checks.min_ops", "must not be negative, got %d", p.Checks.MinOps)

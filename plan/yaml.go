@@ -41,6 +41,9 @@ func (p Plan) YAML() ([]byte, error) {
 		if f.Rate != 0 {
 			add(m, "rate", numNode(f.Rate))
 		}
+		if f.Clock != "" {
+			add(m, "clock", strNode(f.Clock))
+		}
 		faults.Content = append(faults.Content, m)
 	}
 	if len(faults.Content) == 0 {

@@ -73,6 +73,9 @@ func buildLiveness(res checkers.Result) *livenessView {
 		lv.Sentences = append(lv.Sentences, fmt.Sprintf("%s (%.1f per minute); leaderships lasted %.2f s to %.2f s, median %.2f s.",
 			plural(int(e), "election", "elections"), f["elections_per_minute"], f["leadership_min_s"], f["leadership_max_s"], f["leadership_median_s"]))
 	}
+	if n := f["takeovers_early"]; n > 0 {
+		lv.Sentences = append(lv.Sentences, earlySentence(res.Anomalies, int(n), f["takeover_early_max_s"]))
+	}
 	lv.Chart = buildFailoverChart(res.Failovers)
 	return lv
 }
@@ -93,6 +96,24 @@ func survivedSentence(ss []checkers.Survival) string {
 	}
 	return fmt.Sprintf("The leader survived %s that hit it, leading through each until its heal: %s.",
 		plural(len(ss), "fault", "faults"), strings.Join(parts, "; "))
+}
+
+// earlySentence names the takeovers before the lease ended (the liveness
+// checker's early-takeover notes), the first maxSurvived of them.
+func earlySentence(as []checkers.Anomaly, n int, most float64) string {
+	var parts []string
+	for _, a := range as {
+		if a.Kind != "early-takeover" || len(a.Processes) != 2 || len(a.Ops) == 0 {
+			continue
+		}
+		if len(parts) == maxSurvived {
+			parts = append(parts, fmt.Sprintf("%d more", n-maxSurvived))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%s from %s at %.2f s (op %d), %.2f s early", a.Processes[1], a.Processes[0], a.Start.Seconds(), a.Ops[0], (a.End-a.Start).Seconds()))
+	}
+	return fmt.Sprintf("%s took the lease over before the expiry its holder had stamped on it (up to %.2f s early): %s. "+
+		"The holder may still lead by its own clock meanwhile; the lanes show both.", plural(n, "campaign", "campaigns"), most, strings.Join(parts, "; "))
 }
 
 // buildFailoverChart draws one bar per failover, in the order of the

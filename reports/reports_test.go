@@ -271,3 +271,35 @@ func TestLivenessSurvivedAndNoMajority(t *testing.T) {
 		}
 	}
 }
+
+// An early lease takeover (the checkers' edge history: n2, its clock 4 s
+// ahead, takes the lease 2.4 s before n1's stamped expiry) is in the
+// report three times: a liveness sentence naming both holders, a note in
+// the anomalies table, and a band on the timeline over the 2.4 s, on the
+// lanes where both holders' bars show.
+func TestReportEarlyTakeover(t *testing.T) {
+	ops, _, err := history.ReadFile(filepath.Join("..", "checkers", "testdata", "edge-early-takeover.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := checkers.Run(context.Background(), ops, checkers.Election(checkers.Options{})...)
+	path := filepath.Join(t.TempDir(), "report.html")
+	if err := WriteHTML(path, Input{Title: "early", Results: r, Ops: ops}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	for _, want := range []string{
+		"1 campaign took the lease over before the expiry its holder had stamped on it (up to 2.40 s early): n2 from n1 at 1.20 s (op 6), 2.40 s early.",
+		`<td>liveness</td><td>early-takeover</td><td>n2 took the lease over from n1 at 1.20 s, 2.40 s before the expiry n1 had stamped on it`,
+		`class="anom-note" data-t0="1.200" data-t1="3.600"`,
+		`<g data-lane="n1">`, `<g data-lane="n2">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}

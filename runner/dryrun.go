@@ -135,6 +135,8 @@ func faultTitle(f nemesis.FaultSpec) string {
 		s += fmt.Sprintf(" (delay %s, jitter %s)", plan.FormatDuration(f.Delay), plan.FormatDuration(f.Jitter))
 	case f.Loss > 0:
 		s += fmt.Sprintf(" (loss %g)", f.Loss)
+	case f.Offset != 0 && f.NodeClock():
+		s += fmt.Sprintf(" (offset %s, the server node's own clock)", plan.FormatDuration(f.Offset))
 	case f.Offset != 0:
 		s += fmt.Sprintf(" (offset %s)", plan.FormatDuration(f.Offset))
 	case f.Rate > 0:
@@ -143,9 +145,27 @@ func faultTitle(f nemesis.FaultSpec) string {
 	return s
 }
 
+// howNodeClock says how a server node's clock would be set off true time
+// and back: only by the plan's granted commands on an external cluster
+// (the plan refuses it anywhere else).
+func howNodeClock(p plan.Plan, f nemesis.FaultSpec) string {
+	c, ok := p.External.Commands[grant.FaultClockSkew]
+	if p.Cluster != plan.ClusterExternal || !ok {
+		return "not granted: a server node's clock is set only by external.commands.clock-skew on cluster: external"
+	}
+	t := p.External.CommandTimeout
+	if t == 0 {
+		t = grant.DefaultTimeout
+	}
+	return fmt.Sprintf("the server node's own clock, which the backend times its leases and sessions by: runs `%s` per node with {offset} %s and {offset_seconds} %s, heals with `%s` (each within %s; output in logs/commands.log)",
+		c.Start, f.Offset, grant.Seconds(f.Offset), c.Heal, plan.FormatDuration(t))
+}
+
 // howFault says how a fault would be put in effect and healed.
 func howFault(p plan.Plan, f nemesis.FaultSpec) string {
 	switch {
+	case f.NodeClock():
+		return howNodeClock(p, f)
 	case f.Kind == "client-pause":
 		return "the harness freezes the candidate's process between its leadership check and its next write, keepalives included"
 	case nemesis.IsClockFault(f.Kind) && p.Recipe == plan.RecipeLeaseTimestamp:

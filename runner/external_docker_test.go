@@ -270,6 +270,85 @@ func TestExternalCommandsGrant(t *testing.T) {
 	}
 }
 
+// A clock-skew of a server node's own clock (clock: node), granted by
+// commands: here they append what they were asked to a file on the host
+// instead of setting the clock (the containers share this host's
+// clock). The dry run describes it; the run sets the leader's clock 4 s
+// back and heals it, each start with its heal for the same node and
+// offset, and records clock node in the history.
+func TestExternalNodeClockCommands(t *testing.T) {
+	t.Parallel()
+	uc := startUserCluster(t)
+	trace := filepath.Join(t.TempDir(), "clock-trace")
+	skew := nemesis.FaultSpec{Kind: "clock-skew", Clock: nemesis.ClockNode, Victim: "leader", Offset: -4 * time.Second, Duration: 4 * time.Second}
+	p := externalPlan(uc, "nodeclock", "token", skew)
+	p.External.Commands = map[string]grant.Command{grant.FaultClockSkew: {
+		Start: "echo {node} {offset} {offset_seconds} start >> " + trace,
+		Heal:  "echo {node} {offset} {offset_seconds} heal >> " + trace,
+	}}
+
+	var dry bytes.Buffer
+	if _, err := Run(context.Background(), RunConfig{Plan: p, Root: t.TempDir(), DryRun: true, DryRunOut: &dry}); err != nil {
+		t.Fatal(err)
+	}
+	if d := dry.String(); !strings.Contains(d, "clock-skew of leader (offset -4s, the server node's own clock)") ||
+		!strings.Contains(d, "with {offset} -4s and {offset_seconds} -4, heals with `echo {node}") {
+		t.Errorf("dry run:\n%s", d)
+	}
+	compose := p
+	compose.Cluster, compose.External = plan.ClusterCompose, plan.External{}
+	if _, err := Run(context.Background(), RunConfig{Plan: compose, Root: t.TempDir()}); ExitCode(err) != ExitBadInput ||
+		!strings.Contains(fmt.Sprint(err), "cannot be set on a compose cluster") {
+		t.Fatalf("a node's clock on a compose cluster: exit %d, %v", ExitCode(err), err)
+	}
+
+	out, ops := runExternal(t, uc, p)
+	var starts, heals []history.Fault
+	for _, op := range ops {
+		v, _ := op.Fault()
+		switch op.F {
+		case history.FFaultStart:
+			starts = append(starts, v)
+		case history.FFaultHeal:
+			heals = append(heals, v)
+		case history.FFaultError:
+			t.Errorf("fault error: %s %s", op.Value, op.Err)
+		}
+	}
+	b, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	t.Logf("%s, %d ops, %d node clock skews (%d heals), %d trace lines, %d leaders", out.Results.Validity, len(ops), len(starts), len(heals), len(lines), leaders(ops))
+	if len(starts) == 0 || len(heals) != len(starts) || len(lines) != 2*len(starts) {
+		logNonWrites(t, ops)
+		t.Fatalf("%d starts, %d heals recorded; trace:\n%s", len(starts), len(heals), b)
+	}
+	for i, st := range starts {
+		if st.Kind != "clock-skew" || st.Clock != nemesis.ClockNode || st.Offset != "-4s" || st.Victim != "leader" || st.Node == "" || len(st.Nodes) != 1 || st.Nodes[0] != st.Node {
+			t.Errorf("fault-start %d: %+v", i, st)
+		}
+		if h := heals[i]; h.Kind != "clock-skew" || h.Clock != nemesis.ClockNode || h.Node != st.Node {
+			t.Errorf("fault-heal %d: %+v, want %s's", i, h, st.Node)
+		}
+		if want := st.Node + " -4s -4 start"; lines[2*i] != want {
+			t.Errorf("trace line %d: %q, want %q", 2*i+1, lines[2*i], want)
+		}
+		if want := st.Node + " -4s -4 heal"; lines[2*i+1] != want {
+			t.Errorf("trace line %d: %q, want %q", 2*i+2, lines[2*i+1], want)
+		}
+	}
+	if rec, err := os.ReadFile(filepath.Join(out.Dir, CommandsLog)); err != nil || !strings.Contains(string(rec), " clock-skew start: echo ") ||
+		!strings.Contains(string(rec), " clock-skew heal: echo ") {
+		t.Errorf("commands.log (%v):\n%s", err, rec)
+	}
+	if out.Results.Validity != checkers.Valid {
+		logNonWrites(t, ops)
+		t.Fatalf("%s: %+v", out.Results.Validity, out.Results.Results)
+	}
+}
+
 // The etcd issue's client-pause cases, through nothing but the harness's
 // own process: unfenced finds accepted stale writes, fenced in the backend
 // rejects them.

@@ -3,6 +3,9 @@
 package runner
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,6 +129,69 @@ func TestLeaseObservedClientPause(t *testing.T) {
 				t.Fatalf("%s: %+v", out.Results.Validity, out.Results.Results)
 			}
 		})
+	})
+}
+
+// Issue 15, case 4: a lease-timestamp follower whose clock runs 3.5 s
+// ahead — more than the 3 s lease — takes the lease over before it ends:
+// by its clock every expiry the holder stamps has passed, so at its first
+// poll it takes a lease the holder renewed at most a second before, 2–3 s
+// early in true time. (With an offset under the lease the takeover needs
+// the follower's poll to fall late in the holder's renewal period; both
+// run every second, so their phases can keep it from ever happening.)
+// The run measures it (the liveness figures, from the took_over the
+// campaign recorded), the report says it and marks it on the lanes, where
+// the old holder, which learns it lost only at its next renewal, shows
+// leading beside the new one. Fenced by token, the run stays valid.
+func TestLeaseTimestampFollowerAhead(t *testing.T) {
+	forEachTarget(t, func(t *testing.T, target string) {
+		const offset = 3500 * time.Millisecond
+		ahead := nemesis.FaultSpec{Kind: "clock-skew", Victim: "follower", Offset: offset, Duration: 6 * time.Second}
+		p := leasePlan(t, target, plan.RecipeLeaseTimestamp, "ahead", "token", ahead)
+		p.Duration = 12 * time.Second // one fault fits; its first poll takes over
+		out, ops := runPlan(t, p)
+		skewed := map[string]bool{} // the processes whose clock ran ahead
+		for _, op := range ops {
+			if f, ok := op.Fault(); ok && op.F == history.FFaultStart && f.Kind == "clock-skew" {
+				skewed[f.Process] = true
+			}
+		}
+		var early []time.Duration
+		for _, op := range ops {
+			if tk, ok := op.TookOver(); ok && tk.ExpiresInNanos > 0 {
+				d := time.Duration(tk.ExpiresInNanos)
+				t.Logf("op %d: %s took over from %s %v early", op.Index, op.Process, tk.From, d)
+				if !skewed[op.Process] {
+					t.Errorf("op %d: %s took over early, but its clock was not the one set ahead (%v)", op.Index, op.Process, skewed)
+				}
+				if d > p.LeaseTTL+200*time.Millisecond {
+					t.Errorf("op %d: %v early, more than the lease (%v) it took over", op.Index, d, p.LeaseTTL)
+				}
+				early = append(early, d)
+			}
+		}
+		t.Logf("%s, %d leaderships, %v early takeovers (max %v s), %v overlaps (longest %v s)", out.Results.Validity, grants(ops),
+			figure(out.Results, "liveness", "takeovers_early"), figure(out.Results, "liveness", "takeover_early_max_s"),
+			figure(out.Results, "dual-leaders", "overlaps"), figure(out.Results, "dual-leaders", "overlap_longest_s"))
+		if len(early) == 0 || figure(out.Results, "liveness", "takeovers_early") != float64(len(early)) {
+			logNonWrites(t, ops)
+			t.Fatalf("no early takeover measured (figure %v, ops %d)", figure(out.Results, "liveness", "takeovers_early"), len(early))
+		}
+		if figure(out.Results, "dual-leaders", "overlaps") < 1 {
+			t.Errorf("the old holder never showed leading beside the new one")
+		}
+		if out.Results.Validity != checkers.Valid {
+			t.Errorf("fenced by token: %s: %+v", out.Results.Validity, out.Results.Results)
+		}
+		b, err := os.ReadFile(filepath.Join(out.Dir, ReportFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"took the lease over before the expiry its holder had stamped on it", `class="anom-note"`, "early-takeover"} {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("report.html lacks %q", want)
+			}
+		}
 	})
 }
 

@@ -45,7 +45,7 @@ func (t *recipeTarget) NewCandidate(ctx context.Context, ep targets.Endpoint, cf
 		return nil, fmt.Errorf("%s candidate %s: %w", t.recipe, cfg.Process, err)
 	}
 	c := t.cfg
-	c.Process, c.Clock, c.Log = cfg.Process, cfg.Clock, cfg.Log
+	c.Process, c.Clock, c.Pause, c.Log = cfg.Process, cfg.Clock, cfg.Pause, cfg.Log
 	if t.recipe == plan.RecipeLeaseObserved {
 		return lease.NewObserved(store, c), nil
 	}

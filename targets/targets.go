@@ -36,6 +36,9 @@ type CandidateConfig struct {
 	// nil = the real clock. The native recipes do not read it (their
 	// backends keep time); the lease recipes that trust timestamps do.
 	Clock Clock
+	// Pause is where the candidate's own timers wait while the run pauses
+	// its client (a client-pause); nil = never paused.
+	Pause Pause
 	Log   *slog.Logger // nil = discard
 }
 

@@ -41,4 +41,6 @@ func TestLeaseStore(t *testing.T) {
 		},
 		Left: []string{tgt.LeaseEpochKey(), tgt.LeaseRecordKey(), tgt.opts.ResourceKey},
 	})
+	// The same cluster, another root: lease-observed's resourcelock.
+	targettest.RunLeaseLock(t, eps, New(Options{Root: "t-lock"}))
 }

@@ -31,4 +31,6 @@ func TestLeaseStore(t *testing.T) {
 		},
 		Left: []string{tgt.LeaseEpochKey(), tgt.LeaseRecordKey(), tgt.ResourceKey()},
 	})
+	// The same cluster, another root: lease-observed's resourcelock.
+	targettest.RunLeaseLock(t, eps, New(Options{Root: "/t-lock"}))
 }

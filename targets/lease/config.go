@@ -31,12 +31,17 @@ type Config struct {
 	// drifts it for clock faults); nil = the real clock. lease-observed
 	// does not use it: client-go reads the real clock.
 	Clock targets.Clock
+	// Pause is the client pause (a GC pause of the whole process): both
+	// recipes' timers and calls wait through it, so that nothing of a
+	// paused candidate acts until the pause ends; nil = never paused.
+	Pause targets.Pause
 	Log   *slog.Logger // nil = discard
 }
 
 // Defaults fills the zero durations in the 15 : 10 : 2 proportion of
 // client-go's defaults.
 func (c Config) Defaults() Config {
+	c.Pause = pauseOf(c.Pause)
 	if c.RenewEvery == 0 {
 		c.RenewEvery = c.Duration * 2 / 15
 	}

@@ -14,53 +14,67 @@ type skewClock struct{ d time.Duration }
 
 func (s skewClock) Now() time.Time { return time.Now().Add(s.d) }
 
-// gate is a MemFault that holds calls of its ops while it is shut.
-type gate struct {
-	ops map[MemOp]bool
-
+// latch blocks its waiters while it is shut.
+type latch struct {
 	mu   sync.Mutex
-	open chan struct{} // closed while the gate is open
+	open chan struct{} // closed while the latch is open
 }
 
-func newGate(ops ...MemOp) *gate {
-	g := &gate{ops: map[MemOp]bool{}, open: make(chan struct{})}
-	for _, op := range ops {
-		g.ops[op] = true
-	}
-	close(g.open)
-	return g
+func newLatch() *latch {
+	ch := make(chan struct{})
+	close(ch)
+	return &latch{open: ch}
 }
 
-// shut holds the gate's calls until reopen.
-func (g *gate) shut() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if targets.Closed(g.open) {
-		g.open = make(chan struct{})
+// shut holds the waiters until reopen.
+func (l *latch) shut() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if targets.Closed(l.open) {
+		l.open = make(chan struct{})
 	}
 }
 
-func (g *gate) reopen() {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if !targets.Closed(g.open) {
-		close(g.open)
+func (l *latch) reopen() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !targets.Closed(l.open) {
+		close(l.open)
 	}
 }
 
-func (g *gate) fault(ctx context.Context, op MemOp) error {
-	if !g.ops[op] {
-		return nil
-	}
-	g.mu.Lock()
-	open := g.open
-	g.mu.Unlock()
+// wait blocks while the latch is shut, or until ctx ends.
+func (l *latch) wait(ctx context.Context) error {
+	l.mu.Lock()
+	open := l.open
+	l.mu.Unlock()
 	select {
 	case <-open:
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// gate is a MemFault that holds calls of its ops while it is shut.
+type gate struct {
+	*latch
+	ops map[MemOp]bool
+}
+
+func newGate(ops ...MemOp) *gate {
+	g := &gate{latch: newLatch(), ops: map[MemOp]bool{}}
+	for _, op := range ops {
+		g.ops[op] = true
+	}
+	return g
+}
+
+func (g *gate) fault(ctx context.Context, op MemOp) error {
+	if !g.ops[op] {
+		return nil
+	}
+	return g.wait(ctx)
 }
 
 // campaignResult is a Campaign's outcome, with when it returned.
@@ -125,3 +139,13 @@ func closeAll(t *testing.T, cs ...targets.Candidate) {
 		}
 	})
 }
+
+// testPause is a client pause the test drives (pause, resume): Wait
+// blocks while paused.
+type testPause struct{ *latch }
+
+func newTestPause() testPause { return testPause{newLatch()} }
+
+func (p testPause) pause()                         { p.shut() }
+func (p testPause) resume()                        { p.reopen() }
+func (p testPause) Wait(ctx context.Context) error { return p.wait(ctx) }

@@ -56,6 +56,10 @@ var _ targets.Candidate = (*observed)(nil)
 // take up to RenewDeadline when the store hangs) or when it took the
 // lease again under a new token ([ReasonRetaken]). client-go reads the
 // real clock, not cfg.Clock. Its logs go to cfg.Log at debug level.
+// While cfg.Pause pauses the client, the lock's reads and writes wait
+// and so does the news that the elector stopped: client-go's own timers
+// run on (they are not injectable), but nothing they decide acts before
+// the pause ends.
 func NewObserved(store Store, cfg Config) targets.Candidate {
 	cfg = cfg.Defaults()
 	log := logger(cfg.Log).With("process", cfg.Process, "recipe", RecipeObserved)
@@ -64,6 +68,7 @@ func NewObserved(store Store, cfg Config) targets.Candidate {
 	if cfg.Log != nil {
 		kl = electorLogger(log)
 	}
+	store = withPause(store, cfg.Pause)
 	return &observed{store: store, cfg: cfg, log: log, klog: kl,
 		lock: newStoreLock(store, cfg.Process, log), base: base, cancel: cancel}
 }
@@ -119,7 +124,10 @@ func (c *observed) Campaign(ctx context.Context) (uint64, error) {
 	tok := c.lock.Token()
 	c.Won()
 	c.watch.Start(c.base, func(reason string) { c.End(lost, reason) },
-		targets.WatchClosed(run.done, func() string { return ReasonRenewDeadline }))
+		targets.WatchClosed(run.done, func() string {
+			_ = c.cfg.Pause.Wait(c.base) // a paused process learns it lost when it runs again
+			return ReasonRenewDeadline
+		}))
 	c.log.Debug("lease-observed: leading", "token", tok)
 	return tok, nil
 }

@@ -17,6 +17,7 @@ const maxPending = 16
 // the record it last wrote.
 type tenure struct {
 	token uint64
+	from  *targets.Takeover // the holder taken over from; nil: nobody else
 
 	mu  sync.Mutex
 	ver Version // of the record last written successfully
@@ -59,7 +60,7 @@ func (t *tenure) pendingData() [][]byte {
 // finds the record taken.
 func (c *timestamp) renewer(t *tenure) targets.Watcher {
 	return func(ctx context.Context) string {
-		for sleep(ctx, c.cfg.RenewEvery) {
+		for sleep(ctx, c.cfg.RenewEvery, c.cfg.Pause) {
 			if reason := c.renew(ctx, t); reason != "" {
 				return reason
 			}
@@ -157,7 +158,7 @@ func (c *timestamp) expiry(t *tenure) targets.Watcher {
 			if now.After(rec.Expires) {
 				return ReasonExpired
 			}
-			if !sleep(ctx, min(rec.Expires.Sub(now)+time.Nanosecond, c.cfg.RenewEvery)) {
+			if !sleep(ctx, min(rec.Expires.Sub(now)+time.Nanosecond, c.cfg.RenewEvery), c.cfg.Pause) {
 				return ""
 			}
 		}

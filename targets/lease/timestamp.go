@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/chaos-election/chaos/targets"
 )
@@ -30,7 +31,10 @@ type timestamp struct {
 	closeOnce sync.Once
 }
 
-var _ targets.Candidate = (*timestamp)(nil)
+var (
+	_ targets.Candidate        = (*timestamp)(nil)
+	_ targets.TakeoverReporter = (*timestamp)(nil)
+)
 
 // errClosed is the error of a campaign cut short by Close.
 var errClosed = errors.New("candidate closed")
@@ -47,7 +51,8 @@ var errClosed = errors.New("candidate closed")
 // rewritten by another ([ReasonRecordTaken]) or when its clock passes the
 // expires it last wrote without a renewal succeeding in between
 // ([ReasonExpired]). Time is read through cfg.Clock; timers run on the
-// real clock.
+// real clock, and while cfg.Pause pauses the client they fire, and the
+// record is read and written, only when the pause ends.
 func NewTimestamp(store Store, cfg Config) targets.Candidate {
 	cfg = cfg.Defaults()
 	clock := cfg.Clock
@@ -55,6 +60,7 @@ func NewTimestamp(store Store, cfg Config) targets.Candidate {
 		clock = targets.RealClock{}
 	}
 	base, cancel := context.WithCancel(context.Background())
+	store = withPause(store, cfg.Pause)
 	return &timestamp{store: store, cfg: cfg, clock: clock,
 		log:  logger(cfg.Log).With("process", cfg.Process, "recipe", RecipeTimestamp),
 		base: base, cancel: cancel}
@@ -87,7 +93,7 @@ func (c *timestamp) Campaign(ctx context.Context) (uint64, error) {
 			c.lead(t)
 			return t.token, nil
 		}
-		if wait && !sleep(cctx, c.cfg.RenewEvery) {
+		if wait && !sleep(cctx, c.cfg.RenewEvery, c.cfg.Pause) {
 			return 0, c.campaignErr(ctx, cctx.Err())
 		}
 	}
@@ -146,7 +152,14 @@ func (c *timestamp) try(ctx context.Context) (t *tenure, wait bool, err error) {
 		return nil, false, fmt.Errorf("acquire: %w", err)
 	}
 	c.log.Debug("lease acquired", "token", won.Token, "version", won.Version.N, "prev_holder", prev.Holder)
-	return &tenure{token: won.Token, ver: won.Version, rec: rec}, false, nil
+	t = &tenure{token: won.Token, ver: won.Version, rec: rec}
+	if prev.Holder != "" && prev.Holder != c.cfg.Process {
+		// How far the expiry it took over lay ahead of true time: the
+		// holder's stamp read against the real clock, not this
+		// candidate's (which may be the one that is off).
+		t.from = &targets.Takeover{From: prev.Holder, ExpiresIn: prev.Expires.Sub(time.Now())}
+	}
+	return t, false, nil
 }
 
 // lead starts the tenure t: its renewal and its expiry by the own clock,
@@ -165,6 +178,18 @@ func (c *timestamp) setTenure(t *tenure) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.cur = t
+}
+
+// LastTakeover is what the last successful Campaign took over: the
+// holder its record named and how far that record's expires lay ahead of
+// true time. ok is false when it named nobody else.
+func (c *timestamp) LastTakeover() (targets.Takeover, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cur == nil || c.cur.from == nil {
+		return targets.Takeover{}, false
+	}
+	return *c.cur.from, true
 }
 
 // Resign stops renewing and releases the record, if it is still the one

@@ -277,10 +277,11 @@ func TestTimestampRenewErrors(t *testing.T) {
 	})
 }
 
-// TestTimestampPausedHolder: a holder whose renewals hang loses by its own
-// clock about a lease after its last renewal, and only then does the other
-// take over; the old token is fenced out.
-func TestTimestampPausedHolder(t *testing.T) {
+// TestTimestampHungRenewals: a holder whose renewals hang (a store that
+// stops answering, its process running) loses by its own clock about a
+// lease after its last renewal, and only then does the other take over;
+// the old token is fenced out. A paused process is TestTimestampPausedHolder.
+func TestTimestampHungRenewals(t *testing.T) {
 	ctx := testCtx(t, 10*time.Second)
 	m := NewMemStore()
 	g := newGate(MemRenew)

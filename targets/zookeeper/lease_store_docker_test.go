@@ -53,4 +53,6 @@ func TestLeaseStore(t *testing.T) {
 		},
 		Left: []string{"/t-lease/lease", tgt.LeaseEpochPath(), tgt.LeaseRecordPath(), tgt.opts.ResourcePath},
 	})
+	// The same cluster, another root: lease-observed's resourcelock.
+	targettest.RunLeaseLock(t, eps, New(Options{Root: "/t-lock"}))
 }

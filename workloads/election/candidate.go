@@ -35,7 +35,7 @@ func (w *Workload) runSlot(ctx context.Context, s *slot) {
 	id := s.nextProcess()
 	for ctx.Err() == nil {
 		cand, err := w.cfg.Target.NewCandidate(ctx, s.ep, targets.CandidateConfig{
-			Process: id, TTL: w.cfg.TTL, Dial: s.sw.Dialer(w.cfg.baseDialer(s.ep.Node)), Clock: s.clock, Log: w.cfg.Log})
+			Process: id, TTL: w.cfg.TTL, Dial: s.sw.Dialer(w.cfg.baseDialer(s.ep.Node)), Clock: s.clock, Pause: s.sw, Log: w.cfg.Log})
 		if err != nil {
 			w.cfg.Log.Warn("new candidate", "process", id, "err", err)
 			sleep(ctx, retryBackoff)
@@ -72,7 +72,7 @@ func (p *proc) run(ctx context.Context) {
 			p.complete(history.Info, history.FCampaign, nil, err)
 			return
 		}
-		p.complete(history.OK, history.FCampaign, history.Campaign{Token: tok}, nil)
+		p.complete(history.OK, history.FCampaign, p.granted(tok), nil)
 		p.w.mu.Lock()
 		p.w.elections++
 		p.w.mu.Unlock()
@@ -124,6 +124,18 @@ func (p *proc) lead(ctx context.Context, tok uint64) (retired bool) {
 			return true
 		}
 	}
+}
+
+// granted is the value of a campaign's ok with token tok: what it took
+// over, when the candidate says.
+func (p *proc) granted(tok uint64) history.Campaign {
+	v := history.Campaign{Token: tok}
+	if r, ok := p.cand.(targets.TakeoverReporter); ok {
+		if t, ok := r.LastTakeover(); ok {
+			v.TookOver = &history.TookOver{From: t.From, ExpiresInNanos: int64(t.ExpiresIn)}
+		}
+	}
+	return v
 }
 
 // checkLost records a lost notification when the candidate learned it no

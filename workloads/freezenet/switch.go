@@ -48,6 +48,16 @@ func (s *Switch) Frozen() bool {
 	return !isClosed(s.thawed)
 }
 
+// Wait blocks while the switch is frozen: it is the [targets.Pause] of
+// the candidates that dial through it. It returns ctx's error when ctx
+// ends first.
+func (s *Switch) Wait(ctx context.Context) error {
+	s.wait(ctx.Done())
+	return ctx.Err()
+}
+
+var _ targets.Pause = (*Switch)(nil)
+
 // wait blocks while the switch is frozen, or until closed is closed.
 func (s *Switch) wait(closed <-chan struct{}) {
 	s.mu.Lock()
