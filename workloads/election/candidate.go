@@ -98,15 +98,7 @@ func (p *proc) lead(ctx context.Context, tok uint64) (retired bool) {
 		if p.checkLost(tok) {
 			return false
 		}
-		if thawed := p.s.freezePoint(); thawed != nil {
-			p.s.setParked(true)
-			select {
-			case <-thawed:
-			case <-ctx.Done():
-			}
-			p.s.setParked(false)
-		}
-		if ctx.Err() != nil {
+		if !p.beginWrite(ctx) {
 			p.resign(ctx, tok)
 			return true
 		}
@@ -114,6 +106,7 @@ func (p *proc) lead(ctx context.Context, tok uint64) (retired bool) {
 		value := history.Write{Token: tok, Seq: w.Seq}
 		p.invoke(history.FWrite, value)
 		err := p.w.res.write(ctx, p.cand, w)
+		p.s.endWrite()
 		switch {
 		case err == nil:
 			p.complete(history.OK, history.FWrite, value, nil)
@@ -124,6 +117,29 @@ func (p *proc) lead(ctx context.Context, tok uint64) (retired bool) {
 			return true
 		}
 	}
+}
+
+// beginWrite waits at the freeze point through every freeze armed before
+// the write, then marks the write in flight; false when ctx ended first
+// (no write in flight).
+func (p *proc) beginWrite(ctx context.Context) bool {
+	for ctx.Err() == nil {
+		thawed := p.s.beginWrite()
+		if thawed == nil {
+			if ctx.Err() != nil {
+				p.s.endWrite()
+				return false
+			}
+			return true
+		}
+		p.s.setParked(true)
+		select {
+		case <-thawed:
+		case <-ctx.Done():
+		}
+		p.s.setParked(false)
+	}
+	return false
 }
 
 // granted is the value of a campaign's ok with token tok: what it took

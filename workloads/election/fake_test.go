@@ -23,6 +23,9 @@ type fakeTarget struct {
 	campErr  map[string]error // process -> error its next Campaign returns
 	writeErr map[string]error // process -> error its next FencedWrite returns
 	dialed   map[string]int   // process -> candidates made
+	// inWrite, when set, runs at the start of every FencedWrite (outside
+	// mu); an error it returns is the write's.
+	inWrite func(process string) error
 }
 
 func newFakeTarget() *fakeTarget {
@@ -158,6 +161,14 @@ func (c *fakeCand) Resign(context.Context) error {
 
 func (c *fakeCand) FencedWrite(_ context.Context, token uint64, _ []byte) error {
 	f := c.f
+	f.mu.Lock()
+	hook := f.inWrite
+	f.mu.Unlock()
+	if hook != nil {
+		if err := hook(c.process); err != nil {
+			return err
+		}
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if err, ok := f.writeErr[c.process]; ok {

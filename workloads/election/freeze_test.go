@@ -2,6 +2,8 @@ package election
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,5 +71,73 @@ func TestFreezeMakesStaleWrite(t *testing.T) {
 				t.Fatal("no newer grant before the stale write")
 			}
 		})
+	}
+}
+
+// TestFreezeWaitsForWriteInFlight freezes the leader while its write is in
+// flight: the freeze waits for the write to end, so the write is not cut
+// off mid-request (failing by its timeout and retiring the process) and the
+// loop parks at its freeze point, writing again after the thaw.
+func TestFreezeWaitsForWriteInFlight(t *testing.T) {
+	f := newFakeTarget()
+	r := startRun(t, f, endpoints(3), ResourceBackend)
+	r.waitFor("a write", func(ops []history.Op) bool { return len(find(ops, "", history.OK, history.FWrite)) > 0 })
+	old, _ := f.current()
+	s := r.w.slots[int(old[1]-'1')]
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	f.mu.Lock()
+	f.inWrite = func(process string) error {
+		if process != old {
+			return nil
+		}
+		held := false
+		once.Do(func() { held = true })
+		if !held {
+			return nil
+		}
+		close(entered)
+		<-release
+		if s.sw.Frozen() { // what a request on a frozen connection meets
+			return errors.New("fake: request timed out on a frozen connection")
+		}
+		return nil
+	}
+	f.mu.Unlock()
+	<-entered
+	froze := make(chan error, 1)
+	go func() {
+		_, err := r.w.Freeze(context.Background(), old, 300*time.Millisecond)
+		froze <- err
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for !s.sw.Frozen() && !s.freezeWaits() {
+		if time.Now().After(deadline) {
+			t.Fatal("the freeze neither took effect nor waited")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	if err := <-froze; err != nil {
+		t.Fatalf("Freeze: %v", err)
+	}
+	for !s.isParked() {
+		if time.Now().After(deadline) {
+			t.Fatal("frozen loop never parked")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	parkedAt := int64(len(r.rec.Ops()))
+	r.waitFor("the leader's write after the thaw", func(ops []history.Op) bool {
+		for _, op := range find(ops, old, history.OK, history.FWrite) {
+			if op.Index >= parkedAt {
+				return true
+			}
+		}
+		return false
+	})
+	ops := r.stop()
+	if bad := find(ops, old, history.Info, history.FWrite); len(bad) > 0 {
+		t.Fatalf("the write in flight at the freeze ended unknown: %+v\n%s", bad, dump(ops))
 	}
 }

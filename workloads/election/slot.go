@@ -23,11 +23,16 @@ type slot struct {
 	frozen  chan struct{} // non-nil while frozen; closed at the thaw
 	armed   bool          // the loop stops at its next freeze point
 	until   time.Time
-	parked  bool // the loop waits at its freeze point
+	parked  bool       // the loop waits at its freeze point
+	writing bool       // the loop's write is in flight
+	waiting bool       // a freeze waits for that write to end
+	idle    *sync.Cond // on mu: signalled when a write ends
 }
 
 func newSlot(ep targets.Endpoint) *slot {
-	return &slot{ep: ep, sw: freezenet.New(), clock: newClock()}
+	s := &slot{ep: ep, sw: freezenet.New(), clock: newClock()}
+	s.idle = sync.NewCond(&s.mu)
+	return s
 }
 
 // nextProcess returns the next process id of the slot.
@@ -59,13 +64,22 @@ func (s *slot) closeCandidate() {
 }
 
 // freeze freezes the slot's connections and arms its loop; it returns the
-// current process and the channel closed at the thaw.
+// current process and the channel closed at the thaw. A write in flight
+// ends first (a round trip, at most the target's request timeout): frozen
+// in mid-request it would fail by its own timeout and retire the process,
+// where the pause is meant to leave a leader that still believes it leads
+// and writes when it wakes.
 func (s *slot) freeze(d time.Duration) (string, chan struct{}, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.frozen != nil {
 		return "", nil, fmt.Errorf("freeze %s: already frozen until %s", s.ep.Node, s.until.Format(time.TimeOnly))
 	}
+	for s.writing {
+		s.waiting = true
+		s.idle.Wait()
+	}
+	s.waiting = false
 	s.frozen = make(chan struct{})
 	s.armed = true
 	s.until = time.Now().Add(d)
@@ -84,17 +98,34 @@ func (s *slot) thaw() {
 	}
 }
 
-// freezePoint is where a frozen loop stops, between its leadership check
-// and its write. It returns the channel to wait on, or nil when the loop is
-// not armed; it disarms.
-func (s *slot) freezePoint() <-chan struct{} {
+// beginWrite is where a frozen loop stops, between its leadership check
+// and its write. When the loop is armed it disarms and returns the channel
+// to wait on; otherwise it marks the write in flight (until endWrite) and
+// returns nil.
+func (s *slot) beginWrite() <-chan struct{} {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.armed {
-		return nil
+	if s.armed {
+		s.armed = false
+		return s.frozen
 	}
-	s.armed = false
-	return s.frozen
+	s.writing = true
+	return nil
+}
+
+// endWrite ends the write beginWrite began, releasing a freeze that waits.
+func (s *slot) endWrite() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writing = false
+	s.idle.Broadcast()
+}
+
+// freezeWaits says whether a freeze waits for a write in flight.
+func (s *slot) freezeWaits() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.waiting
 }
 
 func (s *slot) setParked(v bool) {
