@@ -22,6 +22,13 @@ type interval struct {
 	endReason string
 }
 
+// Why a leadership ended (interval.endReason), where a checker tells them
+// apart; the others are "lost" and "F ended unknown".
+const (
+	reasonResigned        = "resigned"         // the ok of its resign: handed over on purpose
+	reasonCampaignedAgain = "campaigned again" // the same process granted anew while it led
+)
+
 // write is one election write: its token, when it was invoked and how it
 // ended (outcome "" when it never completed).
 type write struct {
@@ -48,6 +55,7 @@ type faultStart struct {
 	idx     int64
 	t       time.Duration
 	kind    string
+	shape   string
 	nodes   []string
 	process string
 	groups  [][]string
@@ -178,13 +186,13 @@ func analyze(h []history.Op) *analysis {
 				if !v.hasToken {
 					continue
 				}
-				closeIv(p, op, "campaigned again")
+				closeIv(p, op, reasonCampaignedAgain)
 				a.grants = append(a.grants, grant{process: p, token: v.token, idx: op.Index, t: op.Time})
 				open[p] = len(a.intervals)
 				a.intervals = append(a.intervals, interval{process: p, node: op.Node, token: v.token,
 					start: op.Time, startIdx: op.Index, end: a.end, endIdx: -1})
 			case history.FResign:
-				closeIv(p, op, "resigned")
+				closeIv(p, op, reasonResigned)
 			}
 		case history.Info:
 			if pd, ok := pend[p]; ok && pd.f == op.F {
@@ -210,7 +218,7 @@ func analyze(h []history.Op) *analysis {
 func decodeFault(op *history.Op) faultStart {
 	f := faultStart{idx: op.Index, t: op.Time, healIdx: -1}
 	if v, ok := op.Fault(); ok {
-		f.kind, f.nodes, f.groups, f.grudge, f.process = v.Kind, v.Nodes, v.Groups, v.Grudge, v.Process
+		f.kind, f.shape, f.nodes, f.groups, f.grudge, f.process = v.Kind, v.Shape, v.Nodes, v.Groups, v.Grudge, v.Process
 	}
 	if op.Node != "" && !slices.Contains(f.nodes, op.Node) {
 		f.nodes = append(f.nodes, op.Node)

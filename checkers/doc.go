@@ -35,6 +35,12 @@
 //     (its node, its process, or cut it from every majority) and, while it
 //     was in effect, that leadership ended or another leader was granted
 //     or shown by the observer; a leader it hit that kept leading survived.
+//     A fault only on the links between nodes (link-delay, link-loss,
+//     flaky) hits no leader, and a one-way cut hits it only when it drops
+//     the leader's own traffic. A leadership change (a takeover, or a
+//     grant after the leader lost) that no fault removing the old leader
+//     explains is a false failover: a note naming the faults in effect,
+//     counted, and fatal only past Options.Limits.MaxFalseFailovers.
 //   - vacuity: a history in which no fault took effect, with too few
 //     completed client ops, or (election) with no grant at all proves
 //     nothing: unknown, never valid.

@@ -48,7 +48,7 @@ func FuzzCheck(f *testing.F) {
 			}
 			return
 		}
-		for _, opts := range []checkers.Options{{}, {Strict: true, AllowNoFaults: true, Limits: checkers.Limits{MaxNoLeader: 1, MaxFailover: 1, MaxElectionsPerMin: 1}}} {
+		for _, opts := range []checkers.Options{{}, {Strict: true, AllowNoFaults: true, Limits: checkers.Limits{MaxNoLeader: 1, MaxFailover: 1, MaxElectionsPerMin: 1, MaxFalseFailovers: checkers.AtMost(0)}}} {
 			r := checkers.Run(context.Background(), ops, checkers.Election(opts)...)
 			if r.Validity != checkers.Valid && r.Validity != checkers.Invalid && r.Validity != checkers.Unknown {
 				t.Fatalf("verdict %q", r.Validity)

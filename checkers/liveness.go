@@ -14,10 +14,12 @@ import (
 // (counted from the first campaign invoke on: from then the workload asks
 // for a leader), failover time after each fault that removed the leader
 // (from the fault taking effect to the next grant), the faults the leader
-// survived, partitions that left no side a majority, elections per minute
-// and leadership durations. These are figures; limits in Options turn them
-// into failures ("limit-exceeded"). What removes a leader is
-// [analysis.effectOf]'s rule.
+// survived, partitions that left no side a majority, elections per minute,
+// leadership durations, and the false failovers: leadership changes no
+// fault explains ([analysis.falseFailovers]), each a note. These are
+// figures; limits in Options turn them into failures ("limit-exceeded",
+// "too-many-elections", "too-many-false-failovers"). What removes a
+// leader is [analysis.effectOf]'s rule.
 type liveness struct {
 	opts Options
 	m    *memo
@@ -103,6 +105,11 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 	}
 
 	res.Anomalies = append(res.Anomalies, earlyTakeovers(h, f)...)
+	ffs := a.falseFailovers()
+	f["false_failovers"] = float64(len(ffs))
+	for _, ff := range ffs {
+		res.Anomalies = append(res.Anomalies, ff.anomaly())
+	}
 
 	lim := c.opts.Limits
 	if lim.MaxNoLeader > 0 {
@@ -141,9 +148,14 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 			ops = append(ops, g.idx)
 		}
 		res.Anomalies = append(res.Anomalies, Anomaly{
-			Kind: "limit-exceeded", Fatal: true, Ops: sortedOps(ops...), Start: a.first, End: a.end,
-			Message: fmt.Sprintf("%.1f elections per minute, more than the limit of %.1f: leadership flaps", f["elections_per_minute"], lim.MaxElectionsPerMin),
+			Kind: "too-many-elections", Fatal: true, Ops: sortedOps(ops...), Start: a.first, End: a.end,
+			Message: fmt.Sprintf("%.1f elections per minute (%d in %s), more than the limit of %.1f: leadership flaps",
+				f["elections_per_minute"], len(a.grants), secs(a.end-a.first), lim.MaxElectionsPerMin),
 		})
+	}
+	if lim.MaxFalseFailovers.Exceeded(len(ffs)) {
+		most, _ := lim.MaxFalseFailovers.Max()
+		res.Anomalies = append(res.Anomalies, tooManyFalseFailovers(ffs, most))
 	}
 	res.Validity = verdict(res.Anomalies)
 	res.Summary = fmt.Sprintf("no leader %s in all (longest %s); %s", secs(total), secs(longest), plural(len(took), "failover", "failovers"))
@@ -161,6 +173,9 @@ func (c *liveness) Check(_ context.Context, h []history.Op) Result {
 	}
 	if n := f["takeovers_early"]; n > 0 {
 		res.Summary += fmt.Sprintf("; %s before the lease ended (up to %.2f s early)", plural(int(n), "takeover", "takeovers"), f["takeover_early_max_s"])
+	}
+	if n := len(ffs); n > 0 {
+		res.Summary += fmt.Sprintf("; %s (a new leader while no fault had removed the old one)", plural(n, "false failover", "false failovers"))
 	}
 	if n := countFatal(res.Anomalies); n > 0 {
 		res.Summary += fmt.Sprintf("; %s exceeded", plural(n, "limit", "limits"))

@@ -11,7 +11,27 @@ type Limits struct {
 	MaxNoLeader        time.Duration // longest window with no leader
 	MaxFailover        time.Duration // longest failover after a fault that removed the leader
 	MaxElectionsPerMin float64       // leadership flapping
+	// MaxFalseFailovers caps the leadership changes no fault explains
+	// (the zero value: no cap; AtMost(0): none allowed).
+	MaxFalseFailovers CountLimit
 }
+
+// CountLimit caps a count. Its zero value sets no cap, so that a limit of
+// zero ([AtMost](0): none allowed) is a limit like any other.
+type CountLimit struct {
+	max int
+	set bool
+}
+
+// AtMost is the cap of n. A negative n is exceeded by every count; the
+// plan refuses one.
+func AtMost(n int) CountLimit { return CountLimit{max: n, set: true} }
+
+// Max is the cap, and whether there is one.
+func (l CountLimit) Max() (int, bool) { return l.max, l.set }
+
+// Exceeded reports whether n is over the cap; never, without one.
+func (l CountLimit) Exceeded(n int) bool { return l.set && n > l.max }
 
 // Options configure the checkers.
 type Options struct {

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/chaos-election/chaos/history"
@@ -52,20 +53,20 @@ const removalGrace = time.Second
 // (value "nodes" or the op's node), the leader's process is its "process"
 // (a client pause), the leader's node is outside every majority of a
 // partition's "groups" (with an even split, no group is a majority and
-// every leader is hit), or a partition's "grudge" cuts the leader's node
-// from any other. It removes the leader only when, while the fault is in
-// effect (from its fault-start to its fault-heal, or to the end), that
-// leadership ends (its lost, resign, an op ending in info), another
-// process is granted leadership, or the observer shows a leader other than
-// this one (or none); or when that happens within [removalGrace] after the
-// heal, before the leader's first accepted write invoked after it. A
-// leader that was hit and none of that happened survived the fault.
+// every leader is hit), or a partition's "grudge" has some node drop the
+// leader's traffic; a fault only on the links between nodes (link-delay,
+// link-loss, flaky, …) hits no leader. It removes the leader only when,
+// while the fault is in effect (from its fault-start to its fault-heal, or
+// to the end), that leadership ends (its lost, resign, an op ending in
+// info), another process is granted leadership, or the observer shows a
+// leader other than this one (or none); or when that happens within
+// [removalGrace] after the heal, before the leader's first accepted write
+// invoked after it. A leader that was hit and none of that happened
+// survived the fault. A partition whose grudge is one-sided (a one-way
+// cut) is judged by its grudge, not its groups.
 func (a *analysis) effectOf(ft faultStart) effect {
 	e := effect{proof: -1, noMajority: noMajority(ft.groups)}
-	for _, iv := range a.leadersAt(ft.t) {
-		if iv.endIdx != -1 && iv.endIdx < ft.idx {
-			continue // ended before the fault took effect
-		}
+	for _, iv := range a.inOffice(ft) {
 		if !hits(ft, iv, e.noMajority) {
 			continue
 		}
@@ -77,6 +78,36 @@ func (a *analysis) effectOf(ft faultStart) effect {
 		}
 	}
 	return e
+}
+
+// inOffice returns the leaderships in office when ft took effect: open at
+// its time and not ended by an op before it.
+func (a *analysis) inOffice(ft faultStart) []interval {
+	return slices.DeleteFunc(a.leadersAt(ft.t), func(iv interval) bool { return iv.endIdx != -1 && iv.endIdx < ft.idx })
+}
+
+// removes reports whether ft removed the leadership iv: [effectOf]'s rule
+// for iv, where effectOf stops at the first leadership removed. For a
+// leadership granted while ft was already in effect, the same rule counts
+// only what happened from the grant on.
+func (a *analysis) removes(ft faultStart, iv interval) bool {
+	if !hits(ft, iv, noMajority(ft.groups)) {
+		return false
+	}
+	w := a.windowOf(ft, iv)
+	w.from = max(w.from, iv.startIdx)
+	return a.removal(iv, w) >= 0
+}
+
+// grantedDuring returns the leaderships granted while ft was in effect
+// (after its start, before its heal).
+func (a *analysis) grantedDuring(ft faultStart) []interval {
+	k := sort.Search(len(a.intervals), func(i int) bool { return a.intervals[i].startIdx > ft.idx })
+	var out []interval
+	for ; k < len(a.intervals) && (ft.healIdx < 0 || a.intervals[k].startIdx < ft.healIdx); k++ {
+		out = append(out, a.intervals[k])
+	}
+	return out
 }
 
 // window is when an event counts as a fault's doing to one leadership:
@@ -140,20 +171,52 @@ func (a *analysis) removal(iv interval, w window) int64 {
 	return first
 }
 
-// hits reports whether ft struck the leadership iv.
+// hits reports whether ft struck the leadership iv. A fault on the links
+// between nodes only ([linkOnly]) strikes no leader. A partition into
+// groups strikes a leader outside every majority. A grudge (node → the
+// nodes whose traffic it drops) strikes the leader when some node drops
+// the leader's traffic: it cuts one of the leader's outbound links. Of a
+// two-way cut (majority-ring, bridge) that is any cut of the leader's; of
+// a one-way partition (its grudge one-sided, beside its groups) only the
+// direction away from the leader — a leader that cannot hear its peers
+// is still heard by them.
 func hits(ft faultStart, iv interval, noMajority bool) bool {
+	if linkOnly(ft.kind) {
+		return false
+	}
 	if slices.Contains(ft.nodes, iv.node) || (ft.process != "" && ft.process == iv.process) {
 		return true
 	}
-	if len(ft.groups) > 1 {
+	if len(ft.groups) > 1 && !oneSided(ft.grudge) {
 		return noMajority || !slices.Contains(majorityGroup(ft.groups), iv.node)
 	}
-	for n, drops := range ft.grudge {
-		if len(drops) > 0 && (n == iv.node || slices.Contains(drops, iv.node)) {
+	for _, drops := range ft.grudge {
+		if slices.Contains(drops, iv.node) {
 			return true
 		}
 	}
 	return false
+}
+
+// oneSided reports whether some node of grudge drops another's traffic
+// while that one still hears it: a one-way cut.
+func oneSided(grudge map[string][]string) bool {
+	for n, drops := range grudge {
+		for _, m := range drops {
+			if !slices.Contains(grudge[m], n) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// linkOnly reports whether a fault of kind only degrades the links
+// between nodes — link-delay, link-loss and the other "link-" kinds, a
+// flaky link — which by itself removes no leader: a leadership change
+// while one is in effect is a false failover, never a failover.
+func linkOnly(kind string) bool {
+	return strings.HasPrefix(kind, "link-") || strings.HasPrefix(kind, "flaky")
 }
 
 // majorityGroup returns the group holding more than half of all the nodes

@@ -60,7 +60,9 @@ func (v Validity) ExitCode() int {
 type Anomaly struct {
 	// Kind names the anomaly, e.g. "split-brain", "contained-overlap",
 	// "token-reused", "token-not-increasing", "stale-write-accepted",
-	// "stale-write-attempted", "limit-exceeded", "no-faults", "too-few-ops".
+	// "stale-write-attempted", "limit-exceeded", "too-many-elections",
+	// "too-many-false-failovers", "false-failover", "early-takeover",
+	// "no-faults", "too-few-ops".
 	Kind string `json:"kind"`
 	// Fatal anomalies make their checker's result invalid (or unknown,
 	// for vacuity); the others are reported figures and context.

@@ -7,16 +7,18 @@ import (
 	"net/netip"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
+
+	"github.com/chaos-election/chaos/compose/netctl"
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // Cluster is a running cluster of one run. Its methods are safe for
-// concurrent use; the node primitives (Cut, Mend, Pause, Unpause, Kill,
-// Start) return once their effect is in place.
+// concurrent use; the node primitives (Cut, Mend, Shape, Pause, Unpause,
+// Kill, Start) return once their effect is in place.
 type Cluster struct {
 	api     engine
 	spec    Spec
@@ -28,25 +30,31 @@ type Cluster struct {
 	nodes   []Node
 	byName  map[string]int
 
-	// cutMu serializes everything that changes nftables rules: Cut, Mend
-	// and the re-apply of Start.
+	// agents are the nodes' network agents, by node index (none on a
+	// cluster attached without partitions). On a cluster Up started each
+	// owns its node's network namespace; on an attached one it joined the
+	// node's (joined), and is replaced when the node restarts.
+	agents    []*netAgent
+	joined    bool
+	dialAgent dialFunc
+	// methods are how the agents apply delays and rates, as the first
+	// one said once it answered (Spec.DelayLinks; none otherwise).
+	methods netfault.Methods
+
+	// cutMu serializes everything that changes the agents' rules: Shape
+	// (Cut, Mend) and the replacement of an attached node's agent.
 	cutMu sync.Mutex
-	// grudge is the cut set in force: grudge[a] = nodes whose packets a drops.
-	grudge map[string][]string
-	// rules records, per node, what the node's network namespace holds.
-	rulesMu sync.Mutex
-	rules   map[string]nsRules
-	// seq numbers sidecar containers.
-	seq atomic.Int64
+	// shape is the link shape in force (cleaned; nil when mended).
+	shape netfault.Shape
+	// sent is, by node index, what the node's agent last confirmed.
+	sent []sentRules
 }
 
-// nsRules is what a node's network namespace was last made to drop; it
-// describes the namespace of the container started at startedAt only (a
-// restarted container has a fresh namespace with no rules).
-type nsRules struct {
-	startedAt string
-	drop      string // netctl.FormatAddrs of the dropped sources; "" none
-	known     bool   // false after a failed sidecar: state unknown
+// sentRules is what a node's agent holds: the rules it last confirmed,
+// when known (not after a failed apply, nor for a new agent).
+type sentRules struct {
+	rules netctl.NodeRules
+	known bool
 }
 
 // Nodes returns the cluster's nodes in order n1, n2, ...
@@ -168,28 +176,31 @@ func (c *Cluster) Kill(ctx context.Context, node string) error {
 }
 
 // Start starts a killed node's container again: same address, same data.
-// It then re-applies the node's part of the cut set in force, so a node
-// restarted during a partition stays cut. Starting a running (or paused)
-// node only makes sure its rules match the cut set.
+// On a cluster Up started the node rejoins its agent's network namespace,
+// whose rules never left, so a node restarted during a partition is cut
+// from its first packet. On an attached cluster the node comes back in a
+// new namespace: its agent is replaced there and given the node's rules
+// before Start returns. Starting a running (or paused) node does nothing.
 func (c *Cluster) Start(ctx context.Context, node string) error {
 	n, err := c.node(node)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	c.cutMu.Lock()
-	defer c.cutMu.Unlock()
 	st, err := c.state(ctx, n)
 	if err != nil {
 		return fmt.Errorf("start: %w", err)
 	}
-	if !st.Running {
-		if _, err := c.api.ContainerStart(ctx, n.ContainerID, client.ContainerStartOptions{}); err != nil {
+	if st.Running {
+		return nil
+	}
+	if _, err := c.api.ContainerStart(ctx, n.ContainerID, client.ContainerStartOptions{}); err != nil {
+		return fmt.Errorf("start %s: %w", node, err)
+	}
+	c.log.Debug("started", "node", node)
+	if c.joined {
+		if err := c.rejoin(ctx, node); err != nil {
 			return fmt.Errorf("start %s: %w", node, err)
 		}
-		c.log.Debug("started", "node", node)
-	}
-	if err := c.syncRules(ctx, n); err != nil {
-		return fmt.Errorf("start %s: %w", node, err)
 	}
 	return nil
 }

@@ -18,6 +18,9 @@ import (
 	"github.com/moby/moby/client"
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"go.uber.org/zap"
+
+	"github.com/chaos-election/chaos/compose/netctl"
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // testLog sends the package's logs to the test log.
@@ -127,20 +130,22 @@ func upTestCluster(t *testing.T, nodes int) *Cluster {
 	return c
 }
 
-// netctlOut runs a netctl command in n's namespace.
-func netctlOut(t *testing.T, c *Cluster, node string, args ...string) (string, error) {
+// probe dials from's namespace to to's peer port, through from's agent.
+func probe(c *Cluster, from, to string) error {
+	return c.Probe(context.Background(), from, to, 2380, time.Second)
+}
+
+// netShow reads what node's agent has in force.
+func netShow(t *testing.T, c *Cluster, node string) netctl.State {
 	t.Helper()
-	n, err := c.node(node)
+	st, err := c.netState(context.Background(), node)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c.runNetctl(context.Background(), n, append([]string{"netctl"}, args...)...)
+	return st
 }
 
-func peer(c *Cluster, node string) string {
-	n, _ := c.node(node)
-	return net.JoinHostPort(n.IP, "2380")
-}
+func dropsOf(st netctl.State) string { return netctl.FormatAddrs(st.Drop) }
 
 func mustNode(t *testing.T, c *Cluster, name string) Node {
 	t.Helper()
@@ -180,8 +185,35 @@ func TestClusterDocker(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := res.Container.NetworkSettings.Networks[c.netName].IPAddress.String(); got != n.IP {
-				t.Errorf("%s has address %s, want %s", n.Name, got, n.IP)
+			if mode := res.Container.HostConfig.NetworkMode; string(mode) != "container:"+c.agents[c.byName[n.Name]].containerID {
+				t.Errorf("%s is in network %s, not its agent's namespace", n.Name, mode)
+			}
+			ag, err := testDocker.ContainerInspect(ctx, c.agents[c.byName[n.Name]].containerID, client.ContainerInspectOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := ag.Container.NetworkSettings.Networks[c.netName].IPAddress.String(); got != n.IP {
+				t.Errorf("%s's agent has address %s, want %s", n.Name, got, n.IP)
+			}
+		}
+	})
+
+	t.Run("every node has an agent", func(t *testing.T) {
+		cs, err := testDocker.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: runFilter(c.spec.RunID).Add("label", LabelRole+"="+roleNetAgent)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs.Items) != 3 {
+			t.Fatalf("%d agents, want 3", len(cs.Items))
+		}
+		for _, ct := range cs.Items {
+			if ct.State != container.StateRunning || ct.Image != NetctlImage {
+				t.Errorf("agent %v: %s, image %s", ct.Names, ct.State, ct.Image)
+			}
+		}
+		for _, n := range c.Names() {
+			if st := netShow(t, c, n); len(st.Drop) != 0 || len(st.Loss) != 0 {
+				t.Errorf("%s starts with rules: %+v", n, st)
 			}
 		}
 	})
@@ -192,11 +224,21 @@ func TestClusterDocker(t *testing.T) {
 			t.Fatal(err)
 		}
 		figures["cut in effect (3 nodes)"] = time.Since(start)
-		if out, err := netctlOut(t, c, "n1", "dial", "--timeout", "1s", peer(c, "n3")); err == nil {
-			t.Errorf("n1 still reaches n3's peer port: %s", out)
+		// In effect when Cut returns: the very next packet is dropped.
+		if err := probe(c, "n1", "n3"); err == nil {
+			t.Error("n1 still reaches n3's peer port")
 		}
-		if out, err := netctlOut(t, c, "n1", "dial", "--timeout", "1s", peer(c, "n2")); err != nil {
-			t.Errorf("n1 no longer reaches n2's peer port (same side): %v %s", err, out)
+		if err := probe(c, "n3", "n2"); err == nil {
+			t.Error("n3 still reaches n2's peer port")
+		}
+		if err := probe(c, "n1", "n2"); err != nil {
+			t.Errorf("n1 no longer reaches n2's peer port (same side): %v", err)
+		}
+		if rtt, err := c.ProbeLink(ctx, "n2", "n1", time.Second); err != nil || rtt <= 0 || rtt > 200*time.Millisecond {
+			t.Errorf("ProbeLink n2→n1 (same side): %v, %v", rtt, err)
+		}
+		if _, err := c.ProbeLink(ctx, "n2", "n3", 300*time.Millisecond); err == nil {
+			t.Error("ProbeLink n2→n3 across the cut succeeded")
 		}
 		// The harness reaches every node, the isolated one included.
 		for _, n := range c.Nodes() {
@@ -213,9 +255,8 @@ func TestClusterDocker(t *testing.T) {
 		if err := etcdPut(ctx, n3, "cut", "minority", 2*time.Second); err == nil {
 			t.Error("put through the isolated minority (n3) succeeded")
 		}
-		out, err := netctlOut(t, c, "n3", "show")
-		if err != nil || !strings.Contains(out, n1.IP+","+n2.IP) {
-			t.Errorf("n3 rules: %v %s", err, out)
+		if st := netShow(t, c, "n3"); dropsOf(st) != n1.IP+","+n2.IP || st.Packets == 0 {
+			t.Errorf("n3 rules: %+v", st)
 		}
 	})
 
@@ -230,16 +271,16 @@ func TestClusterDocker(t *testing.T) {
 			t.Fatalf("second Mend: %v", err)
 		}
 		figures["mend when nothing is cut"] = time.Since(start)
-		if out, err := netctlOut(t, c, "n1", "dial", "--timeout", "1s", peer(c, "n3")); err != nil {
-			t.Errorf("after Mend n1 does not reach n3: %v %s", err, out)
+		if err := probe(c, "n1", "n3"); err != nil {
+			t.Errorf("after Mend n1 does not reach n3: %v", err)
 		}
 		d := eventually(t, 20*time.Second, "put through n3 after Mend", func() error {
 			return etcdPut(ctx, n3, "cut", "healed", 2*time.Second)
 		})
 		t.Logf("n3 accepted writes %v after Mend", d)
 		for _, n := range c.Names() {
-			if out, err := netctlOut(t, c, n, "show"); err != nil || !strings.Contains(out, "dropping from: none") {
-				t.Errorf("%s after Mend: %v %s", n, err, out)
+			if st := netShow(t, c, n); len(st.Drop) != 0 {
+				t.Errorf("%s after Mend: %+v", n, st)
 			}
 		}
 	})
@@ -315,7 +356,8 @@ func TestClusterDocker(t *testing.T) {
 
 	t.Run("rules follow restarts and pauses", func(t *testing.T) {
 		isolate3 := map[string][]string{"n1": {"n3"}, "n2": {"n3"}, "n3": {"n1", "n2"}}
-		// A node restarted during a cut comes back cut.
+		// A node restarted during a cut is cut the moment Start returns:
+		// it rejoined its agent's namespace, whose rules never left.
 		if err := c.Cut(ctx, isolate3); err != nil {
 			t.Fatal(err)
 		}
@@ -325,8 +367,27 @@ func TestClusterDocker(t *testing.T) {
 		if err := c.Start(ctx, "n3"); err != nil {
 			t.Fatal(err)
 		}
-		if out, err := netctlOut(t, c, "n3", "show"); err != nil || !strings.Contains(out, n1.IP+","+n2.IP) {
-			t.Errorf("n3 restarted during the cut lacks its rules: %v %s", err, out)
+		if err := probe(c, "n3", "n1"); err == nil {
+			t.Error("n3 restarted during the cut reaches n1")
+		}
+		if st := netShow(t, c, "n3"); dropsOf(st) != n1.IP+","+n2.IP {
+			t.Errorf("n3 restarted during the cut lacks its rules: %+v", st)
+		}
+		// A cut made while the node is down is in force when it starts.
+		if err := c.Mend(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Kill(ctx, "n3"); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Cut(ctx, isolate3); err != nil {
+			t.Fatalf("Cut with n3 killed: %v", err)
+		}
+		if err := c.Start(ctx, "n3"); err != nil {
+			t.Fatal(err)
+		}
+		if err := probe(c, "n3", "n2"); err == nil {
+			t.Error("n3, cut while down, reaches n2 once started")
 		}
 		// Mend reaches a paused node; it is not cut when thawed.
 		if err := c.Pause(ctx, "n3"); err != nil {
@@ -338,10 +399,10 @@ func TestClusterDocker(t *testing.T) {
 		if err := c.Unpause(ctx, "n3"); err != nil {
 			t.Fatal(err)
 		}
-		if out, err := netctlOut(t, c, "n3", "show"); err != nil || !strings.Contains(out, "dropping from: none") {
-			t.Errorf("n3 paused during Mend came back with rules: %v %s", err, out)
+		if st := netShow(t, c, "n3"); len(st.Drop) != 0 {
+			t.Errorf("n3 paused during Mend came back with rules: %+v", st)
 		}
-		// Mend skips a killed node; it comes back uncut.
+		// Mend reaches a killed node; it comes back uncut.
 		if err := c.Cut(ctx, isolate3); err != nil {
 			t.Fatal(err)
 		}
@@ -354,12 +415,85 @@ func TestClusterDocker(t *testing.T) {
 		if err := c.Start(ctx, "n3"); err != nil {
 			t.Fatal(err)
 		}
-		if out, err := netctlOut(t, c, "n3", "show"); err != nil || !strings.Contains(out, "dropping from: none") {
-			t.Errorf("n3 killed during Mend came back with rules: %v %s", err, out)
+		if st := netShow(t, c, "n3"); len(st.Drop) != 0 {
+			t.Errorf("n3 killed during Mend came back with rules: %+v", st)
 		}
 		eventually(t, 30*time.Second, "put through n3 after it rejoined", func() error {
 			return etcdPut(ctx, n3, "rejoined", "yes", 2*time.Second)
 		})
+	})
+
+	t.Run("one-way cut", func(t *testing.T) {
+		// n1 no longer hears n2; n2 still hears n1. A TCP connect needs
+		// both ways, so the directions are told apart by the counters of
+		// the rules: a drop on n1 for n2, and on n2 a loss of one in a
+		// million for n1, there only for its counter of packets seen.
+		s := netfault.Shape{
+			{From: "n2", To: "n1"}: {Drop: true},
+			{From: "n1", To: "n2"}: {Loss: 1e-6},
+		}
+		if _, err := c.Shape(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		before1, before2 := netShow(t, c, "n1"), netShow(t, c, "n2")
+		if dropsOf(before1) != n2.IP || len(before2.Drop) != 0 || len(before2.Loss) != 1 {
+			t.Fatalf("rules: n1 %+v, n2 %+v", before1, before2)
+		}
+		// n2 → n1: n2's SYNs reach n1 and are dropped there.
+		if err := probe(c, "n2", "n1"); err == nil {
+			t.Error("n2 reaches n1 across the one-way cut")
+		}
+		// n1 → n2: n1's SYN reaches n2 (seen), n2's answer dies at n1.
+		if err := c.Probe(ctx, "n1", "n2", netctl.AgentPort, time.Second); err == nil {
+			t.Error("n1's connect to n2 succeeded: its answer should be dropped at n1")
+		}
+		after1, after2 := netShow(t, c, "n1"), netShow(t, c, "n2")
+		if after1.Packets <= before1.Packets {
+			t.Errorf("n1 dropped nothing from n2: %d then %d", before1.Packets, after1.Packets)
+		}
+		if after2.Loss[0].Seen <= before2.Loss[0].Seen || after2.Packets != 0 {
+			t.Errorf("n2 saw nothing from n1 (or dropped some): %+v then %+v", before2, after2)
+		}
+		// n3 is untouched both ways.
+		for _, p := range [][2]string{{"n1", "n3"}, {"n3", "n1"}, {"n2", "n3"}, {"n3", "n2"}} {
+			if err := probe(c, p[0], p[1]); err != nil {
+				t.Errorf("%s→%s: %v", p[0], p[1], err)
+			}
+		}
+		if err := c.Mend(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("loss drops about half", func(t *testing.T) {
+		s := netfault.Shape{{From: "n2", To: "n1"}: {Loss: 0.5}, {From: "n3", To: "n1"}: {Loss: 0.5}}
+		if _, err := c.Shape(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		// etcd's own peer traffic, and connects from n2 (each a few
+		// packets, each packet lost or not on its own).
+		connected := 0
+		for range 100 {
+			if c.Probe(ctx, "n2", "n1", 2380, 100*time.Millisecond) == nil {
+				connected++
+			}
+		}
+		st := netShow(t, c, "n1")
+		if len(st.Loss) != 1 || st.Loss[0].P != 0.5 || netctl.FormatAddrs(st.Loss[0].From) != n2.IP+","+n3.IP {
+			t.Fatalf("n1 rules: %+v", st)
+		}
+		l := st.Loss[0]
+		ratio := float64(l.Dropped) / float64(l.Seen)
+		t.Logf("loss 0.5: %d of %d packets dropped (%.3f); %d of 100 connects through", l.Dropped, l.Seen, ratio, connected)
+		if l.Seen < 200 || ratio < 0.4 || ratio > 0.6 {
+			t.Errorf("loss 0.5 dropped %d of %d packets (%.3f)", l.Dropped, l.Seen, ratio)
+		}
+		if connected == 0 || connected == 100 {
+			t.Errorf("%d of 100 connects through a 0.5 loss", connected)
+		}
+		if err := c.Mend(ctx); err != nil {
+			t.Fatal(err)
+		}
 	})
 
 	t.Run("collect logs", func(t *testing.T) {
@@ -422,11 +556,12 @@ func TestUpRemovesWhatItCreatedWhenUnhealthy(t *testing.T) {
 func TestDownAllRemovesEverythingLabelled(t *testing.T) {
 	ctx := context.Background()
 	c := upTestCluster(t, 1)
-	// A sidecar left behind by a crash, to be found by label too.
+	// A second agent left behind by a crash, in n1's namespace, to be
+	// found by label too.
 	n := mustNode(t, c, "n1")
 	_, err := testDocker.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Config: &container.Config{
-			Image: NetctlImage, Labels: map[string]string{LabelProject: ProjectValue, LabelRun: c.spec.RunID, LabelRole: roleNetctl},
+			Image: NetctlImage, Labels: map[string]string{LabelProject: ProjectValue, LabelRun: c.spec.RunID, LabelRole: roleNetAgent},
 		},
 		HostConfig: &container.HostConfig{NetworkMode: container.NetworkMode("container:" + n.ContainerID)},
 		Name:       prefix(c.spec.RunID) + "-leftover",
@@ -440,8 +575,8 @@ func TestDownAllRemovesEverythingLabelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(removed) != 3 {
-		t.Errorf("removed %v, want 2 containers and the network", removed)
+	if len(removed) != 4 {
+		t.Errorf("removed %v, want the node, its agent, the leftover and the network", removed)
 	}
 	if left := runLeftovers(t, c.spec.RunID); len(left) > 0 {
 		t.Errorf("after DownAll: %v", left)

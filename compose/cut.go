@@ -2,61 +2,55 @@ package compose
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"net/netip"
 	"slices"
-	"sync"
 
-	"github.com/chaos-election/chaos/compose/netctl"
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // Cut makes the cluster drop traffic between nodes as grudge says:
 // grudge[a] lists the nodes whose packets a drops. It REPLACES the whole
-// cut set: nodes absent from grudge get their rules cleared. Only traffic
-// between nodes is dropped; the harness always reaches every node. A
-// node's own name in its list is ignored. Cut returns once the rules are
-// in effect on every running (or paused) node; a killed node gets its
-// rules when Start brings it back.
+// cut set (it is [Cluster.Shape] of [netfault.FromGrudge]): nodes absent
+// from grudge get their rules cleared. Only traffic between nodes is
+// dropped; the harness always reaches every node. A node's own name in
+// its list is ignored; an unknown node is an error. Cut returns once the
+// rules are in effect on every node, killed and paused ones included
+// (their agents hold their namespaces).
 func (c *Cluster) Cut(ctx context.Context, grudge map[string][]string) error {
 	g, err := c.checkGrudge(grudge)
 	if err != nil {
 		return fmt.Errorf("cut: %w", err)
 	}
-	c.cutMu.Lock()
-	defer c.cutMu.Unlock()
-	c.grudge = g
-	if err := c.syncAll(ctx); err != nil {
+	if _, err := c.applyShape(ctx, netfault.FromGrudge(g)); err != nil {
 		return fmt.Errorf("cut: %w", err)
 	}
 	return nil
 }
 
-// Mend clears every cut: afterwards no node drops anything. It is
-// idempotent, works on paused nodes (their network namespace lives on)
-// and skips killed ones (their rules died with their namespace).
+// Mend clears every link effect: afterwards no node drops anything. It is
+// [Cluster.Shape] of nothing: idempotent, and it reaches paused and
+// killed nodes alike. A heal, it works on a cancelled context too (each
+// agent's answer is then bounded by its own timeout only).
 func (c *Cluster) Mend(ctx context.Context) error {
-	c.cutMu.Lock()
-	defer c.cutMu.Unlock()
-	c.grudge = nil
-	if err := c.syncAll(ctx); err != nil {
+	if ctx.Err() != nil {
+		ctx = context.WithoutCancel(ctx)
+	}
+	if _, err := c.applyShape(ctx, nil); err != nil {
 		return fmt.Errorf("mend: %w", err)
 	}
 	return nil
 }
 
-// Grudge returns the cut set in force (nil when mended).
+// Grudge returns the cut set in force, the dropped links of the shape in
+// force (nil when nothing is cut).
 func (c *Cluster) Grudge() map[string][]string {
 	c.cutMu.Lock()
 	defer c.cutMu.Unlock()
-	out := make(map[string][]string, len(c.grudge))
-	for k, v := range c.grudge {
-		out[k] = slices.Clone(v)
-	}
-	if len(out) == 0 {
+	g := c.shape.Grudge()
+	if len(g) == 0 {
 		return nil
 	}
-	return out
+	return g
 }
 
 // checkGrudge validates node names and returns a sorted, deduplicated
@@ -82,74 +76,4 @@ func (c *Cluster) checkGrudge(grudge map[string][]string) (map[string][]string, 
 		}
 	}
 	return out, nil
-}
-
-// dropFor is what node's namespace must drop under the cut set in force,
-// as netctl writes it. The caller holds cutMu.
-func (c *Cluster) dropFor(node string) string {
-	var addrs []netip.Addr
-	for _, b := range c.grudge[node] {
-		n, _ := c.node(b)
-		addrs = append(addrs, netip.MustParseAddr(n.IP))
-	}
-	return netctl.FormatAddrs(addrs)
-}
-
-// syncAll brings every node's rules in line with the cut set, nodes in
-// parallel. The caller holds cutMu.
-func (c *Cluster) syncAll(ctx context.Context) error {
-	errs := make([]error, len(c.nodes))
-	var wg sync.WaitGroup
-	for i, n := range c.nodes {
-		wg.Go(func() { errs[i] = c.syncRules(ctx, n) })
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// syncRules makes n's namespace drop what the cut set says, running the
-// netctl sidecar only when that changes something. The caller holds cutMu.
-func (c *Cluster) syncRules(ctx context.Context, n Node) error {
-	want := c.dropFor(n.Name)
-	st, err := c.state(ctx, n)
-	if err != nil {
-		return err
-	}
-	if !st.Running {
-		// Killed: no namespace, no rules; Start applies them.
-		c.setRules(n.Name, nsRules{})
-		return nil
-	}
-	cur := c.getRules(n.Name)
-	fresh := cur.startedAt != st.StartedAt // (re)started since we last touched it: no rules
-	switch {
-	case !fresh && cur.known && cur.drop == want:
-		return nil
-	case fresh && want == "":
-		c.setRules(n.Name, nsRules{startedAt: st.StartedAt, known: true})
-		return nil
-	}
-	args := []string{"netctl", "clear"}
-	if want != "" {
-		args = []string{"netctl", "drop", "--from", want}
-	}
-	if _, err := c.runNetctl(ctx, n, args...); err != nil {
-		c.setRules(n.Name, nsRules{startedAt: st.StartedAt})
-		return err
-	}
-	c.setRules(n.Name, nsRules{startedAt: st.StartedAt, drop: want, known: true})
-	c.log.Debug("rules applied", "node", n.Name, "drop", want)
-	return nil
-}
-
-func (c *Cluster) getRules(node string) nsRules {
-	c.rulesMu.Lock()
-	defer c.rulesMu.Unlock()
-	return c.rules[node]
-}
-
-func (c *Cluster) setRules(node string, r nsRules) {
-	c.rulesMu.Lock()
-	defer c.rulesMu.Unlock()
-	c.rules[node] = r
 }

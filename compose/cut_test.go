@@ -2,6 +2,7 @@ package compose
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -26,12 +27,11 @@ func wantRules(t *testing.T, f *fakeDocker, c *Cluster, want map[string]string) 
 	}
 }
 
-func sidecarsLeft(f *fakeDocker) int {
+// applies counts the applies each node's agent has carried out.
+func applies(f *fakeDocker, c *Cluster) int {
 	n := 0
-	for _, name := range f.names() {
-		if strings.Contains(name, "-netctl-") {
-			n++
-		}
+	for _, name := range c.Names() {
+		n += f.agentOf(c, name).agent.kernel.count()
 	}
 	return n
 }
@@ -45,20 +45,17 @@ func TestCutAndMend(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRules(t, f, c, map[string]string{"n1": ips(c, "n3"), "n2": ips(c, "n3"), "n3": ips(c, "n1", "n2")})
-	if n := sidecarsLeft(f); n != 0 {
-		t.Errorf("%d sidecars left behind", n)
-	}
 	if g := c.Grudge(); len(g) != 3 || strings.Join(g["n3"], ",") != "n1,n2" {
 		t.Errorf("Grudge = %v", g)
 	}
 
-	// The same cut again changes nothing: no sidecar runs.
-	before := f.countCalls("ContainerCreate chaos-r1-netctl-")
+	// The same cut again changes nothing: no agent is asked.
+	before := applies(f, c)
 	if err := c.Cut(ctx, halves); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.countCalls("ContainerCreate chaos-r1-netctl-") - before; n != 0 {
-		t.Errorf("an unchanged cut ran %d sidecars", n)
+	if n := applies(f, c) - before; n != 0 {
+		t.Errorf("an unchanged cut made %d applies", n)
 	}
 
 	// A new cut replaces the old one: nodes absent from it are cleared.
@@ -71,50 +68,67 @@ func TestCutAndMend(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantRules(t, f, c, map[string]string{})
-	before = f.countCalls("ContainerCreate chaos-r1-netctl-")
+	before = applies(f, c)
 	if err := c.Mend(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if n := f.countCalls("ContainerCreate chaos-r1-netctl-") - before; n != 0 {
-		t.Errorf("a second Mend ran %d sidecars", n)
+	if n := applies(f, c) - before; n != 0 {
+		t.Errorf("a second Mend made %d applies", n)
 	}
 	if c.Grudge() != nil {
 		t.Errorf("Grudge after Mend = %v", c.Grudge())
 	}
 
-	if err := c.Cut(ctx, map[string][]string{"n9": {"n1"}}); err == nil {
-		t.Error("Cut naming an unknown node: want error")
+	if err := c.Cut(ctx, map[string][]string{"n9": {"n1"}}); err == nil || !strings.Contains(err.Error(), `"n9"`) {
+		t.Errorf("Cut naming an unknown node: %v", err)
+	}
+	if err := c.Cut(ctx, map[string][]string{"n1": {"n8"}}); err == nil || !strings.Contains(err.Error(), `"n8"`) {
+		t.Errorf("Cut naming an unknown node: %v", err)
 	}
 }
 
-func TestSidecarShape(t *testing.T) {
+// Every node has an agent that owns its network namespace: the agent has
+// the node's address, aliases and hostname, and the node's container
+// joins it.
+func TestEveryNodeHasAnAgent(t *testing.T) {
 	f := fakeWithImages()
 	c := upFake(t, f, Spec{Nodes: 2})
-	if err := c.Cut(context.Background(), map[string][]string{"n1": {"n2"}}); err != nil {
-		t.Fatal(err)
+	if n := len(f.agents()); n != 2 {
+		t.Fatalf("%d agents, want 2", n)
 	}
-	sc := f.sidecars()
-	if len(sc) != 1 {
-		t.Fatalf("%d sidecars, want 1 (n2 has nothing to clear)", len(sc))
-	}
-	n1, _ := c.node("n1")
-	s := sc[0]
-	if s.Config.Image != NetctlImage || strings.Join(s.Config.Entrypoint, " ") != "/chaos" ||
-		strings.Join(s.Config.Cmd, " ") != "netctl drop --from "+ips(c, "n2") {
-		t.Errorf("sidecar runs %s %v %v", s.Config.Image, s.Config.Entrypoint, s.Config.Cmd)
-	}
-	if string(s.Host.NetworkMode) != "container:"+n1.ContainerID || strings.Join(s.Host.CapAdd, ",") != "NET_ADMIN" {
-		t.Errorf("sidecar host config: network %s caps %v", s.Host.NetworkMode, s.Host.CapAdd)
-	}
-	l := s.Config.Labels
-	if l[LabelProject] != ProjectValue || l[LabelRun] != "r1" || l[LabelNode] != "n1" || l[LabelRole] != roleNetctl {
-		t.Errorf("sidecar labels %v", l)
-	}
-	if f.byName(s.Name) != nil {
-		t.Error("the sidecar was not removed")
+	for _, n := range c.Nodes() {
+		ag := f.agentOf(c, n.Name)
+		node := f.byName("chaos-r1-" + n.Name)
+		if ag == nil || ag.Name != "chaos-r1-"+n.Name+"-netagent" || !ag.Running {
+			t.Fatalf("%s: agent %+v", n.Name, ag)
+		}
+		if ag.Config.Image != NetctlImage || strings.Join(ag.Config.Entrypoint, " ") != "/chaos" ||
+			strings.Join(ag.Config.Cmd, " ") != "netctl agent --listen "+n.IP+":17070" {
+			t.Errorf("%s: agent runs %s %v %v", n.Name, ag.Config.Image, ag.Config.Entrypoint, ag.Config.Cmd)
+		}
+		if strings.Join(ag.Host.CapAdd, ",") != "NET_ADMIN" || string(ag.Host.NetworkMode) != "chaos-r1" {
+			t.Errorf("%s: agent host config: network %s caps %v", n.Name, ag.Host.NetworkMode, ag.Host.CapAdd)
+		}
+		ep := ag.Net.EndpointsConfig["chaos-r1"]
+		if ep == nil || ep.IPAMConfig.IPv4Address.String() != n.IP || strings.Join(ep.Aliases, ",") != n.Name || ag.Config.Hostname != n.Name {
+			t.Errorf("%s: agent endpoint %+v hostname %q", n.Name, ep, ag.Config.Hostname)
+		}
+		l := ag.Config.Labels
+		if l[LabelProject] != ProjectValue || l[LabelRun] != "r1" || l[LabelNode] != n.Name || l[LabelRole] != roleNetAgent {
+			t.Errorf("%s: agent labels %v", n.Name, l)
+		}
+		if string(node.Host.NetworkMode) != "container:"+ag.ID || node.Net != nil || node.Config.Hostname != "" {
+			t.Errorf("%s: node network %s, config %+v, hostname %q", n.Name, node.Host.NetworkMode, node.Net, node.Config.Hostname)
+		}
+		if node.Config.Labels[LabelRole] != roleNode {
+			t.Errorf("%s: node labels %v", n.Name, node.Config.Labels)
+		}
 	}
 }
 
+// A killed node's rules live on in its agent's namespace: a cut made
+// while it is down is in force when it starts, and Start asks no agent
+// anything. A paused node's agent runs on.
 func TestRulesFollowKillStartAndPause(t *testing.T) {
 	ctx := context.Background()
 	f := fakeWithImages()
@@ -122,32 +136,40 @@ func TestRulesFollowKillStartAndPause(t *testing.T) {
 	isolate3 := map[string][]string{"n1": {"n3"}, "n2": {"n3"}, "n3": {"n1", "n2"}}
 	cut := map[string]string{"n1": ips(c, "n3"), "n2": ips(c, "n3"), "n3": ips(c, "n1", "n2")}
 
-	// A node killed during a cut is skipped, and cut again when started.
 	if err := c.Kill(ctx, "n3"); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Cut(ctx, isolate3); err != nil {
 		t.Fatalf("Cut with n3 killed: %v", err)
 	}
+	wantRules(t, f, c, cut)
+	before := applies(f, c)
 	if err := c.Start(ctx, "n3"); err != nil {
 		t.Fatal(err)
 	}
 	wantRules(t, f, c, cut)
-	// Killed and started again during the cut: cut again.
+	// Killed and started again during the cut: still cut, nothing re-applied.
 	if err := c.Kill(ctx, "n3"); err != nil {
 		t.Fatal(err)
 	}
-	if r := f.rules(c)["n3"]; r != "" {
-		t.Fatalf("fake: a killed node kept rules %q", r)
-	}
+	wantRules(t, f, c, cut)
 	if err := c.Start(ctx, "n3"); err != nil {
 		t.Fatal(err)
 	}
 	wantRules(t, f, c, cut)
+	if n := applies(f, c) - before; n != 0 {
+		t.Errorf("Start made %d applies", n)
+	}
+	if !f.agentOf(c, "n3").Running {
+		t.Error("n3's agent stopped with its node")
+	}
 
 	// Mend reaches a paused node; it thaws uncut.
 	if err := c.Pause(ctx, "n3"); err != nil {
 		t.Fatal(err)
+	}
+	if ag := f.agentOf(c, "n3"); !ag.Running || ag.Paused {
+		t.Error("n3's agent was paused with its node")
 	}
 	if err := c.Mend(ctx); err != nil {
 		t.Fatalf("Mend with n3 paused: %v", err)
@@ -157,8 +179,7 @@ func TestRulesFollowKillStartAndPause(t *testing.T) {
 	}
 	wantRules(t, f, c, map[string]string{})
 
-	// Mend skips a killed node (its rules died with it); it starts uncut
-	// and no sidecar is needed for it.
+	// Mend reaches a killed node too; it starts uncut.
 	if err := c.Cut(ctx, isolate3); err != nil {
 		t.Fatal(err)
 	}
@@ -168,12 +189,9 @@ func TestRulesFollowKillStartAndPause(t *testing.T) {
 	if err := c.Mend(ctx); err != nil {
 		t.Fatalf("Mend with n3 killed: %v", err)
 	}
-	before := len(f.sidecars())
+	wantRules(t, f, c, map[string]string{})
 	if err := c.Start(ctx, "n3"); err != nil {
 		t.Fatal(err)
-	}
-	if n := len(f.sidecars()) - before; n != 0 {
-		t.Errorf("Start of an uncut node ran %d sidecars", n)
 	}
 	wantRules(t, f, c, map[string]string{})
 }
@@ -234,31 +252,65 @@ func TestNodePrimitivesAreIdempotent(t *testing.T) {
 	}
 }
 
+// An agent that fails leaves its node's rules unknown: the error names
+// the node, and the next Shape sends them again even though they did not
+// change.
 func TestCutFailureIsRetried(t *testing.T) {
 	ctx := context.Background()
 	f := fakeWithImages()
 	c := upFake(t, f, Spec{Nodes: 2})
-	// n2's sidecar cannot join: n2 is dead by the time it starts, but the
-	// cluster does not know yet (it died on its own).
-	n2 := f.byName("chaos-r1-n2")
-	f.mu.Lock()
-	n2.exit(1)
-	f.mu.Unlock()
-	if err := c.Cut(ctx, map[string][]string{"n1": {"n2"}, "n2": {"n1"}}); err != nil {
-		t.Fatalf("Cut with n2 dead: %v", err)
+	k := f.agentOf(c, "n1").agent.kernel
+	k.setFail(errors.New("netlink: operation not permitted"))
+	cut := map[string][]string{"n1": {"n2"}, "n2": {"n1"}}
+	err := c.Cut(ctx, cut)
+	if err == nil || !strings.Contains(err.Error(), "n1: apply rules") || !strings.Contains(err.Error(), "operation not permitted") {
+		t.Fatalf("Cut with n1's nftables failing: err = %v, want one naming n1", err)
 	}
-	wantRules(t, f, c, map[string]string{"n1": ips(c, "n2")})
-	// Make the next sidecar fail: its image is gone.
-	f.mu.Lock()
-	delete(f.images, NetctlImage)
-	f.mu.Unlock()
-	err := c.Cut(ctx, map[string][]string{"n1": {}})
-	if err == nil || !strings.Contains(err.Error(), "n1") {
-		t.Fatalf("Cut with no sidecar image: err = %v, want one naming n1", err)
-	}
-	f.addImage(NetctlImage, nil)
-	if err := c.Cut(ctx, map[string][]string{"n1": {}}); err != nil {
+	wantRules(t, f, c, map[string]string{"n2": ips(c, "n1")}) // n2 is cut all the same
+	k.setFail(nil)
+	if err := c.Cut(ctx, cut); err != nil {
 		t.Fatal(err)
+	}
+	wantRules(t, f, c, map[string]string{"n1": ips(c, "n2"), "n2": ips(c, "n1")})
+}
+
+// An agent whose process died (its container gone) fails the cut of its
+// node with an error naming it; the harness reconnects once it is back.
+func TestCutWithAnAgentGone(t *testing.T) {
+	ctx := context.Background()
+	f := fakeWithImages()
+	c := upFake(t, f, Spec{Nodes: 2})
+	if err := c.Cut(ctx, map[string][]string{"n1": {"n2"}}); err != nil { // connects to every agent
+		t.Fatal(err)
+	}
+	ag := f.agentOf(c, "n2")
+	f.mu.Lock()
+	ag.exit(137)
+	f.mu.Unlock()
+	err := c.Cut(ctx, map[string][]string{"n2": {"n1"}})
+	if err == nil || !strings.Contains(err.Error(), "n2: apply rules") {
+		t.Fatalf("Cut with n2's agent gone: %v", err)
+	}
+	if err := f.start(ag.ID); err != nil { // a new process, no rules
+		t.Fatal(err)
+	}
+	if err := c.Cut(ctx, map[string][]string{"n2": {"n1"}}); err != nil {
+		t.Fatalf("Cut with n2's agent back: %v", err)
+	}
+	wantRules(t, f, c, map[string]string{"n2": ips(c, "n1")})
+}
+
+// Mend heals on a context that is already cancelled (an interrupted run).
+func TestMendOnACancelledContext(t *testing.T) {
+	f := fakeWithImages()
+	c := upFake(t, f, Spec{Nodes: 2})
+	if err := c.Cut(context.Background(), map[string][]string{"n1": {"n2"}}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := c.Mend(ctx); err != nil {
+		t.Fatalf("Mend on a cancelled context: %v", err)
 	}
 	wantRules(t, f, c, map[string]string{})
 }

@@ -12,12 +12,29 @@
 // [DownAll] what every run left behind.
 //
 // The compose file is rendered into the run directory and read back with
-// compose-go; the same file works by hand with `docker-compose up`. Nothing
-// is ever pulled: images are the official ones when present locally, else
-// the local builds of [BuildImages].
+// compose-go; the same file works by hand with `docker-compose up` (the
+// nodes then have no agents, and chaos cuts no links). Nothing is ever
+// pulled: images are the official ones when present locally, else the
+// local builds of [BuildImages].
 //
-// Links are cut by a one-shot sidecar from the netctl image (a static
-// chaos binary, see package [github.com/chaos-election/chaos/compose/netctl])
-// that joins a node's network namespace and replaces its nftables rules, so
-// backend images need no shell, iptables or tc.
+// Under each node chaos puts a network agent, which the compose file does
+// not show: a long-lived container from the netctl image (a static chaos
+// binary running `chaos netctl agent`, see package
+// [github.com/chaos-election/chaos/compose/netctl]) created first, holding
+// the node's address, network aliases and hostname on the run's network;
+// the node's container joins the agent's network namespace
+// (network_mode container:<agent>). So the namespace, and the rules in it,
+// outlive the node: a killed node restarts into the rules in force, a
+// paused node's agent runs on. The harness keeps one TCP connection to
+// each agent (at the node's address, port 17070, line-delimited JSON) and
+// sends it the node's part of the link shape ([Cluster.Shape];
+// [Cluster.Cut] and [Cluster.Mend] are shapes of drops); the agent
+// replaces its nftables table in one transaction and answers once the
+// rules are in the kernel, so backend images need no shell, iptables or
+// tc. [Cluster.Probe] dials from one node's namespace to another through
+// the agent, [Cluster.ProbeLink] times such a round trip. Agents carry
+// the run's labels (io.chaos.role=netagent): Down removes the nodes, then
+// the agents; `chaos down` finds them after a harness killed outright. On
+// a cluster the harness attached to ([Attach]) the agents join the user's
+// nodes' namespaces instead.
 package compose

@@ -10,17 +10,22 @@ import (
 	"time"
 
 	"github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/client"
 )
 
 // Down removes exactly what this run created: every container labelled
-// with the run's id (nodes and any netctl sidecar left over), killed
-// without a stop grace period, then the run's network. It is idempotent.
+// with the run's id, killed without a stop grace period — the nodes
+// first, then their network agents, whose namespaces the nodes are in —
+// then the run's network. It is idempotent.
 //
 // Teardown must happen even when the run is cancelled: pass a context
 // that outlives cancellation, e.g.
 // context.WithTimeout(context.WithoutCancel(ctx), 90*time.Second).
 func (c *Cluster) Down(ctx context.Context) error {
+	for _, ag := range c.agents {
+		ag.client.close()
+	}
 	removed, err := removeLabelled(ctx, c.api, runFilter(c.spec.RunID))
 	if len(removed) > 0 {
 		c.log.Info("cluster down", "removed", len(removed))
@@ -32,8 +37,9 @@ func (c *Cluster) Down(ctx context.Context) error {
 }
 
 // DownAll removes every container and network labelled
-// io.chaos.project=chaos, whatever run left them (`chaos down`), and
-// returns their names. Like Down it wants a context that outlives
+// io.chaos.project=chaos, whatever run left them (`chaos down`: after a
+// harness killed outright, its nodes, their network agents and
+// networks), and returns their names. Like Down it wants a context that outlives
 // cancellation.
 func DownAll(ctx context.Context, dc *client.Client, log *slog.Logger) ([]string, error) {
 	return downAll(ctx, dc, projectFilter(), log)
@@ -58,7 +64,8 @@ func downAll(ctx context.Context, api interface {
 
 // removeLabelled force-removes the containers, then the networks, that
 // match f, and returns the names of what it removed ("container NAME",
-// "network NAME"). Objects already gone are no error.
+// "network NAME"). The nodes go before the network agents whose network
+// namespaces they joined. Objects already gone are no error.
 func removeLabelled(ctx context.Context, api interface {
 	containerAPI
 	networkAPI
@@ -67,13 +74,40 @@ func removeLabelled(ctx context.Context, api interface {
 	if err != nil {
 		return nil, fmt.Errorf("list containers: %w", err)
 	}
+	var agents, others []container.Summary
+	for _, ct := range cs.Items {
+		if ct.Labels[LabelRole] == roleNetAgent {
+			agents = append(agents, ct)
+		} else {
+			others = append(others, ct)
+		}
+	}
+	removed, errs := removeContainers(ctx, api, others)
+	r, e := removeContainers(ctx, api, agents)
+	removed, errs = append(removed, r...), append(errs, e...)
+	nets, err := api.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	if err != nil {
+		return removed, errors.Join(append(errs, fmt.Errorf("list networks: %w", err))...)
+	}
+	for _, n := range nets.Items {
+		if err := removeNetwork(ctx, api, n.ID); err != nil {
+			errs = append(errs, fmt.Errorf("remove network %s: %w", n.Name, err))
+			continue
+		}
+		removed = append(removed, "network "+n.Name)
+	}
+	return removed, errors.Join(errs...)
+}
+
+// removeContainers force-removes cs in parallel.
+func removeContainers(ctx context.Context, api containerAPI, cs []container.Summary) ([]string, []error) {
 	var (
 		mu      sync.Mutex
 		removed []string
 		errs    []error
 		wg      sync.WaitGroup
 	)
-	for _, ct := range cs.Items {
+	for _, ct := range cs {
 		wg.Go(func() {
 			name := ct.ID[:min(12, len(ct.ID))]
 			if len(ct.Names) > 0 {
@@ -91,18 +125,7 @@ func removeLabelled(ctx context.Context, api interface {
 		})
 	}
 	wg.Wait()
-	nets, err := api.NetworkList(ctx, client.NetworkListOptions{Filters: f})
-	if err != nil {
-		return removed, errors.Join(append(errs, fmt.Errorf("list networks: %w", err))...)
-	}
-	for _, n := range nets.Items {
-		if err := removeNetwork(ctx, api, n.ID); err != nil {
-			errs = append(errs, fmt.Errorf("remove network %s: %w", n.Name, err))
-			continue
-		}
-		removed = append(removed, "network "+n.Name)
-	}
-	return removed, errors.Join(errs...)
+	return removed, errs
 }
 
 // removeNetwork removes a network, retrying briefly while the engine

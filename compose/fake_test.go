@@ -22,11 +22,15 @@ import (
 	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
+
+	"github.com/chaos-election/chaos/compose/netctl"
 )
 
 // fakeDocker is a small in-memory Docker Engine: the subset compose uses,
-// with enough behaviour (names, labels, subnets, network namespaces shared
-// by sidecars, the netctl rules they set) to test compose without Docker.
+// with enough behaviour (names, labels, subnets, network namespaces that
+// containers join, network agents running the real netctl.Agent over
+// in-memory connections, the rules they hold) to test compose without
+// Docker.
 type fakeDocker struct {
 	mu         sync.Mutex
 	seq        int
@@ -50,13 +54,14 @@ type fakeCtr struct {
 	ID, Name  string
 	Config    *container.Config
 	Host      *container.HostConfig
+	Net       *network.NetworkingConfig
 	Running   bool
 	Paused    bool
 	ExitCode  int
 	StartedAt string
 	Starts    int
 	Log       string
-	Rules     string // what netctl made its namespace drop
+	agent     *fakeAgent // a running network agent's process
 	waiters   []chan container.WaitResponse
 }
 
@@ -273,15 +278,31 @@ func (f *fakeDocker) ContainerCreate(_ context.Context, opts client.ContainerCre
 			return client.ContainerCreateResult{}, fmt.Errorf("name %s in use: %w", name, errdefs.ErrConflict)
 		}
 	}
-	c := &fakeCtr{ID: f.id(), Name: name, Config: cfg, Host: host, Log: "hello from " + name + "\n"}
+	if host.NetworkMode.IsContainer() {
+		// As the Engine: a container in another's network namespace has
+		// no hostname and no network endpoints of its own.
+		if cfg.Hostname != "" {
+			return client.ContainerCreateResult{}, errors.New("conflicting options: hostname and the network mode")
+		}
+		if opts.NetworkingConfig != nil && len(opts.NetworkingConfig.EndpointsConfig) > 0 {
+			return client.ContainerCreateResult{}, errors.New("container sharing network namespace with another container or host cannot be connected to any other network")
+		}
+	}
+	c := &fakeCtr{ID: f.id(), Name: name, Config: cfg, Host: host, Net: opts.NetworkingConfig, Log: "hello from " + name + "\n"}
 	f.containers[c.ID] = c
 	f.created = append(f.created, c)
 	return client.ContainerCreateResult{ID: c.ID}, nil
 }
 
+// ctr finds a container by id or, as the Engine does, by name.
 func (f *fakeDocker) ctr(id string) (*fakeCtr, error) {
 	if c, ok := f.containers[id]; ok {
 		return c, nil
+	}
+	for _, c := range f.containers {
+		if c.Name == id {
+			return c, nil
+		}
 	}
 	return nil, notFound("container", id)
 }
@@ -289,7 +310,10 @@ func (f *fakeDocker) ctr(id string) (*fakeCtr, error) {
 // exit stops c and wakes whoever waits for it. f.mu is held.
 func (c *fakeCtr) exit(code int) {
 	c.Running, c.Paused, c.ExitCode = false, false, code
-	c.Rules = "" // the network namespace is gone
+	if c.agent != nil { // the agent's process ends, its namespace and rules with it
+		c.agent.stop()
+		c.agent = nil
+	}
 	for _, w := range c.waiters {
 		w <- container.WaitResponse{StatusCode: int64(code)}
 	}
@@ -311,9 +335,8 @@ func (f *fakeDocker) start(id string) error {
 	if c.Running {
 		return nil
 	}
-	var target *fakeCtr
 	if mode := string(c.Host.NetworkMode); strings.HasPrefix(mode, "container:") {
-		target, err = f.ctr(strings.TrimPrefix(mode, "container:"))
+		target, err := f.ctr(strings.TrimPrefix(mode, "container:"))
 		if err != nil {
 			return err
 		}
@@ -325,30 +348,11 @@ func (f *fakeDocker) start(id string) error {
 	c.Starts++
 	c.StartedAt = fmt.Sprintf("start-%d", f.seq)
 	f.seq++
-	if c.Config.Labels[LabelRole] == roleNetctl {
-		out, code := runFakeNetctl(c.Config.Cmd, target)
-		c.Log = out
-		c.exit(code)
+	if c.Config.Labels[LabelRole] == roleNetAgent {
+		c.agent = startFakeAgent(f, c, f.nsOwner(c))
+		c.Log = "agent listening on " + c.agent.listen + "\n"
 	}
 	return nil
-}
-
-// runFakeNetctl does what `chaos netctl` does, to the target's namespace.
-func runFakeNetctl(args []string, target *fakeCtr) (string, int) {
-	switch {
-	case len(args) == 4 && args[1] == "drop":
-		target.Rules = args[3]
-	case len(args) == 2 && args[1] == "clear":
-		target.Rules = ""
-	case len(args) == 2 && args[1] == "show":
-	default:
-		return fmt.Sprintf("bad netctl args %v\n", args), 2
-	}
-	r := target.Rules
-	if r == "" {
-		r = "none"
-	}
-	return "dropping from: " + r + "\n", 0
 }
 
 func (f *fakeDocker) ContainerKill(_ context.Context, id string, opts client.ContainerKillOptions) (client.ContainerKillResult, error) {
@@ -446,11 +450,19 @@ func (f *fakeDocker) ContainerInspect(_ context.Context, id string, _ client.Con
 	case c.Starts == 0:
 		status = container.StateCreated
 	}
+	settings := &container.NetworkSettings{Networks: map[string]*network.EndpointSettings{}}
+	if c.Net != nil && c.Running {
+		for name, ep := range c.Net.EndpointsConfig {
+			if ep != nil && ep.IPAMConfig != nil {
+				settings.Networks[name] = &network.EndpointSettings{IPAddress: ep.IPAMConfig.IPv4Address, Aliases: ep.Aliases}
+			}
+		}
+	}
 	return client.ContainerInspectResult{Container: container.InspectResponse{
 		ID: c.ID, Name: "/" + c.Name, State: &container.State{
 			Status: status, Running: c.Running, Paused: c.Paused, ExitCode: c.ExitCode, StartedAt: c.StartedAt,
 		},
-		Config: c.Config,
+		Config: c.Config, HostConfig: c.Host, NetworkSettings: settings,
 	}}, nil
 }
 
@@ -514,15 +526,61 @@ func (f *fakeDocker) byName(name string) *fakeCtr {
 	return nil
 }
 
-// rules returns what each node container's namespace drops.
+// rules returns what each node's network namespace drops, as
+// netctl.FormatAddrs writes the sources.
 func (f *fakeDocker) rules(c *Cluster) map[string]string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
 	out := map[string]string{}
-	for _, n := range c.nodes {
-		out[n.Name] = f.containers[n.ContainerID].Rules
+	for name, r := range f.nodeRules(c) {
+		var drops []netip.Addr
+		for a, e := range r.Into {
+			if e.Drop {
+				drops = append(drops, a)
+			}
+		}
+		out[name] = netctl.FormatAddrs(drops)
 	}
 	return out
+}
+
+// nodeRules returns the rules in force in each node's network namespace:
+// those its agent holds (none without a running agent in it).
+func (f *fakeDocker) nodeRules(c *Cluster) map[string]netctl.NodeRules {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := map[string]netctl.NodeRules{}
+	for _, n := range c.nodes {
+		out[n.Name] = netctl.NodeRules{}
+		if a := f.agentIn(f.nsOwner(f.containers[n.ContainerID])); a != nil {
+			out[n.Name] = a.kernel.get()
+		}
+	}
+	return out
+}
+
+// nsOwner is the container whose network namespace c is in: c itself,
+// or the one it joined. f.mu is held.
+func (f *fakeDocker) nsOwner(c *fakeCtr) *fakeCtr {
+	if c != nil && c.Host.NetworkMode.IsContainer() {
+		return f.containers[c.Host.NetworkMode.ConnectedContainer()]
+	}
+	return c
+}
+
+// agentIn is the running agent in owner's current network namespace
+// (its own, or one that joined it since it last started). f.mu is held.
+func (f *fakeDocker) agentIn(owner *fakeCtr) *fakeAgent {
+	if owner == nil {
+		return nil
+	}
+	if owner.agent != nil {
+		return owner.agent
+	}
+	for _, c := range f.containers {
+		if c.agent != nil && c.agent.reachable() && c.agent.owner == owner {
+			return c.agent
+		}
+	}
+	return nil
 }
 
 // names lists every container and network name, sorted.
@@ -544,15 +602,24 @@ func networkOpts(subnet string) client.NetworkCreateOptions {
 	return client.NetworkCreateOptions{Driver: "bridge", IPAM: &network.IPAM{Config: []network.IPAMConfig{{Subnet: netip.MustParsePrefix(subnet)}}}}
 }
 
-// sidecars returns the netctl sidecars ever created, in order.
-func (f *fakeDocker) sidecars() []*fakeCtr {
+// agents returns the network agents ever created, in order.
+func (f *fakeDocker) agents() []*fakeCtr {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []*fakeCtr
 	for _, c := range f.created {
-		if c.Config.Labels[LabelRole] == roleNetctl {
+		if c.Config.Labels[LabelRole] == roleNetAgent {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// agentOf returns the running agent container of node (its owner's on a
+// cluster Up started).
+func (f *fakeDocker) agentOf(c *Cluster, node string) *fakeCtr {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	i := c.byName[node]
+	return f.containers[c.agents[i].containerID]
 }

@@ -11,8 +11,8 @@ import (
 const (
 	LabelProject = "io.chaos.project" // always ProjectValue
 	LabelRun     = "io.chaos.run"     // the run id
-	LabelNode    = "io.chaos.node"    // the node a container is, or acts on (sidecars)
-	LabelRole    = "io.chaos.role"    // "node" or "netctl"
+	LabelNode    = "io.chaos.node"    // the node a container is, or serves (its network agent)
+	LabelRole    = "io.chaos.role"    // "node" or "netagent"
 	ProjectValue = "chaos"
 	// LabelContentHash is set on the images BuildImages makes: a hash of
 	// everything that went into them, so an unchanged image is not rebuilt.
@@ -20,8 +20,8 @@ const (
 )
 
 const (
-	roleNode   = "node"
-	roleNetctl = "netctl"
+	roleNode     = "node"
+	roleNetAgent = "netagent" // a node's network agent (netctl agent)
 )
 
 // checkRunID says whether id can be part of container and network names:

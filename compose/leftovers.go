@@ -15,11 +15,16 @@ type Leftover struct {
 	Kind    string // "container" or "network"
 	Name    string
 	Run     string // its io.chaos.run label
+	Role    string // a container's io.chaos.role label: "node", "netagent" ("" for a network)
 	Created time.Time
 }
 
 func (l Leftover) String() string {
-	return fmt.Sprintf("%s %s (run %s, created %s)", l.Kind, l.Name, l.Run, l.Created.Format(time.TimeOnly))
+	role := ""
+	if l.Role != "" {
+		role = l.Role + ", "
+	}
+	return fmt.Sprintf("%s %s (%srun %s, created %s)", l.Kind, l.Name, role, l.Run, l.Created.Format(time.TimeOnly))
 }
 
 // Leftovers lists the containers and networks labelled with runID, or with
@@ -44,7 +49,7 @@ func Leftovers(ctx context.Context, api interface {
 	var out []Leftover
 	for _, c := range cs.Items {
 		name := strings.TrimPrefix(strings.Join(c.Names, ","), "/")
-		out = append(out, Leftover{Kind: "container", Name: name, Run: c.Labels[LabelRun], Created: time.Unix(c.Created, 0)})
+		out = append(out, Leftover{Kind: "container", Name: name, Run: c.Labels[LabelRun], Role: c.Labels[LabelRole], Created: time.Unix(c.Created, 0)})
 	}
 	for _, n := range ns.Items {
 		out = append(out, Leftover{Kind: "network", Name: n.Name, Run: n.Labels[LabelRun], Created: n.Created})

@@ -1,6 +1,7 @@
 package compose
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -50,4 +51,19 @@ func (c *Cluster) writeLog(ctx context.Context, n Node, path string) (err error)
 		return fmt.Errorf("%s: read log: %w", n.Name, err)
 	}
 	return nil
+}
+
+// containerOutput returns a container's stdout and stderr interleaved
+// (demultiplexed), the last tail lines of it when tail is not "".
+func containerOutput(ctx context.Context, api containerAPI, id, tail string) (string, error) {
+	rc, err := api.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Tail: tail})
+	if err != nil {
+		return "", err
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	if _, err := stdcopy.StdCopy(&buf, &buf, rc); err != nil {
+		return buf.String(), err
+	}
+	return buf.String(), nil
 }

@@ -31,7 +31,16 @@ type Spec struct {
 	// Healthy is an optional probe, polled per node until it returns nil.
 	// Without it a node is healthy once its container runs.
 	Healthy func(ctx context.Context, n Node) error
-	Log     *slog.Logger // nil = discard
+	// DelayLinks says the run will delay the links between the nodes:
+	// each node's agent then sets up its delay stage before the node
+	// starts — netem where the kernel has it, else its user-space proxy,
+	// through which every TCP connection a peer opens to the node passes
+	// from the first ([Cluster.LinkMethods] says which).
+	DelayLinks bool
+	// Seed seeds the agents' proxies' random sources (jitter); node i's
+	// is Seed+i.
+	Seed uint64
+	Log  *slog.Logger // nil = discard
 }
 
 // Node is one member of a cluster.

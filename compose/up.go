@@ -21,8 +21,10 @@ const ComposeFile = "compose.yaml"
 // Up brings a cluster up: it picks the image (never pulling), renders the
 // backend's compose file for spec.Nodes into spec.Dir/compose.yaml, reads
 // it back with compose-go, creates the run's network (on a free /24 of
-// 172.29.0.0/16) and the nodes' containers through the Engine API, starts
-// them and waits until every node is healthy. On any error — cancellation
+// 172.29.0.0/16), then for each node its network agent (which holds the
+// node's address and network namespace) and the node's container, which
+// joins the agent's namespace, through the Engine API; it starts them and
+// waits until every agent answers and every node is healthy. On any error — cancellation
 // included — it removes everything it created before returning.
 func Up(ctx context.Context, dc *client.Client, spec Spec) (*Cluster, error) {
 	return up(ctx, dc, spec)
@@ -50,7 +52,7 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
 	c := &Cluster{api: api, spec: spec, log: log, backend: b, image: choice.Ref,
-		byName: map[string]int{}, rules: map[string]nsRules{}}
+		byName: map[string]int{}, dialAgent: dialerFor(api)}
 	defer func() {
 		if err == nil {
 			return
@@ -88,20 +90,35 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 	c.netName = p.NetworkName
 	log.Debug("network created", "network", c.netName, "subnet", c.subnet, "file", path)
 
-	for _, cp := range p.Containers {
+	// Each node's agent first: it owns the node's network namespace (the
+	// address, aliases and hostname), so the rules it holds outlive the
+	// node's restarts and are in force before the node can talk.
+	for i, cp := range p.Containers {
+		id, err := createOwningAgent(ctx, api, spec.RunID, cp, stageFor(spec, p.Containers, i))
+		if err != nil {
+			return nil, err
+		}
+		c.agents = append(c.agents, &netAgent{containerID: id, client: newAgentClient(cp.Node, agentAddr(cp.IP.String()), c.dialAgent)})
+		c.byName[cp.Node] = len(c.nodes)
+		c.nodes = append(c.nodes, Node{
+			Name:       cp.Node,
+			IP:         cp.IP.String(),
+			ClientAddr: netip.AddrPortFrom(cp.IP, uint16(b.clientPort)).String(),
+		})
+	}
+	c.sent = make([]sentRules, len(c.nodes))
+	if err := c.startAgents(ctx); err != nil {
+		return nil, err
+	}
+	for i, cp := range p.Containers {
+		joinAgent(&cp, c.agents[i].containerID)
 		created, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{
 			Config: cp.Config, HostConfig: cp.Host, NetworkingConfig: cp.Net, Name: cp.Name,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("create %s: %w", cp.Name, err)
 		}
-		c.byName[cp.Node] = len(c.nodes)
-		c.nodes = append(c.nodes, Node{
-			Name:        cp.Node,
-			ContainerID: created.ID,
-			IP:          cp.IP.String(),
-			ClientAddr:  netip.AddrPortFrom(cp.IP, uint16(b.clientPort)).String(),
-		})
+		c.nodes[i].ContainerID = created.ID
 	}
 	for _, n := range c.nodes {
 		if _, err := api.ContainerStart(ctx, n.ContainerID, client.ContainerStartOptions{}); err != nil {

@@ -82,7 +82,8 @@ func TestUp(t *testing.T) {
 			t.Errorf("%s probed %d times, want 2", n.Name, probed[n.Name])
 		}
 	}
-	if got := f.names(); strings.Join(got, " ") != "container chaos-r1-n1 container chaos-r1-n2 container chaos-r1-n3 network chaos-r1" {
+	if got := f.names(); strings.Join(got, " ") != "container chaos-r1-n1 container chaos-r1-n1-netagent container chaos-r1-n2 container chaos-r1-n2-netagent "+
+		"container chaos-r1-n3 container chaos-r1-n3-netagent network chaos-r1" {
 		t.Errorf("engine holds %v", got)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, ComposeFile))

@@ -24,14 +24,22 @@ type Fault struct {
 	// (through the cluster) rather than a candidate's; absent for a
 	// candidate's clock, which is what a clock fault without it set.
 	Clock string `json:"clock,omitempty"`
-	// Delay is added each way on a client's link (client-delay): "150ms".
+	// Delay is added each way on a client's link (client-delay) or on the
+	// links between nodes (link-delay): "150ms".
 	Delay string `json:"delay,omitempty"`
+	// Direction is "one-way" when a partition or link fault acted only on
+	// what its first group (the leader, the victim) sends; absent when it
+	// acted both ways.
+	Direction string `json:"direction,omitempty"`
 	// Fallback is "random" when the victim was the leader and there was
 	// none, so a random node was taken.
 	Fallback string `json:"fallback,omitempty"`
 	// Kind is the fault: partition, pause, kill, client-pause,
-	// client-partition, client-delay, client-loss, clock-skew, clock-drift.
+	// client-partition, client-delay, client-loss, link-loss, link-delay,
+	// flaky, clock-skew, clock-drift.
 	Kind string `json:"fault"`
+	// Flaps is how many times a flaky link was cut (on its heal).
+	Flaps int `json:"flaps,omitempty"`
 	// For is how long a client pause freezes its client: "8s".
 	For string `json:"for,omitempty"`
 	// Groups are a partition's components, each cut off from the others
@@ -43,8 +51,12 @@ type Fault struct {
 	// Jitter is the uniform extra delay in [0, jitter) (client-delay).
 	Jitter string `json:"jitter,omitempty"`
 	// Loss is the probability a chunk is lost on a client's link
-	// (client-loss), in (0, 1].
+	// (client-loss), in (0, 1], or a packet on the links between nodes
+	// (link-loss), in (0, 1).
 	Loss float64 `json:"loss,omitempty"`
+	// Method is how the links between nodes were changed: nftables,
+	// netem, proxy (the network agent's user-space proxy).
+	Method string `json:"method,omitempty"`
 	// Node is the node whose client a client pause froze, or whose
 	// candidates' clock (or, with Clock "node", whose own clock) a clock
 	// fault reached.
@@ -54,6 +66,12 @@ type Fault struct {
 	// Offset is how far a clock-skew sets the victim candidate's clock
 	// (or node's, with Clock "node") from true time: "-4s".
 	Offset string `json:"offset,omitempty"`
+	// Period is how long a flaky link stays cut, then healed: "500ms".
+	Period string `json:"period,omitempty"`
+	// Probe is what a probe across an affected link saw once the change
+	// was in effect: "n1→n2: no answer within 1s" for a cut, "n1→n2:
+	// round trip 612ms" for a delay.
+	Probe string `json:"probe,omitempty"`
 	// Process is the client process a client pause froze, or whose clock
 	// a clock fault skewed or slowed.
 	Process string `json:"process,omitempty"`
@@ -63,6 +81,9 @@ type Fault struct {
 	// Shape is a partition's shape: halves, isolate-leader,
 	// majority-ring, bridge, random.
 	Shape string `json:"shape,omitempty"`
+	// Took is how long the change took from asked for to in effect (the
+	// op's own time): "12ms".
+	Took string `json:"took,omitempty"`
 	// Victim is the victim as the plan names it: leader, minority,
 	// majority, random or a node.
 	Victim string `json:"victim,omitempty"`
@@ -88,6 +109,12 @@ func (o *Op) Fault() (f Fault, ok bool) {
 			f.Clock = decodeString(val)
 		case "delay":
 			f.Delay = decodeString(val)
+		case "direction":
+			f.Direction = decodeString(val)
+		case "flaps":
+			if x, err := strconv.Atoi(string(val)); err == nil {
+				f.Flaps = x
+			}
 		case "fallback":
 			f.Fallback = decodeString(val)
 		case "fault":
@@ -104,12 +131,18 @@ func (o *Op) Fault() (f Fault, ok bool) {
 			if x, err := strconv.ParseFloat(string(val), 64); err == nil {
 				f.Loss = x
 			}
+		case "method":
+			f.Method = decodeString(val)
 		case "node":
 			f.Node = decodeString(val)
 		case "nodes":
 			decodeInto(val, &f.Nodes)
 		case "offset":
 			f.Offset = decodeString(val)
+		case "period":
+			f.Period = decodeString(val)
+		case "probe":
+			f.Probe = decodeString(val)
 		case "process":
 			f.Process = decodeString(val)
 		case "rate":
@@ -118,6 +151,8 @@ func (o *Op) Fault() (f Fault, ok bool) {
 			}
 		case "shape":
 			f.Shape = decodeString(val)
+		case "took":
+			f.Took = decodeString(val)
 		case "victim":
 			f.Victim = decodeString(val)
 		}

@@ -14,6 +14,7 @@ type conn struct {
 	log    *slog.Logger
 	ctx    context.Context // done when the connection is torn down
 	cancel context.CancelFunc
+	faults FaultsFunc // set by run from the route, before the pipes start
 
 	mu       sync.Mutex
 	upstream net.Conn
@@ -27,15 +28,31 @@ func newConn(p *Proxy, id int64, client net.Conn) *conn {
 	return c
 }
 
-// run waits out any cut, dials upstream and forwards both directions
-// until both have ended, then closes both sides.
+// run routes the connection, waits out any cut, dials upstream and
+// forwards both directions until both have ended, then closes both sides.
 func (c *conn) run() {
 	defer c.close()
-	if _, err := c.p.waitUncut(c.ctx); err != nil {
+	rt, err := c.p.route(c.ctx, c.client)
+	if err != nil {
+		if c.ctx.Err() == nil {
+			c.p.stats.routeErrors.Add(1)
+			c.log.Warn("linkproxy route", "err", err)
+		}
 		return
 	}
-	var d net.Dialer
-	up, err := d.DialContext(c.ctx, "tcp", c.p.upstream)
+	c.faults = rt.Faults
+	if c.faults == nil {
+		c.faults = func(Dir) Faults { return c.p.Faults() }
+	}
+	if c.p.upstream == "" {
+		c.log = c.log.With("upstream", rt.Upstream)
+	}
+	// A connection is not set up while either way is cut: the handshake
+	// needs both.
+	if err := c.waitUncut(Up, Down); err != nil {
+		return
+	}
+	up, err := c.p.dial(c.ctx, rt.Upstream)
 	if err != nil {
 		if c.ctx.Err() == nil {
 			c.p.stats.dialErrors.Add(1)
@@ -49,9 +66,29 @@ func (c *conn) run() {
 	c.p.stats.dialed.Add(1)
 	c.log.Debug("linkproxy connected")
 	var wg sync.WaitGroup
-	wg.Go(func() { c.pipe("up", c.client, up, &c.p.stats.bytesUp).run() })
-	wg.Go(func() { c.pipe("down", up, c.client, &c.p.stats.bytesDown).run() })
+	wg.Go(func() { c.pipe(Up, c.client, up, &c.p.stats.bytesUp).run() })
+	wg.Go(func() { c.pipe(Down, up, c.client, &c.p.stats.bytesDown).run() })
 	wg.Wait()
+}
+
+// waitUncut blocks while any of dirs is cut, until the faults change
+// ([Proxy.Notify]) to let them all through, or the connection ends.
+func (c *conn) waitUncut(dirs ...Dir) error {
+	for {
+		changed := c.p.changes() // before the look, so no change is missed
+		cut := false
+		for _, d := range dirs {
+			cut = cut || c.faults(d).Cut
+		}
+		if !cut {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-c.ctx.Done():
+			return c.ctx.Err()
+		}
+	}
 }
 
 // setUpstream records the dialed upstream, or closes it and reports false

@@ -45,4 +45,15 @@
 // math/rand/v2, seeded by [Options.Seed], guarded by a mutex): the same
 // seed gives the same sequence of draws, though which chunk gets which
 // draw depends on the order the proxy reads them in.
+//
+// [Serve] is the same proxy in the mode of a transparent one, as a node's
+// network agent runs it: it accepts on a listener it is given, a [Router]
+// chooses each connection's upstream (its original destination) and a
+// [FaultsFunc] of each direction ([Up]: what the client sends; [Down]:
+// what comes back), looked up for every chunk, so that each connection
+// suffers the faults of its own links and changes apply to open
+// connections at once. The hold, the FIFO queue and the cut work as
+// above, per direction; [Proxy.Notify] wakes a direction that waits out
+// a cut. [Options.Dial] dials the upstreams (another network namespace's,
+// say).
 package linkproxy

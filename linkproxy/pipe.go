@@ -24,13 +24,13 @@ type chunk struct {
 // each chunk and a writer that delivers the queue in order.
 type pipe struct {
 	c        *conn
-	dir      string // "up": client → upstream, "down": upstream → client
+	dir      Dir // Up: client → upstream, Down: upstream → client
 	src, dst net.Conn
 	bytes    *atomic.Int64
 	q        chan chunk
 }
 
-func (c *conn) pipe(dir string, src, dst net.Conn, n *atomic.Int64) *pipe {
+func (c *conn) pipe(dir Dir, src, dst net.Conn, n *atomic.Int64) *pipe {
 	return &pipe{c: c, dir: dir, src: src, dst: dst, bytes: n, q: make(chan chunk, queueLen)}
 }
 
@@ -47,19 +47,20 @@ func (pp *pipe) run() {
 }
 
 // read reads src into the queue, scheduling each chunk with the faults in
-// force when it was read. While the proxy is cut it reads nothing more.
+// force on its direction when it was read. While the direction is cut it
+// reads nothing more.
 func (pp *pipe) read() {
 	defer close(pp.q)
 	p, ctx := pp.c.p, pp.c.ctx
 	buf := make([]byte, chunkSize)
 	for {
-		if _, err := p.waitUncut(ctx); err != nil {
+		if err := pp.c.waitUncut(pp.dir); err != nil {
 			return
 		}
 		n, err := pp.src.Read(buf)
 		if n > 0 {
 			at := time.Now()
-			f := p.Faults()
+			f := pp.c.faults(pp.dir)
 			d, lost := f.hold(p.rng)
 			if f.Delay > 0 || f.Jitter > 0 {
 				p.stats.delayed.Add(1)
@@ -86,10 +87,10 @@ func (pp *pipe) read() {
 }
 
 // write delivers the queue to dst in order, each chunk no earlier than
-// its due time and never while the proxy is cut. When src has ended it
+// its due time and never while its direction is cut. When src has ended it
 // passes the end on as a half-close of dst.
 func (pp *pipe) write() {
-	p, ctx := pp.c.p, pp.c.ctx
+	ctx := pp.c.ctx
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	for {
@@ -112,7 +113,7 @@ func (pp *pipe) write() {
 				return
 			}
 		}
-		if _, err := p.waitUncut(ctx); err != nil {
+		if err := pp.c.waitUncut(pp.dir); err != nil {
 			return
 		}
 		if _, err := pp.dst.Write(ch.b); err != nil {
@@ -129,7 +130,7 @@ func (pp *pipe) write() {
 // end passes src's end on to dst, once no cut holds it back: a half-close
 // where dst supports one, else the whole connection is closed.
 func (pp *pipe) end() {
-	if _, err := pp.c.p.waitUncut(pp.c.ctx); err != nil {
+	if err := pp.c.waitUncut(pp.dir); err != nil {
 		return
 	}
 	if cw, ok := pp.dst.(interface{ CloseWrite() error }); ok {

@@ -14,6 +14,10 @@ import (
 type Options struct {
 	Seed uint64       // seeds the proxy's own random source (jitter, loss); same seed, same draws
 	Log  *slog.Logger // nil = discard
+	// Dial connects to an upstream (network is "tcp"); nil is a plain
+	// [net.Dialer]. A proxy whose upstreams are in another network
+	// namespace dials through here.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 // Proxy forwards every connection accepted on [Proxy.Addr] to its
@@ -22,7 +26,9 @@ type Options struct {
 type Proxy struct {
 	ln       net.Listener
 	addr     string
-	upstream string
+	upstream string // "" for a proxy from Serve
+	route    Router
+	dialFunc func(ctx context.Context, network, address string) (net.Conn, error)
 	log      *slog.Logger
 	rng      *source
 	stats    counters
@@ -33,7 +39,7 @@ type Proxy struct {
 
 	mu      sync.Mutex
 	faults  Faults
-	changed chan struct{} // closed and replaced by every Set
+	changed chan struct{} // closed and replaced by every Set and Notify
 	conns   map[*conn]struct{}
 	closed  bool
 
@@ -57,72 +63,67 @@ func Listen(ctx context.Context, upstream string, opts Options) (*Proxy, error) 
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	route := func(context.Context, net.Conn) (Route, error) { return Route{Upstream: upstream}, nil }
+	p := makeProxy(ln, upstream, route, opts)
+	p.log = log.With("proxy", p.addr, "upstream", upstream)
+	p.start()
+	return p, nil
+}
+
+// makeProxy makes a proxy on ln that routes connections with route; its
+// log is the caller's to set before [Proxy.start].
+func makeProxy(ln net.Listener, upstream string, route Router, opts Options) *Proxy {
 	p := &Proxy{
 		ln:       ln,
 		addr:     ln.Addr().String(),
 		upstream: upstream,
+		route:    route,
+		dialFunc: opts.Dial,
 		rng:      newSource(opts.Seed),
 		changed:  make(chan struct{}),
 		conns:    make(map[*conn]struct{}),
 	}
-	p.log = log.With("proxy", p.addr, "upstream", upstream)
 	p.ctx, p.cancel = context.WithCancel(context.Background())
+	return p
+}
+
+// start runs the accept loop.
+func (p *Proxy) start() {
 	p.wg.Add(1)
 	go p.accept()
 	p.log.Debug("linkproxy listening")
-	return p, nil
 }
 
-// Addr is the loopback address clients connect to, "127.0.0.1:port".
+// Addr is the address clients connect to: "127.0.0.1:port" for a proxy
+// from [Listen], the listener's address for one from [Serve].
 func (p *Proxy) Addr() string { return p.addr }
 
-// Upstream is the address every connection is forwarded to.
+// Upstream is the address every connection is forwarded to ("" for a
+// proxy from [Serve], whose router chooses per connection).
 func (p *Proxy) Upstream() string { return p.upstream }
 
-// Set replaces the faults in force, for new and already open connections
-// alike, after validating them. Set on a closed proxy only records f.
+// Set replaces the proxy's own faults, for new and already open
+// connections alike, after validating them: those of every connection of
+// a proxy from [Listen], and of each connection whose [Route] has no
+// FaultsFunc for one from [Serve]. Set on a closed proxy only records f.
 func (p *Proxy) Set(f Faults) error {
 	if err := f.Validate(); err != nil {
 		return fmt.Errorf("linkproxy %s: set faults: %w", p.addr, err)
 	}
 	p.mu.Lock()
 	p.faults = f
-	close(p.changed)
-	p.changed = make(chan struct{})
+	p.notifyLocked()
 	p.mu.Unlock()
 	p.log.Info("linkproxy faults set", "cut", f.Cut, "delay", f.Delay,
 		"jitter", f.Jitter, "loss", f.Loss)
 	return nil
 }
 
-// Faults returns the faults in force.
+// Faults returns the proxy's own faults in force (see [Proxy.Set]).
 func (p *Proxy) Faults() Faults {
-	f, _ := p.current()
-	return f
-}
-
-// current returns the faults in force and a channel closed when they
-// next change.
-func (p *Proxy) current() (Faults, <-chan struct{}) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.faults, p.changed
-}
-
-// waitUncut blocks while the proxy is cut; it returns the faults in force
-// once it is not, or ctx's error.
-func (p *Proxy) waitUncut(ctx context.Context) (Faults, error) {
-	for {
-		f, changed := p.current()
-		if !f.Cut {
-			return f, nil
-		}
-		select {
-		case <-changed:
-		case <-ctx.Done():
-			return f, ctx.Err()
-		}
-	}
+	return p.faults
 }
 
 // Close stops listening, closes every connection and waits for all the

@@ -8,6 +8,7 @@ type Stats struct {
 	Open          int64 // connections accepted and not yet closed
 	Dialed        int64 // upstream connections established
 	DialErrors    int64 // upstream dials that failed (the client's connection is closed)
+	RouteErrors   int64 // connections a Serve router refused (the client's connection is closed)
 	BytesUp       int64 // bytes delivered client → upstream
 	BytesDown     int64 // bytes delivered upstream → client
 	ChunksDelayed int64 // chunks scheduled under a Delay or Jitter > 0
@@ -16,6 +17,7 @@ type Stats struct {
 
 type counters struct {
 	accepted, open, dialed, dialErrors atomic.Int64
+	routeErrors                        atomic.Int64
 	bytesUp, bytesDown                 atomic.Int64
 	delayed, lost                      atomic.Int64
 }
@@ -29,6 +31,7 @@ func (p *Proxy) Stats() Stats {
 		Open:          s.open.Load(),
 		Dialed:        s.dialed.Load(),
 		DialErrors:    s.dialErrors.Load(),
+		RouteErrors:   s.routeErrors.Load(),
 		BytesUp:       s.bytesUp.Load(),
 		BytesDown:     s.bytesDown.Load(),
 		ChunksDelayed: s.delayed.Load(),

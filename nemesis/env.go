@@ -7,6 +7,7 @@ import (
 
 	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/linkproxy"
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // Cluster is what the nemesis needs of the cluster (compose.Cluster
@@ -37,6 +38,21 @@ type Clients interface {
 type NodeClocks interface {
 	SetNodeClock(ctx context.Context, node string, offset time.Duration) error
 	ResetNodeClock(ctx context.Context, node string) error
+}
+
+// NodeLinks is what the faults on the links between server nodes
+// (link-loss, link-delay) need of the cluster, an optional capability:
+// compose.Cluster has it, through each node's network agent; an external
+// cluster has not. Shape replaces every link effect in force (an empty
+// shape heals them all) and returns once it is in effect; LinkMethods
+// says how the cluster applies delays and rates, and why not where it
+// cannot. ProbeLink times one round trip from node from to node to across
+// their link (it fails when the link is cut or the round trip takes
+// longer than timeout).
+type NodeLinks interface {
+	Shape(ctx context.Context, s netfault.Shape) (netfault.Applied, error)
+	LinkMethods() netfault.Methods
+	ProbeLink(ctx context.Context, from, to string, timeout time.Duration) (rtt time.Duration, err error)
 }
 
 // Clocks are the candidates' clocks, which the clock faults skew
@@ -76,14 +92,21 @@ type Env struct {
 
 // FaultSpec is one fault of a plan.
 type FaultSpec struct {
-	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss | clock-skew | clock-drift
-	Shape    string        `yaml:"shape"`    // partitions: halves | isolate-leader | majority-ring | bridge | random
+	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss | link-loss | link-delay | flaky | clock-skew | clock-drift
+	Shape    string        `yaml:"shape"`    // partitions: halves | isolate-leader | majority-ring | bridge | random; link faults: halves | isolate-leader | random
 	Victim   string        `yaml:"victim"`   // the others: leader | minority | majority | random | a node name
 	Duration time.Duration `yaml:"duration"` // how long until healed
-	// Link faults (client-delay, client-loss) only.
-	Delay  time.Duration `yaml:"delay,omitempty"`  // client-delay: added each way
-	Jitter time.Duration `yaml:"jitter,omitempty"` // client-delay: uniform extra in [0, jitter)
-	Loss   float64       `yaml:"loss,omitempty"`   // client-loss: probability a chunk is lost (and retransmitted)
+	// Link faults (client-delay, client-loss, link-delay, link-loss) only.
+	Delay  time.Duration `yaml:"delay,omitempty"`  // client-delay, link-delay: added each way
+	Jitter time.Duration `yaml:"jitter,omitempty"` // client-delay, link-delay: uniform extra in [0, jitter)
+	Loss   float64       `yaml:"loss,omitempty"`   // client-loss: probability a chunk is lost (and retransmitted); link-loss: a packet is dropped
+	// Direction is which way a partition or a fault on the links between
+	// nodes acts: DirectionBoth ("" too, the default) or DirectionOneWay
+	// (only what the first group — the leader of isolate-leader, the
+	// victim — sends is cut or shaped; it still hears the others).
+	Direction string `yaml:"direction,omitempty"`
+	// Period is how long a flaky link stays cut, then healed, in turn.
+	Period time.Duration `yaml:"period,omitempty"`
 	// Clock faults (clock-skew, clock-drift) only: the victim candidate's
 	// clock is set Offset away from true time, or made to run at Rate.
 	Offset time.Duration `yaml:"offset,omitempty"` // clock-skew

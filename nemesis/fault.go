@@ -24,7 +24,7 @@ type Fault interface {
 func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 	switch spec.Kind {
 	case "partition":
-		return &partition{shape: spec.Shape, rng: rng}, nil
+		return &partition{shape: spec.Shape, oneWay: spec.OneWay(), rng: rng}, nil
 	case "pause":
 		return &nodeFault{kind: "pause", victim: spec.Victim, rng: rng}, nil
 	case "kill":
@@ -33,6 +33,10 @@ func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 		return &clientPause{victim: spec.Victim, d: spec.Duration, rng: rng}, nil
 	case "client-partition", "client-delay", "client-loss":
 		return newLinkFault(spec, rng), nil
+	case "link-loss", "link-delay":
+		return newNodeLink(spec, rng), nil
+	case "flaky":
+		return newFlaky(spec, rng), nil
 	case "clock-skew", "clock-drift":
 		if spec.NodeClock() {
 			return &nodeClock{victim: spec.Victim, offset: spec.Offset, rng: rng}, nil
@@ -46,7 +50,7 @@ func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 // "partition isolate-leader", "pause leader", "kill random".
 func label(spec FaultSpec) string {
 	switch {
-	case spec.Kind == "partition":
+	case spec.Shape != "":
 		return spec.Kind + " " + spec.Shape
 	case spec.Victim == "":
 		return spec.Kind + " random"

@@ -5,15 +5,18 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"time"
 
 	"github.com/chaos-election/chaos/history"
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // partition cuts the cluster in one of Jepsen's shapes.
 type partition struct {
-	shape string
-	rng   *rand.Rand
-	cut   bool
+	shape  string
+	oneWay bool // only what the first group sends is dropped
+	rng    *rand.Rand
+	cut    bool
 }
 
 func (p *partition) Name() string { return "partition(" + p.shape + ")" }
@@ -21,6 +24,9 @@ func (p *partition) Name() string { return "partition(" + p.shape + ")" }
 func (p *partition) Start(ctx context.Context, env Env) (history.Fault, error) {
 	nodes := sorted(env.Cluster.Names())
 	v := history.Fault{Kind: "partition", Shape: p.shape}
+	if p.oneWay {
+		v.Direction = DirectionOneWay
+	}
 	var (
 		g      Grudge
 		node   string // the one node cut off, when there is one
@@ -50,10 +56,18 @@ func (p *partition) Start(ctx context.Context, env Env) (history.Fault, error) {
 	default:
 		return v, failed("", "choose its shape", fmt.Errorf("unknown partition shape %q", p.shape))
 	}
+	if p.oneWay {
+		// The others drop what the first group sends; it still hears them.
+		g = Grudge(groupsShape(v.Groups, netfault.Effect{Drop: true}, true).Grudge())
+		v.Grudge = g
+		action = "cut what " + strings.Join(v.Groups[0], " ") + " sends to the others"
+	}
 	p.cut = true
+	asked := time.Now()
 	if err := env.Cluster.Cut(ctx, g); err != nil {
 		return v, failed(node, action, err)
 	}
+	v.Took = tookSince(asked)
 	return v, nil
 }
 

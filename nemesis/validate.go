@@ -6,11 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Kinds and shapes a plan may name.
 var (
-	Kinds  = slices.Concat([]string{"partition", "pause", "kill", "client-pause"}, linkKinds, clockKinds)
+	Kinds  = slices.Concat([]string{"partition", "pause", "kill", "client-pause"}, linkKinds, nodeLinkKinds, []string{"flaky"}, clockKinds)
 	Shapes = []string{"halves", "isolate-leader", "majority-ring", "bridge", "random"}
 )
 
@@ -26,6 +27,15 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	}
 	if f.Duration <= 0 {
 		return "duration", fmt.Errorf("must be positive, got %s", f.Duration)
+	}
+	if field, err := validateDirection(f); err != nil {
+		return field, err
+	}
+	if IsNodeLinkFault(f.Kind) || f.Kind == "flaky" {
+		return validateNodeLink(f, nodes)
+	}
+	if f.Period != 0 {
+		return "period", fmt.Errorf("only flaky has a period, not %s", f.Kind)
 	}
 	if f.Kind == "partition" {
 		if !slices.Contains(Shapes, f.Shape) {
@@ -45,13 +55,7 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	if f.Shape != "" {
 		return "shape", fmt.Errorf("only partitions have a shape, not %s", f.Kind)
 	}
-	if field, err := validateLink(f); err != nil {
-		return field, err
-	}
-	if field, err := validateClock(f); err != nil {
-		return field, err
-	}
-	if field, err := validateClockOf(f); err != nil {
+	if field, err := validateSettings(f); err != nil {
 		return field, err
 	}
 	if f.Victim == "" || slices.Contains(roles, f.Victim) {
@@ -63,33 +67,112 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 		}
 		return "", nil
 	}
-	if k, ok := strings.CutPrefix(f.Victim, "n"); ok {
-		if i, err := strconv.Atoi(k); err == nil && i >= 1 && i <= nodes {
-			return "", nil
-		}
-	}
-	return "victim", fmt.Errorf("unknown victim %q: one of %s, or a node n1..n%d", f.Victim, strings.Join(roles, ", "), nodes)
+	return validateVictimNode(f.Victim, nodes)
 }
 
 // validateLink checks the link settings: delay and jitter only for
-// client-delay (which needs a delay), loss only for client-loss (which
-// needs one in (0, 1]).
+// client-delay and link-delay (which need a delay), loss only for
+// client-loss (which needs one in (0, 1]) and link-loss (in (0, 1)).
 func validateLink(f FaultSpec) (field string, err error) {
+	delays := f.Kind == "client-delay" || f.Kind == "link-delay"
+	loses := f.Kind == "client-loss" || f.Kind == "link-loss"
 	switch {
 	case f.Delay < 0:
 		return "delay", fmt.Errorf("must not be negative, got %s", f.Delay)
 	case f.Jitter < 0:
 		return "jitter", fmt.Errorf("must not be negative, got %s", f.Jitter)
-	case f.Kind != "client-delay" && f.Delay != 0:
-		return "delay", fmt.Errorf("only client-delay has a delay, not %s", f.Kind)
-	case f.Kind != "client-delay" && f.Jitter != 0:
-		return "jitter", fmt.Errorf("only client-delay has a jitter, not %s", f.Kind)
-	case f.Kind != "client-loss" && f.Loss != 0:
-		return "loss", fmt.Errorf("only client-loss has a loss, not %s", f.Kind)
-	case f.Kind == "client-delay" && f.Delay == 0:
-		return "delay", errors.New("a client-delay needs a delay, e.g. delay: 200ms")
+	case !delays && f.Delay != 0:
+		return "delay", fmt.Errorf("only client-delay and link-delay have a delay, not %s", f.Kind)
+	case !delays && f.Jitter != 0:
+		return "jitter", fmt.Errorf("only client-delay and link-delay have a jitter, not %s", f.Kind)
+	case !loses && f.Loss != 0:
+		return "loss", fmt.Errorf("only client-loss and link-loss have a loss, not %s", f.Kind)
+	case delays && f.Delay == 0:
+		return "delay", fmt.Errorf("a %s needs a delay, e.g. delay: 200ms", f.Kind)
 	case f.Kind == "client-loss" && (f.Loss <= 0 || f.Loss > 1):
 		return "loss", fmt.Errorf("a client-loss needs a loss in (0, 1], the probability a chunk is lost; got %g", f.Loss)
+	case f.Kind == "link-loss" && (f.Loss <= 0 || f.Loss >= 1):
+		return "loss", fmt.Errorf("a link-loss needs a loss in (0, 1), the probability a packet is dropped (a cut is a partition); got %g", f.Loss)
 	}
 	return "", nil
+}
+
+// validateSettings checks the settings only some kinds have: a link's
+// delay, jitter and loss, a clock fault's offset, rate and clock.
+func validateSettings(f FaultSpec) (field string, err error) {
+	for _, check := range []func(FaultSpec) (string, error){validateLink, validateClock, validateClockOf} {
+		if field, err := check(f); err != nil {
+			return field, err
+		}
+	}
+	return "", nil
+}
+
+// validateDirection checks direction: both or one-way, only for the
+// faults that cut or shape the links between nodes, one-way only with a
+// shape that splits the nodes into groups.
+func validateDirection(f FaultSpec) (field string, err error) {
+	switch f.Direction {
+	case "", DirectionBoth:
+		return "", nil
+	case DirectionOneWay:
+	default:
+		return "direction", fmt.Errorf("unknown direction %q: %s or %s", f.Direction, DirectionBoth, DirectionOneWay)
+	}
+	if f.Kind != "partition" && !IsNodeLinkFault(f.Kind) && f.Kind != "flaky" {
+		return "direction", fmt.Errorf("only partitions and the faults on the links between nodes (%s, flaky) have a direction, not %s",
+			strings.Join(nodeLinkKinds, ", "), f.Kind)
+	}
+	if f.Kind == "partition" && !slices.Contains(groupShapes, f.Shape) {
+		return "direction", fmt.Errorf("a one-way partition takes a shape that splits the nodes into groups (%s), not %q",
+			strings.Join(groupShapes, ", "), f.Shape)
+	}
+	return "", nil
+}
+
+// minPeriod is the shortest period a flaky link may flap at: a change of
+// the links takes milliseconds through the network agents.
+const minPeriod = 100 * time.Millisecond
+
+// validateNodeLink checks a fault on the links between nodes (link-loss,
+// link-delay, flaky): a shape that splits the nodes into groups, or a
+// victim (its links to all the others), its settings, and a flaky link's
+// period.
+func validateNodeLink(f FaultSpec, nodes int) (field string, err error) {
+	switch {
+	case f.Shape != "" && f.Victim != "":
+		return "victim", fmt.Errorf("a %s takes a shape or a victim, not both", f.Kind)
+	case f.Shape != "" && !slices.Contains(groupShapes, f.Shape):
+		return "shape", fmt.Errorf("unknown shape %q for the links between nodes; one of %s (or a victim: its links to all the others)",
+			f.Shape, strings.Join(groupShapes, ", "))
+	case nodes < 2:
+		return "kind", fmt.Errorf("a %s needs at least 2 nodes, the plan has %d", f.Kind, nodes)
+	}
+	if field, err := validateSettings(f); err != nil {
+		return field, err
+	}
+	switch {
+	case f.Kind != "flaky" && f.Period != 0:
+		return "period", fmt.Errorf("only flaky has a period, not %s", f.Kind)
+	case f.Kind == "flaky" && f.Period == 0:
+		return "period", errors.New("a flaky link needs a period, how long it stays cut, then healed: e.g. period: 500ms")
+	case f.Kind == "flaky" && f.Period < minPeriod:
+		return "period", fmt.Errorf("at least %s, got %s", minPeriod, f.Period)
+	case f.Kind == "flaky" && f.Period >= f.Duration:
+		return "period", fmt.Errorf("a flaky link flaps within its duration: the period %s must be shorter than the duration %s", f.Period, f.Duration)
+	}
+	if f.Victim == "" || slices.Contains(roles, f.Victim) {
+		return "", nil
+	}
+	return validateVictimNode(f.Victim, nodes)
+}
+
+// validateVictimNode checks that victim names one of the nodes n1..nN.
+func validateVictimNode(victim string, nodes int) (field string, err error) {
+	if k, ok := strings.CutPrefix(victim, "n"); ok {
+		if i, err := strconv.Atoi(k); err == nil && i >= 1 && i <= nodes {
+			return "", nil
+		}
+	}
+	return "victim", fmt.Errorf("unknown victim %q: one of %s, or a node n1..n%d", victim, strings.Join(roles, ", "), nodes)
 }

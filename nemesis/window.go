@@ -31,6 +31,9 @@ func budgetOf(f FaultSpec) budget {
 	if f.NodeClock() {
 		return clusterBudget
 	}
+	if IsNodeLinkFault(f.Kind) { // the start includes a probe across a link
+		return budget{start: clusterBudget.start + probeTimeout + 2*(f.Delay+f.Jitter), heal: clusterBudget.heal}
+	}
 	if f.Kind == "client-pause" || IsLinkFault(f.Kind) || IsClockFault(f.Kind) {
 		return clientBudget
 	}

@@ -106,6 +106,7 @@ func (d *decoder) top(n *yaml.Node) {
 				{"max_no_leader", func(f string, v *yaml.Node) { d.duration(f, v, &c.MaxNoLeader) }},
 				{"max_failover", func(f string, v *yaml.Node) { d.duration(f, v, &c.MaxFailover) }},
 				{"max_elections_per_minute", func(f string, v *yaml.Node) { d.float(f, v, &c.MaxElectionsPerMinute) }},
+				{"max_false_failovers", func(f string, v *yaml.Node) { d.countLimit(f, v, &c.MaxFalseFailovers) }},
 				{"linearizable_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &c.LinearizableTimeout) }},
 			})
 		}},
@@ -136,6 +137,8 @@ func (d *decoder) faults(field string, n *yaml.Node) {
 			{"offset", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Offset) }},
 			{"rate", func(fn string, v *yaml.Node) { d.float(fn, v, &f.Rate) }},
 			{"clock", func(fn string, v *yaml.Node) { d.str(fn, v, &f.Clock) }},
+			{"direction", func(fn string, v *yaml.Node) { d.str(fn, v, &f.Direction) }},
+			{"period", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Period) }},
 		})
 	}
 	d.plan.Nemesis.Faults = faults

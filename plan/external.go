@@ -300,6 +300,16 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 		bad("external.auth.username", "missing: a password needs its user")
 	}
 	for i, f := range p.Nemesis.Faults {
+		field := fmt.Sprintf("nemesis.faults[%d].kind", i)
+		switch {
+		case nemesis.IsNodeLinkFault(f.Kind):
+			bad(field, "%s needs a cluster chaos starts: it shapes the links between nodes through the network agent under each node, which an external cluster has not (the faults between the harness's clients and the nodes, %s, work here)",
+				f.Kind, strings.Join(linkFaultKinds(), ", "))
+			continue
+		case f.Kind == "flaky" && grant.Grant(grant.FaultPartition, e.Commands, e.Docker) == "":
+			bad(field, "flaky cuts and heals links as a partition does, and partition is not granted on this external cluster: set external.docker with the nodes' containers, or external.commands.partition")
+			continue
+		}
 		if !slices.Contains(grant.NodeFaults, f.Kind) {
 			continue
 		}

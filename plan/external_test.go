@@ -77,6 +77,14 @@ nemesis:
 external:
   nodes: [{endpoint: "a:1"}, {endpoint: "b:1"}, {endpoint: "c:1"}]
 `, []wantErr{{4, "nemesis.faults[0].kind", "pause is not granted"}}},
+		{"links between nodes, flaky without a partition grant", `cluster: external
+nemesis:
+  faults:
+    - {kind: link-delay, victim: leader, delay: 300ms, duration: 5s}
+    - {kind: flaky, victim: n1, period: 500ms, duration: 5s}
+external:
+  nodes: [{endpoint: "a:1"}, {endpoint: "b:1"}, {endpoint: "c:1"}]
+`, []wantErr{{4, "nemesis.faults[0].kind", "link-delay needs a cluster chaos starts"}, {5, "nemesis.faults[1].kind", "partition is not granted"}}},
 		{"endpoint without port, docker without container", `cluster: external
 nemesis:
   faults: [{kind: client-partition, victim: leader, duration: 5s}]

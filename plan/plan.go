@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/nemesis"
 )
 
@@ -106,6 +107,10 @@ type Checks struct {
 	MaxFailover time.Duration
 	// MaxElectionsPerMinute fails the run when leadership flaps faster.
 	MaxElectionsPerMinute float64
+	// MaxFalseFailovers fails the run when more leadership changes than
+	// this happened while no fault had removed the leader; unset (the zero
+	// value) is no limit, checkers.AtMost(0) allows none.
+	MaxFalseFailovers checkers.CountLimit
 	// LinearizableTimeout bounds the linearizability search of each key;
 	// a key whose search runs out makes the verdict unknown. 0 means the
 	// checker's default (checkers.DefaultLinearizableTimeout).

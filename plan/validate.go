@@ -184,5 +184,8 @@ func (p Plan) check() []fieldErr {
 	if p.Checks.MaxElectionsPerMinute < 0 {
 		bad("checks.max_elections_per_minute", "must not be negative, got %g", p.Checks.MaxElectionsPerMinute)
 	}
+	if n, ok := p.Checks.MaxFalseFailovers.Max(); ok && n < 0 {
+		bad("checks.max_false_failovers", "must not be negative, got %d (leave it out for no limit)", n)
+	}
 	return out
 }

@@ -44,6 +44,12 @@ func (p Plan) YAML() ([]byte, error) {
 		if f.Clock != "" {
 			add(m, "clock", strNode(f.Clock))
 		}
+		if f.Direction != "" {
+			add(m, "direction", strNode(f.Direction))
+		}
+		if f.Period != 0 {
+			add(m, "period", durNode(f.Period))
+		}
 		faults.Content = append(faults.Content, m)
 	}
 	if len(faults.Content) == 0 {
@@ -60,7 +66,9 @@ func (p Plan) YAML() ([]byte, error) {
 	add(checks, "max_no_leader", durNode(p.Checks.MaxNoLeader))
 	add(checks, "max_failover", durNode(p.Checks.MaxFailover))
 	add(checks, "max_elections_per_minute", numNode(p.Checks.MaxElectionsPerMinute))
+	unset := addCountLimit(checks, "max_false_failovers", p.Checks.MaxFalseFailovers)
 	add(checks, "linearizable_timeout", durNode(p.Checks.LinearizableTimeout))
+	checks.Content[len(checks.Content)-2].HeadComment = unset
 
 	root := mapNode(0)
 	add(root, "name", strNode(p.Name))

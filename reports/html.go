@@ -56,18 +56,20 @@ type Input struct {
 // explanations say in plain words what an anomaly that decides a verdict
 // means.
 var explanations = map[string]string{
-	"stale-write-accepted":  "The resource accepted a write carrying an older fencing token after it had already accepted a newer one: with a fence, fencing failed; without one, two leaders' writes reached it interleaved. Either way the resource now holds writes out of order — the data corruption leader election exists to prevent.",
-	"write-without-grant":   "A process that was never granted leadership wrote to the resource as a leader, and the write was accepted: the resource took orders from no leader at all.",
-	"write-ungranted-token": "A process wrote with a fencing token it was never granted (another leader's, or nobody's), and the write was accepted: tokens are only worth something if the resource can trust who carries them.",
-	"no-grants":             "No campaign was ever granted: the cluster never had a leader, so no safety property was exercised. It is not a pass; a liveness limit on time without a leader fails it.",
-	"split-brain":           "Two candidates believed they led at the same time and the resource accepted both of their writes, interleaved: split brain with effect. Whatever the resource protects was changed by two masters.",
-	"contained-overlap":     "Two candidates believed they led at the same time (strict mode fails every such overlap, even one in which the resource saw one leader at a time).",
-	"token-reused":          "The backend handed the same fencing token to two leaderships: a resource cannot tell them apart, so fencing cannot work. This is a safety bug in the backend or its recipe.",
-	"token-not-increasing":  "A new leader got a lower fencing token than an earlier one: the resource would reject the new leader and accept the old one. This is a safety bug in the backend or its recipe.",
-	"limit-exceeded":        "A liveness figure went past the limit the plan sets: the cluster was without a working leader for longer than allowed.",
-	"no-faults":             "No fault took effect, so the run tested nothing under failure: it is not a pass.",
-	"too-few-ops":           "Too few operations completed to judge anything: it is not a pass.",
-	"not-linearizable":      "A read or compare-and-set on a key saw a value that no order of the operations consistent with real time can produce: the backend served a stale value (or lost a write) while reporting success. A client that decides on such a read — who leads, whether a lock is free — acts on the past. linearizability.html (porcupine's visualization) shows that key's operations and where every order fails.",
+	"stale-write-accepted":     "The resource accepted a write carrying an older fencing token after it had already accepted a newer one: with a fence, fencing failed; without one, two leaders' writes reached it interleaved. Either way the resource now holds writes out of order — the data corruption leader election exists to prevent.",
+	"write-without-grant":      "A process that was never granted leadership wrote to the resource as a leader, and the write was accepted: the resource took orders from no leader at all.",
+	"write-ungranted-token":    "A process wrote with a fencing token it was never granted (another leader's, or nobody's), and the write was accepted: tokens are only worth something if the resource can trust who carries them.",
+	"no-grants":                "No campaign was ever granted: the cluster never had a leader, so no safety property was exercised. It is not a pass; a liveness limit on time without a leader fails it.",
+	"split-brain":              "Two candidates believed they led at the same time and the resource accepted both of their writes, interleaved: split brain with effect. Whatever the resource protects was changed by two masters.",
+	"contained-overlap":        "Two candidates believed they led at the same time (strict mode fails every such overlap, even one in which the resource saw one leader at a time).",
+	"token-reused":             "The backend handed the same fencing token to two leaderships: a resource cannot tell them apart, so fencing cannot work. This is a safety bug in the backend or its recipe.",
+	"token-not-increasing":     "A new leader got a lower fencing token than an earlier one: the resource would reject the new leader and accept the old one. This is a safety bug in the backend or its recipe.",
+	"limit-exceeded":           "A liveness figure went past the limit the plan sets: the cluster was without a working leader for longer than allowed.",
+	"too-many-elections":       "Leadership changed hands more often than the plan allows: the cluster flapped, and every election is a window in which nobody leads and clients retry.",
+	"too-many-false-failovers": "More leaders were replaced than the plan allows while no fault had removed them (false failovers, marked on the timeline): the cluster gave up a working leader — under slow or lossy links, say — and paid a failover for nothing.",
+	"no-faults":                "No fault took effect, so the run tested nothing under failure: it is not a pass.",
+	"too-few-ops":              "Too few operations completed to judge anything: it is not a pass.",
+	"not-linearizable":         "A read or compare-and-set on a key saw a value that no order of the operations consistent with real time can produce: the backend served a stale value (or lost a write) while reporting success. A client that decides on such a read — who leads, whether a lock is free — acts on the past. linearizability.html (porcupine's visualization) shows that key's operations and where every order fails.",
 }
 
 // Caps that keep the page small whatever the history holds; every

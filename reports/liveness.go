@@ -76,6 +76,9 @@ func buildLiveness(res checkers.Result) *livenessView {
 	if n := f["takeovers_early"]; n > 0 {
 		lv.Sentences = append(lv.Sentences, earlySentence(res.Anomalies, int(n), f["takeover_early_max_s"]))
 	}
+	if n := f["false_failovers"]; n > 0 {
+		lv.Sentences = append(lv.Sentences, falseFailoverSentence(res.Anomalies, int(n)))
+	}
 	lv.Chart = buildFailoverChart(res.Failovers)
 	return lv
 }
@@ -114,6 +117,37 @@ func earlySentence(as []checkers.Anomaly, n int, most float64) string {
 	}
 	return fmt.Sprintf("%s took the lease over before the expiry its holder had stamped on it (up to %.2f s early): %s. "+
 		"The holder may still lead by its own clock meanwhile; the lanes show both.", plural(n, "campaign", "campaigns"), most, strings.Join(parts, "; "))
+}
+
+// falseFailoverSentence names the leadership changes no fault explains
+// (the liveness checker's false-failover notes), the first maxSurvived of
+// them: who followed whom, the window of the change (from the old
+// leadership's end to the new grant, or, for a takeover, from the grant to
+// the old one's end) and the op of the new grant.
+func falseFailoverSentence(as []checkers.Anomaly, n int) string {
+	var parts []string
+	for _, a := range as {
+		if a.Kind != falseFailoverKind || len(a.Processes) == 0 || len(a.Ops) == 0 {
+			continue
+		}
+		if len(parts) == maxSurvived {
+			parts = append(parts, fmt.Sprintf("%d more", n-maxSurvived))
+			break
+		}
+		from, to := a.Processes[0], a.Processes[len(a.Processes)-1]
+		who := to + " after " + from
+		if from == to {
+			who = to + " again"
+		}
+		// The new grant is the last of its ops.
+		parts = append(parts, fmt.Sprintf("%s at %.2f–%.2f s (op %d)", who, a.Start.Seconds(), a.End.Seconds(), a.Ops[len(a.Ops)-1]))
+	}
+	what := "leadership changes were false failovers"
+	if n == 1 {
+		what = "leadership change was a false failover"
+	}
+	return fmt.Sprintf("%d %s, a new leader while no fault had removed the old one: %s. "+
+		"The timeline marks each; the anomalies name the faults in effect.", n, what, strings.Join(parts, "; "))
 }
 
 // buildFailoverChart draws one bar per failover, in the order of the

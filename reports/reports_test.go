@@ -225,9 +225,13 @@ func TestHTMLRegister(t *testing.T) {
 
 func TestFaultLabelsOfLinkFaults(t *testing.T) {
 	for value, want := range map[string]string{
-		`{"fault":"client-delay","victim":"leader","nodes":["n2"],"delay":"150ms","jitter":"50ms"}`: "client-delay n2 delay 150ms jitter 50ms",
-		`{"fault":"client-loss","victim":"random","nodes":["n3"],"loss":0.3}`:                       "client-loss n3 30% loss",
-		`{"fault":"client-partition","victim":"leader","nodes":["n1"]}`:                             "client-partition n1",
+		`{"fault":"client-delay","victim":"leader","nodes":["n2"],"delay":"150ms","jitter":"50ms"}`:                                                    "client-delay n2 delay 150ms jitter 50ms",
+		`{"fault":"client-loss","victim":"random","nodes":["n3"],"loss":0.3}`:                                                                          "client-loss n3 30% loss",
+		`{"fault":"client-partition","victim":"leader","nodes":["n1"]}`:                                                                                "client-partition n1",
+		`{"fault":"link-delay","shape":"isolate-leader","groups":[["n2"],["n1","n3"]],"delay":"300ms","jitter":"100ms","method":"proxy","took":"4ms"}`: "link-delay isolate-leader n2 | n1 n3 delay 300ms jitter 100ms by proxy",
+		`{"fault":"link-loss","victim":"n1","nodes":["n1"],"loss":0.3,"direction":"one-way","method":"nftables"}`:                                      "link-loss n1 30% loss one-way by nftables",
+		`{"fault":"flaky","victim":"leader","nodes":["n3"],"period":"500ms"}`:                                                                          "flaky n3 every 500ms",
+		`{"fault":"partition","shape":"isolate-leader","groups":[["n2"],["n1","n3"]],"direction":"one-way"}`:                                           "partition isolate-leader n2 | n1 n3 one-way",
 	} {
 		if got := faultLabel(history.Op{F: history.FFaultStart, Value: []byte(value)}); got != want {
 			t.Errorf("%s: %q, want %q", value, got, want)

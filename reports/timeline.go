@@ -33,7 +33,14 @@ type timeline struct {
 	Ticks         []axisTick
 	AxisY         float64
 	BucketS       float64 // > 0: dense lanes were drawn in buckets of this many seconds
+	// FalseFailovers is how many false failovers are marked (the legend
+	// names their mark when there are any).
+	FalseFailovers int
 }
+
+// falseFailoverKind is the liveness checker's note of a leadership change
+// no fault explains: marked on the timeline in a colour of its own.
+const falseFailoverKind = "false-failover"
 
 type lane struct {
 	Name   string
@@ -225,6 +232,10 @@ func buildTimeline(ops []history.Op, anomalies []anomalyView) timeline {
 			t0, t1 = opsWindow(a.Anomaly.Ops, times)
 		}
 		s := sc.span(t0, t1, a.Message, "anom-"+a.Class)
+		if a.Kind == falseFailoverKind {
+			s.Class += " anom-false-failover"
+			tl.FalseFailovers++
+		}
 		s.ID = a.ID
 		tl.Anomalies = append(tl.Anomalies, s)
 	}
@@ -344,7 +355,9 @@ func writeMarks(ws []history.Op, sc scale) ([]mark, bool) {
 }
 
 // faultLabel names a fault and its victims: "partition isolate-leader
-// n1 | n2 n3", "pause n2", "client-pause n1 for 8s".
+// n1 | n2 n3", "pause n2", "client-pause n1 for 8s", "link-delay
+// isolate-leader n2 | n1 n3 delay 300ms jitter 100ms by netem", "flaky n1
+// every 500ms".
 func faultLabel(op history.Op) string {
 	v, _ := op.Fault()
 	parts := []string{v.Kind}
@@ -379,6 +392,15 @@ func faultLabel(op history.Op) string {
 	}
 	if v.Loss > 0 {
 		parts = append(parts, fmt.Sprintf("%g%% loss", v.Loss*100))
+	}
+	if v.Direction != "" {
+		parts = append(parts, v.Direction)
+	}
+	if v.Period != "" {
+		parts = append(parts, "every "+v.Period)
+	}
+	if v.Method != "" {
+		parts = append(parts, "by "+v.Method)
 	}
 	if v.Offset != "" {
 		parts = append(parts, "offset "+v.Offset)

@@ -142,6 +142,9 @@ func faultTitle(f nemesis.FaultSpec) string {
 	case f.Rate > 0:
 		s += fmt.Sprintf(" (rate %g)", f.Rate)
 	}
+	if f.OneWay() {
+		s += ", one way (only what the first side sends)"
+	}
 	return s
 }
 
@@ -178,9 +181,15 @@ func howFault(p plan.Plan, f nemesis.FaultSpec) string {
 			"client-delay":     "delays every chunk each way",
 			"client-loss":      "holds a lost chunk for a 200 ms retransmission",
 		}[f.Kind]
+	case f.Kind == "link-loss":
+		return "each receiving node's network agent drops that share of the packets from the other side at random (nftables numgen random), UDP included"
+	case f.Kind == "link-delay":
+		return "each node's network agent delays what crosses the links: in the kernel (netem, per receiver) where it has netem, else in its user-space proxy of the peers' TCP (the run says which; Consul's UDP gossip cannot be delayed by the proxy and such a plan is refused); a probe across a link checks the delay is in effect"
+	case f.Kind == "flaky":
+		return "the links are cut as a partition cuts them, then healed, in turn every " + plan.FormatDuration(f.Period) + " for the fault's duration, healed at its end"
 	case p.Cluster != plan.ClusterExternal:
 		return map[string]string{
-			"partition": "a netctl sidecar in each node's network namespace drops the other side's addresses",
+			"partition": "the network agent under each node drops the other side's addresses (nftables)",
 			"pause":     "docker pause (the cgroup freezer), then unpause",
 			"kill":      "SIGKILL of the container, then a start with its data",
 		}[f.Kind]

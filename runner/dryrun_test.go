@@ -63,7 +63,7 @@ func TestDryRunCompose(t *testing.T) {
 	if err := WriteDryRun(&b, "runs", p, tgt); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"3 etcd containers started in Docker", "partition isolate-leader for 8s: a netctl sidecar", "pause of leader for 8s: docker pause", "each talking only to its own node, directly"} {
+	for _, want := range []string{"3 etcd containers started in Docker", "partition isolate-leader for 8s: the network agent under each node", "pause of leader for 8s: docker pause", "each talking only to its own node, directly"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("dry run lacks %q:\n%s", want, b.String())
 		}

@@ -144,6 +144,9 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 		err = errors.Join(err, collectLogs(), cluster.Down(tctx))
 	}()
 
+	if err := checkLinkMethods(pl, cluster, log); err != nil {
+		return out, err
+	}
 	eps := cluster.Endpoints()
 	cutShort := func(err error) error {
 		if ctx.Err() != nil {

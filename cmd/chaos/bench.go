@@ -1,13 +1,16 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/chaos-election/chaos/bench"
+	"github.com/chaos-election/chaos/runner"
 )
 
 func newBenchCmd(g *globals) *cobra.Command {
@@ -63,12 +66,7 @@ runs' fault window to hold three faults.`,
 				return werr
 			}
 			if outPath != "" {
-				f, ferr := os.Create(outPath)
-				if ferr != nil {
-					return ferr
-				}
-				defer f.Close()
-				if werr := bench.WriteFailoverTable(f, rows); werr != nil {
+				if werr := writeFile(outPath, func(w io.Writer) error { return bench.WriteFailoverTable(w, rows) }); werr != nil {
 					return werr
 				}
 			}
@@ -83,6 +81,81 @@ runs' fault window to hold three faults.`,
 	f.StringVar(&cfg.Root, "runs", "runs", "directory that holds the run directories")
 	f.StringVar(&outPath, "out", "", "also write the table to this file")
 	addPlanFlags(failover, &config, values)
-	benchCmd.AddCommand(failover)
+	benchCmd.AddCommand(failover, newBenchLinksCmd(g))
 	return benchCmd
+}
+
+// newBenchLinksCmd is `chaos bench links`: elections and false failovers
+// under delay and loss on the leader's links, per backend.
+func newBenchLinksCmd(g *globals) *cobra.Command {
+	var (
+		config     string
+		values     = map[string]*string{}
+		cfg        bench.LinksConfig
+		conditions []string
+		outPath    string
+	)
+	cmd := &cobra.Command{
+		Use:   "links",
+		Short: "Elections and false failovers under delay and loss on the leader's links, per backend",
+		Long: `links runs, for each backend and each condition, the default plan (or
+--config, with the plan flags over it) whose faults are that condition on
+the links between the leader's node and the others (link-delay or
+link-loss, shape isolate-leader), held --hold each, again and again; the
+condition "none" is the control, a run without faults. It prints a
+Markdown table of the elections, elections per minute, false failovers (a
+new leader while no fault removed the old one) and leaderships, and how
+many more elections each condition had than its backend's control.
+
+--conditions: none, delay=D[/JITTER], loss=P (default
+none,delay=50ms,delay=1200ms/600ms,loss=0.3: below and above the
+backends' 1 s election timeouts).`,
+		Example: `  chaos bench links
+  chaos bench links --targets etcd --conditions none,delay=2s/1s --duration 2m`,
+		Args: badArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			base, err := planFromFlags(cmd, config, values)
+			if err != nil {
+				return err
+			}
+			for _, c := range conditions {
+				lc, err := bench.ParseLinkCondition(c)
+				if err != nil {
+					return runner.BadInput(fmt.Errorf("--conditions: %w", err))
+				}
+				cfg.Conditions = append(cfg.Conditions, lc)
+			}
+			cfg.Base, cfg.Progress, cfg.Log = base, g.stderr, g.logger()
+			rows, err := bench.Links(cmd.Context(), cfg)
+			if err != nil && len(rows) == 0 {
+				return err
+			}
+			if werr := bench.WriteLinksTable(g.stdout, rows); werr != nil {
+				return werr
+			}
+			if outPath != "" {
+				if werr := writeFile(outPath, func(w io.Writer) error { return bench.WriteLinksTable(w, rows) }); werr != nil {
+					return werr
+				}
+			}
+			return err
+		},
+	}
+	f := cmd.Flags()
+	f.StringSliceVar(&cfg.Targets, "targets", nil, "backends to measure (default all)")
+	f.StringSliceVar(&conditions, "conditions", nil, "what the leader's links suffer: none, delay=D[/JITTER], loss=P (default none,delay=50ms,delay=1200ms/600ms,loss=0.3)")
+	f.DurationVar(&cfg.Hold, "hold", 10*time.Second, "how long each fault lasts")
+	f.StringVar(&cfg.Root, "runs", "runs", "directory that holds the run directories")
+	f.StringVar(&outPath, "out", "", "also write the table to this file")
+	addPlanFlags(cmd, &config, values)
+	return cmd
+}
+
+// writeFile creates path and writes it with write.
+func writeFile(path string, write func(io.Writer) error) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	return errors.Join(write(f), f.Close())
 }

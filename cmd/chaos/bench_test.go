@@ -24,3 +24,18 @@ func TestBenchFailoverBadRecipes(t *testing.T) {
 		}
 	}
 }
+
+// A bad --conditions entry exits 254 naming the flag and the entry,
+// before anything runs.
+func TestBenchLinksBadConditions(t *testing.T) {
+	for cond, want := range map[string]string{
+		"none,delay=x": `--conditions: link condition "delay=x": delay "x": want a positive duration`,
+		"loss=1":       `--conditions: link condition "loss=1": loss "1": want a probability in (0, 1)`,
+		"rate=1mbit":   `--conditions: link condition "rate=1mbit": unknown "rate"`,
+	} {
+		code, out, errOut := chaos(t, "bench", "links", "--targets", "etcd", "--runs", t.TempDir(), "--conditions", cond)
+		if code != 254 || !strings.Contains(errOut, want) || out != "" {
+			t.Errorf("--conditions %s: exit %d, stdout %q, stderr %q; want 254 and %q", cond, code, out, errOut, want)
+		}
+	}
+}

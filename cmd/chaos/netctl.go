@@ -11,7 +11,7 @@ import (
 // as they are (drop --from IPs | clear | show | dial ADDR).
 func newNetctlCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:                "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D] HOST:PORT",
+		Use:                "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D] HOST:PORT | agent [--listen ADDR] [--peers IP,...] [--peer-proxy] [--seed N]",
 		Short:              "Cut or restore links in the current network namespace (run by the netctl sidecar)",
 		Hidden:             true,
 		DisableFlagParsing: true,

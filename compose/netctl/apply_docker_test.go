@@ -14,6 +14,8 @@ import (
 	"github.com/google/nftables"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // inNewNetns runs fn on a thread (not the test's goroutine: fn must use
@@ -138,6 +140,83 @@ func TestApplyInNetns(t *testing.T) {
 		if st, err := Current(opt); err != nil || len(st.Drop) != 0 {
 			t.Errorf("after Clear: Current = %+v, %v; want empty", st, err)
 			return
+		}
+	})
+}
+
+// A loss of 0.5 drops about half the datagrams, and its counters say so;
+// a drop of another source in the same table still drops everything.
+func TestApplyRulesLossInNetns(t *testing.T) {
+	inNewNetns(t, func(ns netns.NsHandle) {
+		opt := nftables.WithNetNSFd(int(ns))
+		src := netip.MustParseAddr("10.99.0.2")
+		rules := NodeRules{Into: map[netip.Addr]netfault.Effect{src: {Loss: 0.5}, netip.MustParseAddr("10.99.0.3"): {Drop: true}}}
+		if err := ApplyRules(rules, opt); err != nil {
+			t.Errorf("ApplyRules: %v", err)
+			return
+		}
+		l, err := net.ListenPacket("udp4", "10.99.0.1:0")
+		if err != nil {
+			t.Errorf("listen: %v", err)
+			return
+		}
+		defer l.Close()
+		c, err := net.DialUDP("udp4", &net.UDPAddr{IP: src.AsSlice()}, l.LocalAddr().(*net.UDPAddr))
+		if err != nil {
+			t.Errorf("dial: %v", err)
+			return
+		}
+		defer c.Close()
+		// Read as they come (a socket opened in the namespace stays
+		// there, whatever thread reads it), so the receive buffer never
+		// overflows; write at a pace the reader keeps up with.
+		const sent = 2000
+		arrived := make(chan int)
+		go func() {
+			got := 0
+			buf := make([]byte, 8)
+			for {
+				_ = l.SetReadDeadline(time.Now().Add(300 * time.Millisecond))
+				if _, _, err := l.ReadFrom(buf); err != nil {
+					arrived <- got
+					return
+				}
+				got++
+			}
+		}()
+		for i := range sent {
+			if _, err := c.Write([]byte("ping")); err != nil {
+				t.Errorf("write: %v", err)
+				return
+			}
+			if i%50 == 49 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		got := <-arrived
+		st, err := Current(opt)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		if len(st.Loss) != 1 || st.Loss[0].P != 0.5 || st.Loss[0].From[0] != src || FormatAddrs(st.Drop) != "10.99.0.3" {
+			t.Errorf("Current = %+v", st)
+			return
+		}
+		ls := st.Loss[0]
+		t.Logf("loss 0.5: %d of %d datagrams arrived; counters seen %d dropped %d", got, sent, ls.Seen, ls.Dropped)
+		if got < sent*4/10 || got > sent*6/10 {
+			t.Errorf("%d of %d datagrams arrived through a loss of 0.5", got, sent)
+		}
+		if ls.Seen != sent || ls.Dropped != uint64(sent-got) {
+			t.Errorf("counters seen %d dropped %d, want %d and %d", ls.Seen, ls.Dropped, sent, sent-got)
+		}
+		if err := ApplyRules(NodeRules{}, opt); err != nil {
+			t.Error(err)
+			return
+		}
+		if st, err := Current(opt); err != nil || len(st.Drop)+len(st.Loss) != 0 {
+			t.Errorf("after ApplyRules of nothing: %+v, %v", st, err)
 		}
 	})
 }

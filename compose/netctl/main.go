@@ -9,10 +9,10 @@ import (
 	"time"
 )
 
-// Usage is the sidecar's command line, as [Main] takes it.
-const Usage = "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D] HOST:PORT"
+// Usage is the command line of `chaos netctl`, as [Main] takes it.
+const Usage = "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D] HOST:PORT | agent [--listen ADDR] [--peers IP,...] [--peer-proxy] [--seed N]"
 
-// Main is what the netctl sidecar runs inside a node's network namespace
+// Main is what `chaos netctl` runs inside a node's network namespace
 // (`chaos netctl ARGS`; args are what follows "netctl"):
 //
 //	drop --from IP[,IP...]   drop every IPv4 packet from these sources,
@@ -20,9 +20,13 @@ const Usage = "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D]
 //	clear                    drop nothing: delete the table
 //	show                     the sources dropped now, and packets dropped
 //	dial [--timeout D] ADDR  open a TCP connection (checks a cut)
+//	agent [--listen ADDR]    the node's network agent: serve the harness's
+//	                         requests on ADDR (default :17070) until
+//	                         SIGTERM or SIGINT (see [Agent])
 //
-// It prints one line of what is in effect on stdout and changes only the
-// nftables table "inet chaos" of the namespace it runs in.
+// The one-shot commands print what is in effect on stdout; the agent
+// logs there. All change only the nftables table "inet chaos" of the
+// namespace they run in.
 func Main(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
 		return errors.New("usage: " + Usage)
@@ -31,6 +35,10 @@ func Main(args []string, stdout io.Writer) error {
 	fs.SetOutput(io.Discard)
 	from := fs.String("from", "", "comma-separated IPv4 sources to drop")
 	timeout := fs.Duration("timeout", time.Second, "give up after this long")
+	listen := fs.String("listen", fmt.Sprintf(":%d", AgentPort), "the agent's TCP address")
+	peers := fs.String("peers", "", "the agent: the other nodes' IPv4 addresses (comma-separated), for the delay stage")
+	peerProxy := fs.Bool("peer-proxy", false, "the agent: redirect the peers' TCP through its proxy where delays need it (no netem)")
+	seed := fs.Uint64("seed", 1, "the agent: the proxy's random source (jitter)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return fmt.Errorf("netctl %s: %w", args[0], err)
 	}
@@ -55,6 +63,9 @@ func Main(args []string, stdout io.Writer) error {
 			return fmt.Errorf("netctl show: %w", err)
 		}
 		fmt.Fprintf(stdout, "dropping from: %s\npackets dropped: %d\n", orNone(FormatAddrs(st.Drop)), st.Packets)
+		for _, l := range st.Loss {
+			fmt.Fprintf(stdout, "loss %g from: %s (seen %d, dropped %d)\n", l.P, FormatAddrs(l.From), l.Seen, l.Dropped)
+		}
 	case "dial":
 		if fs.NArg() != 1 {
 			return errors.New("netctl dial: want one HOST:PORT")
@@ -65,6 +76,14 @@ func Main(args []string, stdout io.Writer) error {
 		}
 		_ = conn.Close()
 		fmt.Fprintf(stdout, "connected to %s\n", fs.Arg(0))
+	case "agent":
+		ps, err := ParseAddrs(*peers)
+		if err != nil {
+			return fmt.Errorf("netctl agent: --peers: %w", err)
+		}
+		if err := runAgent(agentOptions{listen: *listen, peers: ps, peerProxy: *peerProxy, seed: *seed}, stdout); err != nil {
+			return fmt.Errorf("netctl agent: %w", err)
+		}
 	default:
 		return fmt.Errorf("unknown netctl command %q (usage: %s)", args[0], Usage)
 	}

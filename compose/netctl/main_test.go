@@ -22,6 +22,9 @@ func TestMainCommandLine(t *testing.T) {
 	if want := "connected to " + ln.Addr().String() + "\n"; out.String() != want {
 		t.Errorf("dial printed %q, want %q", out.String(), want)
 	}
+	if !strings.Contains(Usage, "agent [--listen ADDR]") {
+		t.Errorf("Usage lacks the agent: %s", Usage)
+	}
 	closed := ln.Addr().String()
 	ln.Close()
 	for _, tc := range []struct {
@@ -34,6 +37,8 @@ func TestMainCommandLine(t *testing.T) {
 		{[]string{"drop", "--bogus"}, "netctl drop: flag provided but not defined: -bogus"},
 		{[]string{"dial"}, "netctl dial: want one HOST:PORT"},
 		{[]string{"dial", "--timeout", "1s", closed}, "netctl dial:"},
+		{[]string{"agent", "--listen", "not-an-address"}, "netctl agent: listen:"},
+		{[]string{"agent", "--listen", closed, "--bogus"}, "flag provided but not defined: -bogus"},
 	} {
 		out.Reset()
 		err := Main(tc.args, &out)

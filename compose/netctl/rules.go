@@ -7,8 +7,6 @@ import (
 	"strings"
 
 	"github.com/google/nftables"
-	"github.com/google/nftables/expr"
-	"golang.org/x/sys/unix"
 )
 
 // Names of the nftables objects netctl owns. Everything lives in one table,
@@ -75,45 +73,18 @@ func Build(addrs []netip.Addr) (Ruleset, error) {
 	if len(addrs) == 0 {
 		return Ruleset{}, fmt.Errorf("build rules: no addresses to drop (use Clear)")
 	}
-	table := &nftables.Table{Family: nftables.TableFamilyINet, Name: TableName}
-	policy := nftables.ChainPolicyAccept
-	chain := &nftables.Chain{
-		Name:     ChainName,
-		Table:    table,
-		Type:     nftables.ChainTypeFilter,
-		Hooknum:  nftables.ChainHookInput,
-		Priority: nftables.ChainPriorityFilter,
-		Policy:   &policy,
-	}
-	set := &nftables.Set{
-		Table:   table,
-		Name:    SetName,
-		ID:      1,
-		KeyType: nftables.TypeIPAddr,
-	}
-	elems := make([]nftables.SetElement, 0, len(addrs))
 	for _, a := range addrs {
 		if !a.Is4() {
 			return Ruleset{}, fmt.Errorf("build rules: %s is not an IPv4 address", a)
 		}
-		b := a.As4()
-		elems = append(elems, nftables.SetElement{Key: b[:]})
 	}
-	rule := &nftables.Rule{
-		Table: table,
-		Chain: chain,
-		Exprs: []expr.Any{
-			// meta nfproto ipv4 (the table is inet: check the family first)
-			&expr.Meta{Key: expr.MetaKeyNFPROTO, Register: 1},
-			&expr.Cmp{Op: expr.CmpOpEq, Register: 1, Data: []byte{unix.NFPROTO_IPV4}},
-			// ip saddr -> reg 1 (IPv4 header bytes 12..15)
-			&expr.Payload{DestRegister: 1, Base: expr.PayloadBaseNetworkHeader, Offset: 12, Len: 4},
-			// @drop4
-			&expr.Lookup{SourceRegister: 1, SetName: set.Name, SetID: set.ID},
-			// counter, so `netctl show` can say how much was dropped
-			&expr.Counter{},
-			&expr.Verdict{Kind: expr.VerdictDrop},
-		},
-	}
-	return Ruleset{Table: table, Chain: chain, Set: set, Elements: elems, Rule: rule}, nil
+	table := newTable()
+	chain := newChain(table)
+	set := newSet(table, SetName, 1)
+	return Ruleset{Table: table, Chain: chain, Set: set, Elements: elements(addrs), Rule: dropRule(table, chain, set)}, nil
+}
+
+// input is rs as the one part of an [Input].
+func (rs Ruleset) input() Input {
+	return Input{Table: rs.Table, Chain: rs.Chain, Parts: []Part{{Set: rs.Set, Elements: rs.Elements, Rule: rs.Rule}}}
 }
