@@ -22,9 +22,8 @@ type change struct {
 // that took effect before the new grant removed the leadership it
 // followed ([analysis.removes], the failover attribution, applied as well
 // to a fault already in effect when that leadership was granted). faults
-// are the
-// faults in effect around it: from the old leadership's end (or, for a
-// takeover, the new grant) to the new grant.
+// are the faults in effect around it: from the old leadership's end (or,
+// for a takeover, the new grant) to the new grant.
 type falseFailover struct {
 	change
 	faults []faultStart

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/runner"
 )
@@ -15,7 +16,8 @@ func newCheckCmd(g *globals) *cobra.Command {
 		cfg      runner.CheckConfig
 		checks   plan.Checks
 		asJSON   bool
-		checkSet = []string{"strict", "allow-no-faults", "min-ops", "max-no-leader", "max-failover", "max-elections-per-minute"}
+		maxFalse int
+		checkSet = []string{"strict", "allow-no-faults", "min-ops", "max-no-leader", "max-failover", "max-elections-per-minute", "max-false-failovers"}
 	)
 	cmd := &cobra.Command{
 		Use:   "check PATH",
@@ -48,6 +50,12 @@ file:line), 255 the harness itself failed.`,
 					cfg.Checks = &checks
 				}
 			}
+			if cmd.Flags().Changed("max-false-failovers") {
+				if maxFalse < 0 {
+					return runner.BadInput(fmt.Errorf("--max-false-failovers: %d: want 0 or more", maxFalse))
+				}
+				checks.MaxFalseFailovers = checkers.AtMost(maxFalse)
+			}
 			out, err := runner.Check(cmd.Context(), cfg)
 			if err != nil {
 				return err
@@ -73,5 +81,6 @@ file:line), 255 the harness itself failed.`,
 	f.DurationVar(&checks.MaxNoLeader, "max-no-leader", 0, "fail when a window without a leader is longer (0: no limit)")
 	f.DurationVar(&checks.MaxFailover, "max-failover", 0, "fail when a failover takes longer (0: no limit)")
 	f.Float64Var(&checks.MaxElectionsPerMinute, "max-elections-per-minute", 0, "fail when leadership flaps faster (0: no limit)")
+	f.IntVar(&maxFalse, "max-false-failovers", 0, "fail when more leaders than this were replaced while no fault had removed them (unset: no limit)")
 	return cmd
 }
