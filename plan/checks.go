@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"fmt"
+
 	"go.yaml.in/yaml/v3"
 
 	"github.com/chaos-election/chaos/checkers"
@@ -47,4 +49,14 @@ func addCountLimit(m *yaml.Node, key string, l checkers.CountLimit) (unset strin
 		return ""
 	}
 	return key + ": unset, no limit (0 allows none)"
+}
+
+// LimitFalseFailovers caps the false failovers at n (0: none allowed), as
+// `checks.max_false_failovers` does; a negative n is an error.
+func (c *Checks) LimitFalseFailovers(n int) error {
+	if n < 0 {
+		return fmt.Errorf("%d: want 0 or more", n)
+	}
+	c.MaxFalseFailovers = checkers.AtMost(n)
+	return nil
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/runner"
 )
@@ -51,10 +50,9 @@ file:line), 255 the harness itself failed.`,
 				}
 			}
 			if cmd.Flags().Changed("max-false-failovers") {
-				if maxFalse < 0 {
-					return runner.BadInput(fmt.Errorf("--max-false-failovers: %d: want 0 or more", maxFalse))
+				if err := checks.LimitFalseFailovers(maxFalse); err != nil {
+					return runner.BadInput(fmt.Errorf("--max-false-failovers: %w", err))
 				}
-				checks.MaxFalseFailovers = checkers.AtMost(maxFalse)
 			}
 			out, err := runner.Check(cmd.Context(), cfg)
 			if err != nil {
