@@ -102,17 +102,13 @@ func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 		}
 		out, err := runner.Run(ctx, runner.RunConfig{Plan: p, Root: cfg.Root, Log: cfg.Log})
 		row := FailoverRow{Target: p.Target, Fault: f.Kind, Recipe: j.recipe, Plan: p, Dir: out.Dir, Err: err}
-		if err == nil || runner.IsInterrupted(err) && len(out.Results.Results) > 0 {
-			row.Validity = out.Results.Validity
-			for _, r := range out.Results.Results {
-				if r.Checker == "liveness" {
-					row.Failovers = int(r.Figures["failovers"])
-					row.Unresolved = int(r.Figures["failovers_unresolved"])
-					row.Survived = int(r.Figures["faults_survived"])
-					row.Median = seconds(r.Figures["failover_median_s"])
-					row.Max = seconds(r.Figures["failover_max_s"])
-				}
-			}
+		if v, f, ok := liveness(out, err); ok {
+			row.Validity = v
+			row.Failovers = int(f["failovers"])
+			row.Unresolved = int(f["failovers_unresolved"])
+			row.Survived = int(f["faults_survived"])
+			row.Median = seconds(f["failover_median_s"])
+			row.Max = seconds(f["failover_max_s"])
 		}
 		rows = append(rows, row)
 	}
@@ -123,3 +119,18 @@ func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// liveness is a run's verdict and its liveness checker's figures; ok is
+// false when the run ended without a verdict (an interrupted run that
+// checked what it had recorded has one).
+func liveness(out runner.RunOutcome, err error) (v checkers.Validity, figures map[string]float64, ok bool) {
+	if err != nil && (!runner.IsInterrupted(err) || len(out.Results.Results) == 0) {
+		return "", nil, false
+	}
+	for _, r := range out.Results.Results {
+		if r.Checker == "liveness" {
+			figures = r.Figures
+		}
+	}
+	return out.Results.Validity, figures, true
+}

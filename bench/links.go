@@ -91,17 +91,13 @@ func Links(ctx context.Context, cfg LinksConfig) ([]LinksRow, error) {
 		}
 		out, err := runner.Run(ctx, runner.RunConfig{Plan: p, Root: cfg.Root, Log: cfg.Log})
 		row := LinksRow{Target: p.Target, Condition: conds[i], Plan: p, Dir: out.Dir, Err: err}
-		if err == nil || runner.IsInterrupted(err) && len(out.Results.Results) > 0 {
-			row.Validity = out.Results.Validity
-			for _, r := range out.Results.Results {
-				if r.Checker == "liveness" {
-					row.Elections = int(r.Figures["elections"])
-					row.ElectionsPerMinute = r.Figures["elections_per_minute"]
-					row.FalseFailovers = int(r.Figures["false_failovers"])
-					row.LeadershipMedian = seconds(r.Figures["leadership_median_s"])
-					row.LeadershipMax = seconds(r.Figures["leadership_max_s"])
-				}
-			}
+		if v, f, ok := liveness(out, err); ok {
+			row.Validity = v
+			row.Elections = int(f["elections"])
+			row.ElectionsPerMinute = f["elections_per_minute"]
+			row.FalseFailovers = int(f["false_failovers"])
+			row.LeadershipMedian = seconds(f["leadership_median_s"])
+			row.LeadershipMax = seconds(f["leadership_max_s"])
 		}
 		rows = append(rows, row)
 	}

@@ -3,6 +3,7 @@ package history
 import (
 	"bufio"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -111,6 +112,32 @@ func TestDocNamesEveryField(t *testing.T) {
 	for _, name := range keyNames {
 		if !strings.Contains(values, "| `"+name+"`") && !strings.Contains(values, ", `"+name+"` |") {
 			t.Errorf("the Values table of docs/history.md has no row for %q", name)
+		}
+	}
+}
+
+// Every key a fault's value may carry (history.Fault's fields) is named in
+// the table of what each kind records, so a field added to the format is
+// documented with it.
+func TestDocNamesEveryFaultKey(t *testing.T) {
+	b, err := os.ReadFile("../docs/history.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "What each kind records")
+	if start < 0 {
+		t.Fatal(`docs/history.md has no "What each kind records" table`)
+	}
+	table := doc[start:]
+	if end := strings.Index(table, "\n## "); end >= 0 {
+		table = table[:end]
+	}
+	ft := reflect.TypeOf(Fault{})
+	for i := range ft.NumField() {
+		key, _, _ := strings.Cut(ft.Field(i).Tag.Get("json"), ",")
+		if !strings.Contains(table, "`"+key+"`") {
+			t.Errorf("docs/history.md's fault table does not name `%s` (Fault.%s)", key, ft.Field(i).Name)
 		}
 	}
 }

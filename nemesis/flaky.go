@@ -27,12 +27,7 @@ type flaky struct {
 
 func newFlaky(spec FaultSpec, rng *rand.Rand) *flaky { return &flaky{spec: spec, rng: rng} }
 
-func (f *flaky) Name() string {
-	if f.spec.Shape != "" {
-		return "flaky(" + f.spec.Shape + ")"
-	}
-	return "flaky(" + cmpOr(f.spec.Victim, "random") + ")"
-}
+func (f *flaky) Name() string { return linkFaultName(f.spec) }
 
 func (f *flaky) Start(ctx context.Context, env Env) (history.Fault, error) {
 	v := history.Fault{Kind: "flaky", Shape: f.spec.Shape, Victim: f.spec.Victim, Period: f.spec.Period.String()}

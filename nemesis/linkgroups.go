@@ -1,6 +1,7 @@
 package nemesis
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -54,6 +55,12 @@ func linkGroups(rng *rand.Rand, env Env, shape, victim string, v *history.Fault)
 		return nil, failed("", "choose its shape", fmt.Errorf("unknown shape %q for links between nodes", shape))
 	}
 	return v.Groups, nil
+}
+
+// linkFaultName names a fault on the links between nodes by its shape
+// or victim: "link-delay(isolate-leader)", "flaky(n1)".
+func linkFaultName(spec FaultSpec) string {
+	return spec.Kind + "(" + cmp.Or(spec.Shape, spec.Victim, "random") + ")"
 }
 
 // groupsShape is e on the links between groups: every pair of groups both

@@ -42,12 +42,7 @@ func (f *nodeLink) effect() netfault.Effect {
 	return netfault.Effect{Delay: f.spec.Delay, Jitter: f.spec.Jitter}
 }
 
-func (f *nodeLink) Name() string {
-	if f.spec.Shape != "" {
-		return f.spec.Kind + "(" + f.spec.Shape + ")"
-	}
-	return f.spec.Kind + "(" + cmpOr(f.spec.Victim, "random") + ")"
-}
+func (f *nodeLink) Name() string { return linkFaultName(f.spec) }
 
 // value is the fault's settings as the history records them.
 func (f *nodeLink) value() history.Fault {
@@ -156,10 +151,3 @@ func recordApplied(v *history.Fault, a netfault.Applied) {
 func tookSince(asked time.Time) string { return roundTook(time.Since(asked)) }
 
 func roundTook(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
-}

@@ -57,6 +57,14 @@ func (c *cluster) campaign(node string) {
 	}
 }
 
+// campaignAll starts every node's campaign, step apart.
+func (c *cluster) campaignAll(step time.Duration) {
+	for _, node := range c.nodes {
+		c.campaign(node)
+		c.b.advance(step)
+	}
+}
+
 // grant completes node's campaign with token.
 func (c *cluster) grant(node string, token uint64) int64 {
 	c.campaign(node)

@@ -18,10 +18,7 @@ import (
 func NoGrant(rng *rand.Rand) []history.Op {
 	b := &builder{rng: rng}
 	c := newCluster(b, 3+rng.IntN(3))
-	for _, node := range c.nodes {
-		c.campaign(node)
-		b.advance(5 * time.Millisecond)
-	}
+	c.campaignAll(5 * time.Millisecond)
 	heal, _ := c.fault(c.nodes)
 	for b.t < 6*time.Second+time.Duration(rng.Int64N(int64(10*time.Second))) {
 		b.advance(300 * time.Millisecond)
@@ -49,10 +46,7 @@ func NoGrant(rng *rand.Rand) []history.Op {
 func Survived(rng *rand.Rand) (ops []history.Op, start, heal int64, leader string, token uint64) {
 	b := &builder{rng: rng}
 	c := newCluster(b, 3+rng.IntN(3))
-	for _, node := range c.nodes {
-		c.campaign(node)
-		b.advance(5 * time.Millisecond)
-	}
+	c.campaignAll(5 * time.Millisecond)
 	lead := c.nodes[rng.IntN(len(c.nodes))]
 	token = 1 + rng.Uint64N(100)
 	c.grant(lead, token)
@@ -107,10 +101,7 @@ func Survived(rng *rand.Rand) (ops []history.Op, start, heal int64, leader strin
 func EvenSplit(rng *rand.Rand) (ops []history.Op, start, lost, grant int64) {
 	b := &builder{rng: rng}
 	c := newCluster(b, 4+2*rng.IntN(2))
-	for _, node := range c.nodes {
-		c.campaign(node)
-		b.advance(5 * time.Millisecond)
-	}
+	c.campaignAll(5 * time.Millisecond)
 	lead := c.nodes[rng.IntN(len(c.nodes))]
 	token := 1 + rng.Uint64N(100)
 	c.grant(lead, token)

@@ -20,10 +20,7 @@ import (
 func FalseFailover(rng *rand.Rand, removing bool) (ops []history.Op, proof []int64) {
 	b := &builder{rng: rng}
 	c := newCluster(b, 3+rng.IntN(3))
-	for _, node := range c.nodes {
-		c.campaign(node)
-		b.advance(5 * time.Millisecond)
-	}
+	c.campaignAll(5 * time.Millisecond)
 	lead := c.nodes[rng.IntN(len(c.nodes))]
 	followers := slices.DeleteFunc(slices.Clone(c.nodes), func(n string) bool { return n == lead })
 	token := 1 + rng.Uint64N(100)

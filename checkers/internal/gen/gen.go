@@ -62,10 +62,7 @@ func generate(rng *rand.Rand, cfg Config, plant string) ([]history.Op, []int64) 
 	}
 	b := &builder{rng: rng}
 	c := newCluster(b, n)
-	for _, node := range c.nodes {
-		c.campaign(node)
-		b.advance(2 * time.Millisecond)
-	}
+	c.campaignAll(2 * time.Millisecond)
 	c.token = 1 + rng.Uint64N(10)
 	plantAt := 1 + rng.IntN(max(1, epochs-2))
 	var planted []int64
