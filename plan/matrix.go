@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,6 +33,17 @@ type Matrix struct {
 	Name      string
 	KeepGoing bool
 	Entries   []MatrixEntry
+
+	// Digest is the SHA-256 of the matrix file as read (hex): shards of
+	// one matrix carry the same one.
+	Digest string
+	// Count, Seed, Shard and Total are set by [Matrix.Repeated] and
+	// [Matrix.Sharded]: the repeats of each run, the seed theirs derive
+	// from, the part of the list this is, and the whole list's length.
+	Count int
+	Seed  int64
+	Shard Shard
+	Total int
 }
 
 // MatrixEntry is one run of a matrix.
@@ -39,6 +52,10 @@ type MatrixEntry struct {
 	// From says where the plan came from: "nightly.yaml:7" (the
 	// combination's first axis value) or a plan file.
 	From string
+	// Cell is the run's name without its repeat ("etcd-pauses" for
+	// "etcd-pauses-r2"); Repeat counts from 1 ([Matrix.Repeated]).
+	Cell   string
+	Repeat int
 }
 
 // maxMatrixRuns bounds a matrix's expansion: a typo in an axis should not
@@ -174,6 +191,12 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 	if len(d.errs.list) > 0 {
 		return m, d.errs.err()
 	}
+	sum := sha256.Sum256(data)
+	m.Digest = hex.EncodeToString(sum[:])
+	for i := range m.Entries {
+		m.Entries[i].Cell, m.Entries[i].Repeat = m.Entries[i].Plan.Name, 1
+	}
+	m.Count, m.Total = 1, len(m.Entries)
 	return m, nil
 }
 
