@@ -125,7 +125,7 @@ func (c *Cluster) startAgents(ctx context.Context) error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	if c.spec.DelayLinks && len(c.agents) > 0 {
+	if c.spec.shapesLinks() && len(c.agents) > 0 {
 		m, err := c.agents[0].client.methods(ctx)
 		if err != nil {
 			return err
@@ -200,12 +200,12 @@ func (s delayStage) args() []string {
 }
 
 // stageFor is the delay stage of node i among nodes when the spec delays
-// links, else none.
+// links or limits their bandwidth, else none; only delays need the proxy.
 func stageFor(spec Spec, nodes []containerPlan, i int) delayStage {
-	if !spec.DelayLinks {
+	if !spec.shapesLinks() {
 		return delayStage{}
 	}
-	s := delayStage{proxy: true, seed: spec.Seed + uint64(i)}
+	s := delayStage{proxy: spec.DelayLinks, seed: spec.Seed + uint64(i)}
 	for j, cp := range nodes {
 		if j != i {
 			s.peers = append(s.peers, cp.IP.String())

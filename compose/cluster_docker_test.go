@@ -234,10 +234,10 @@ func TestClusterDocker(t *testing.T) {
 		if err := probe(c, "n1", "n2"); err != nil {
 			t.Errorf("n1 no longer reaches n2's peer port (same side): %v", err)
 		}
-		if rtt, err := c.ProbeLink(ctx, "n2", "n1", time.Second); err != nil || rtt <= 0 || rtt > 200*time.Millisecond {
+		if rtt, err := c.ProbeLink(ctx, "n2", "n1", 0, time.Second); err != nil || rtt <= 0 || rtt > 200*time.Millisecond {
 			t.Errorf("ProbeLink n2→n1 (same side): %v, %v", rtt, err)
 		}
-		if _, err := c.ProbeLink(ctx, "n2", "n3", 300*time.Millisecond); err == nil {
+		if _, err := c.ProbeLink(ctx, "n2", "n3", 0, 300*time.Millisecond); err == nil {
 			t.Error("ProbeLink n2→n3 across the cut succeeded")
 		}
 		// The harness reaches every node, the isolated one included.

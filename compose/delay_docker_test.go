@@ -39,7 +39,7 @@ func TestDelayLinksDocker(t *testing.T) {
 	t.Logf("delays by %s (%s), rates by %s", m.Delay, m.NoDelay, m.Rate)
 	rtt := func(from, to string) time.Duration {
 		t.Helper()
-		d, err := c.ProbeLink(ctx, from, to, 5*time.Second)
+		d, err := c.ProbeLink(ctx, from, to, 0, 5*time.Second)
 		if err != nil {
 			t.Fatalf("probe %s→%s: %v", from, to, err)
 		}

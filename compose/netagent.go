@@ -93,8 +93,8 @@ func (a *agentClient) methods(ctx context.Context) (netfault.Methods, error) {
 
 // ping times one round trip of data from the agent to the agent at addr
 // (another node's), waiting at most timeout.
-func (a *agentClient) ping(ctx context.Context, addr string, timeout time.Duration) (time.Duration, error) {
-	rep, err := a.call(ctx, netctl.Request{Op: netctl.OpPing, Addr: addr, Timeout: netctl.Duration(timeout)}, timeout+agentCallTimeout)
+func (a *agentClient) ping(ctx context.Context, addr string, size int, timeout time.Duration) (time.Duration, error) {
+	rep, err := a.call(ctx, netctl.Request{Op: netctl.OpPing, Addr: addr, Size: size, Timeout: netctl.Duration(timeout)}, timeout+agentCallTimeout)
 	return time.Duration(rep.Took), err
 }
 

@@ -23,14 +23,15 @@ func (c *Cluster) Probe(ctx context.Context, from, to string, port int, timeout 
 // to: from's agent connects to to's (port 17070, on every node whatever
 // its backend) and times one request and its reply, data both ways, which
 // netem and the user-space proxy both hold back (a connect alone the
-// proxy answers for its node). It fails when the link is cut, either way,
-// or the round trip takes longer than timeout.
-func (c *Cluster) ProbeLink(ctx context.Context, from, to string, timeout time.Duration) (time.Duration, error) {
+// proxy answers for its node). The request carries size bytes (at most
+// netctl.MaxPad), which a rate limit on the link slows. It fails when the
+// link is cut, either way, or the round trip takes longer than timeout.
+func (c *Cluster) ProbeLink(ctx context.Context, from, to string, size int, timeout time.Duration) (time.Duration, error) {
 	ag, addr, err := c.probeEnds(from, to, netctl.AgentPort)
 	if err != nil {
 		return 0, err
 	}
-	took, err := ag.client.ping(ctx, addr, timeout)
+	took, err := ag.client.ping(ctx, addr, size, timeout)
 	if err != nil {
 		return 0, fmt.Errorf("probe %s→%s (%s): %w", from, to, addr, err)
 	}

@@ -40,11 +40,12 @@ func (c *Cluster) Shape(ctx context.Context, s netfault.Shape) (netfault.Applied
 // LinkMethods says how this cluster applies delays and rates (drops and
 // loss: nftables, always), as its agents said when they started: netem or
 // the user-space proxy for delays, htb for rates. A cluster whose spec
-// did not ask for delays (Spec.DelayLinks) has none.
+// asked for neither delays nor rates (Spec.DelayLinks, Spec.RateLinks)
+// has none; one that asked for rates only has no proxy.
 func (c *Cluster) LinkMethods() netfault.Methods {
-	if !c.spec.DelayLinks {
-		return netfault.Methods{NoDelay: "the cluster was started without the agents' delay stage (compose.Spec.DelayLinks)",
-			NoRate: "the cluster was started without the agents' delay stage (compose.Spec.DelayLinks)"}
+	const none = "the cluster was started without the agents' delay stage (compose.Spec.DelayLinks, RateLinks)"
+	if !c.spec.shapesLinks() {
+		return netfault.Methods{NoDelay: none, NoRate: none}
 	}
 	return c.methods
 }

@@ -134,20 +134,21 @@ func TestProbeGoesThroughTheAgent(t *testing.T) {
 		t.Error("probe of an unknown node: no error")
 	}
 	// ProbeLink dials the other node's agent.
-	if _, err := c.ProbeLink(ctx, "n2", "n3", time.Second); err != nil {
+	if _, err := c.ProbeLink(ctx, "n2", "n3", 0, time.Second); err != nil {
 		t.Fatal(err)
 	}
 	if k := f.agentOf(c, "n2").agent.kernel; len(k.dials) != 1 || k.dials[0] != ips(c, "n3")+":17070" {
 		t.Errorf("n2's agent dialled %v, want n3's agent", k.dials)
 	}
-	if _, err := c.ProbeLink(ctx, "n1", "n3", time.Second); err == nil {
+	if _, err := c.ProbeLink(ctx, "n1", "n3", 0, time.Second); err == nil {
 		t.Error("ProbeLink across the cut: no error")
 	}
 }
 
 // A spec that delays links gives each node's agent its peers (the other
 // nodes' addresses), the proxy and a seed of its own; one that does not
-// gives none, so agents of plans without delays set up no delay stage.
+// gives none, so agents of plans without delays set up no delay stage;
+// one that only limits rates gives the peers and no proxy.
 func TestAgentDelayStageArgs(t *testing.T) {
 	nodes := []containerPlan{{IP: netip.MustParseAddr("10.0.0.2")}, {IP: netip.MustParseAddr("10.0.0.3")}, {IP: netip.MustParseAddr("10.0.0.4")}}
 	if got := stageFor(Spec{}, nodes, 0).args(); got != nil {
@@ -157,6 +158,10 @@ func TestAgentDelayStageArgs(t *testing.T) {
 	want := []string{"--peers", "10.0.0.2,10.0.0.4", "--seed", "41", "--peer-proxy"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("args %v, want %v", got, want)
+	}
+	rates := stageFor(Spec{RateLinks: true, Seed: 40}, nodes, 1).args()
+	if want := []string{"--peers", "10.0.0.2,10.0.0.4", "--seed", "41"}; !slices.Equal(rates, want) {
+		t.Fatalf("rates only: args %v, want %v (no proxy)", rates, want)
 	}
 	cfg := agentConfig("r1", "n2", "10.0.0.3", &container.HostConfig{}, stageFor(Spec{DelayLinks: true, Seed: 40}, nodes, 1))
 	if !slices.Equal(cfg.Cmd, append([]string{"netctl", "agent", "--listen", "10.0.0.3:17070"}, want...)) {

@@ -37,11 +37,20 @@ type Spec struct {
 	// through which every TCP connection a peer opens to the node passes
 	// from the first ([Cluster.LinkMethods] says which).
 	DelayLinks bool
+	// RateLinks says the run will limit the bandwidth of the links
+	// between the nodes: the agents then set up their delay stage
+	// without the proxy (htb needs nothing before the node starts).
+	// DelayLinks implies it.
+	RateLinks bool
 	// Seed seeds the agents' proxies' random sources (jitter); node i's
 	// is Seed+i.
 	Seed uint64
 	Log  *slog.Logger // nil = discard
 }
+
+// shapesLinks says whether the agents need their delay stage: for delays
+// or rates.
+func (s Spec) shapesLinks() bool { return s.DelayLinks || s.RateLinks }
 
 // Node is one member of a cluster.
 type Node struct {

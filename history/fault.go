@@ -18,6 +18,9 @@ import (
 // and the nemesis wrote maps before it had this type, so histories stay
 // byte for byte what they were. Readers must not depend on the order.
 type Fault struct {
+	// Bandwidth is what a link-rate let through each way on the links
+	// between nodes: "1mbit".
+	Bandwidth string `json:"bandwidth,omitempty"`
 	// Bridge is the node that sees both halves (shape bridge).
 	Bridge string `json:"bridge,omitempty"`
 	// Clock is "node" when a clock-skew set a server node's own clock
@@ -36,7 +39,7 @@ type Fault struct {
 	Fallback string `json:"fallback,omitempty"`
 	// Kind is the fault: partition, pause, kill, client-pause,
 	// client-partition, client-delay, client-loss, link-loss, link-delay,
-	// flaky, clock-skew, clock-drift.
+	// link-rate, flaky, clock-skew, clock-drift.
 	Kind string `json:"fault"`
 	// Flaps is how many times a flaky link was cut (on its heal).
 	Flaps int `json:"flaps,omitempty"`
@@ -55,7 +58,8 @@ type Fault struct {
 	// (link-loss), in (0, 1).
 	Loss float64 `json:"loss,omitempty"`
 	// Method is how the links between nodes were changed: nftables,
-	// netem, proxy (the network agent's user-space proxy).
+	// netem, proxy (the network agent's user-space proxy), htb (a
+	// link-rate).
 	Method string `json:"method,omitempty"`
 	// Node is the node whose client a client pause froze, or whose
 	// candidates' clock (or, with Clock "node", whose own clock) a clock
@@ -103,6 +107,8 @@ type Fault struct {
 func (o *Op) Fault() (f Fault, ok bool) {
 	ok = eachMember(o.Value, func(quoted, val []byte) {
 		switch string(quoted[1 : len(quoted)-1]) {
+		case "bandwidth":
+			f.Bandwidth = decodeString(val)
 		case "bridge":
 			f.Bridge = decodeString(val)
 		case "clock":

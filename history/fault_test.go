@@ -9,7 +9,7 @@ import (
 
 // fullFault has every field set.
 var fullFault = Fault{
-	Bridge: "n2", Clock: "node", Delay: "150ms", Direction: "one-way", Fallback: "random", Kind: "partition", Flaps: 3, For: "8s",
+	Bandwidth: "1mbit", Bridge: "n2", Clock: "node", Delay: "150ms", Direction: "one-way", Fallback: "random", Kind: "partition", Flaps: 3, For: "8s",
 	Groups: [][]string{{"n1"}, {"n2", "n3"}}, Grudge: map[string][]string{"n1": {"n2", "n3"}, "n3": {"n1"}},
 	Jitter: "20ms", Loss: 0.25, Method: "nftables", Node: "n1", Nodes: []string{"n1", "n3"}, Offset: "-4s",
 	Period: "500ms", Probe: "n1→n2: no answer within 1s", Process: "n1#2",

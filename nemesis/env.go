@@ -41,18 +41,18 @@ type NodeClocks interface {
 }
 
 // NodeLinks is what the faults on the links between server nodes
-// (link-loss, link-delay) need of the cluster, an optional capability:
+// (link-loss, link-delay, link-rate) need of the cluster, an optional capability:
 // compose.Cluster has it, through each node's network agent; an external
 // cluster has not. Shape replaces every link effect in force (an empty
 // shape heals them all) and returns once it is in effect; LinkMethods
 // says how the cluster applies delays and rates, and why not where it
 // cannot. ProbeLink times one round trip from node from to node to across
-// their link (it fails when the link is cut or the round trip takes
-// longer than timeout).
+// their link, the request carrying size bytes (it fails when the link is
+// cut or the round trip takes longer than timeout).
 type NodeLinks interface {
 	Shape(ctx context.Context, s netfault.Shape) (netfault.Applied, error)
 	LinkMethods() netfault.Methods
-	ProbeLink(ctx context.Context, from, to string, timeout time.Duration) (rtt time.Duration, err error)
+	ProbeLink(ctx context.Context, from, to string, size int, timeout time.Duration) (rtt time.Duration, err error)
 }
 
 // Clocks are the candidates' clocks, which the clock faults skew
@@ -92,7 +92,7 @@ type Env struct {
 
 // FaultSpec is one fault of a plan.
 type FaultSpec struct {
-	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss | link-loss | link-delay | flaky | clock-skew | clock-drift
+	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss | link-loss | link-delay | link-rate | flaky | clock-skew | clock-drift
 	Shape    string        `yaml:"shape"`    // partitions: halves | isolate-leader | majority-ring | bridge | random; link faults: halves | isolate-leader | random
 	Victim   string        `yaml:"victim"`   // the others: leader | minority | majority | random | a node name
 	Duration time.Duration `yaml:"duration"` // how long until healed
@@ -107,6 +107,9 @@ type FaultSpec struct {
 	Direction string `yaml:"direction,omitempty"`
 	// Period is how long a flaky link stays cut, then healed, in turn.
 	Period time.Duration `yaml:"period,omitempty"`
+	// Bandwidth is what a link-rate lets through each way, in bytes per
+	// second (a plan writes it with a unit: "1mbit", "125kB/s").
+	Bandwidth uint64 `yaml:"bandwidth,omitempty"`
 	// Clock faults (clock-skew, clock-drift) only: the victim candidate's
 	// clock is set Offset away from true time, or made to run at Rate.
 	Offset time.Duration `yaml:"offset,omitempty"` // clock-skew

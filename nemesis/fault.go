@@ -33,7 +33,7 @@ func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 		return &clientPause{victim: spec.Victim, d: spec.Duration, rng: rng}, nil
 	case "client-partition", "client-delay", "client-loss":
 		return newLinkFault(spec, rng), nil
-	case "link-loss", "link-delay":
+	case "link-loss", "link-delay", "link-rate":
 		return newNodeLink(spec, rng), nil
 	case "flaky":
 		return newFlaky(spec, rng), nil

@@ -15,17 +15,18 @@ import (
 
 // nodeLinkKinds are the faults on the links between server nodes, through
 // the cluster's network agents ([NodeLinks]).
-var nodeLinkKinds = []string{"link-loss", "link-delay"}
+var nodeLinkKinds = []string{"link-loss", "link-delay", "link-rate"}
 
 // IsNodeLinkFault reports whether kind acts on the links between server
-// nodes through the cluster's network agents: link-loss and link-delay.
+// nodes through the cluster's network agents: link-loss, link-delay and
+// link-rate.
 func IsNodeLinkFault(kind string) bool { return slices.Contains(nodeLinkKinds, kind) }
 
 // errNoNodeLinks is the error of a cluster without network agents.
 var errNoNodeLinks = errors.New("this cluster cannot shape the links between its nodes (no network agents)")
 
-// nodeLink drops (at random) or delays the packets on the links between
-// groups of server nodes.
+// nodeLink drops (at random), delays or limits the bandwidth of the
+// packets on the links between groups of server nodes.
 type nodeLink struct {
 	spec  FaultSpec
 	rng   *rand.Rand
@@ -36,8 +37,11 @@ func newNodeLink(spec FaultSpec, rng *rand.Rand) *nodeLink { return &nodeLink{sp
 
 // effect is what the fault does to each of its links.
 func (f *nodeLink) effect() netfault.Effect {
-	if f.spec.Kind == "link-loss" {
+	switch f.spec.Kind {
+	case "link-loss":
 		return netfault.Effect{Loss: f.spec.Loss}
+	case "link-rate":
+		return netfault.Effect{Rate: f.spec.Bandwidth}
 	}
 	return netfault.Effect{Delay: f.spec.Delay, Jitter: f.spec.Jitter}
 }
@@ -58,6 +62,8 @@ func (f *nodeLink) value() history.Fault {
 		if f.spec.Jitter > 0 {
 			v.Jitter = f.spec.Jitter.String()
 		}
+	case "link-rate":
+		v.Bandwidth = netfault.FormatRate(f.spec.Bandwidth)
 	}
 	return v
 }
@@ -87,20 +93,24 @@ func (f *nodeLink) Start(ctx context.Context, env Env) (history.Fault, error) {
 
 // action says what the fault does: "delay the links between n1 | n2 n3".
 func (f *nodeLink) action(groups [][]string) string {
-	verb := map[string]string{"link-loss": "drop packets on", "link-delay": "delay"}[f.spec.Kind]
+	verb := map[string]string{"link-loss": "drop packets on", "link-delay": "delay", "link-rate": "limit the bandwidth of"}[f.spec.Kind]
 	return verb + " the links between " + groupsText(groups)
 }
 
 // probe times a round trip across the first shaped link: a delayed link
 // that answers sooner than its delay is not delayed, and the fault fails.
-// Loss is recorded, never judged (a round trip may or may not lose).
+// Loss is recorded, never judged (a round trip may or may not lose). A
+// rate limit is probed by a timed transfer ([nodeLink.probeRate]).
 func (f *nodeLink) probe(ctx context.Context, nl NodeLinks, v *history.Fault) error {
 	if len(f.links) == 0 {
 		return nil
 	}
 	l := f.links[0]
+	if f.spec.Kind == "link-rate" {
+		return f.probeRate(ctx, nl, l, v)
+	}
 	timeout := probeTimeout + 2*(f.spec.Delay+f.spec.Jitter)
-	rtt, err := nl.ProbeLink(ctx, l.From, l.To, timeout)
+	rtt, err := nl.ProbeLink(ctx, l.From, l.To, 0, timeout)
 	if err != nil {
 		v.Probe = fmt.Sprintf("%s: no answer within %s", l, timeout)
 		if f.spec.Kind == "link-delay" {
@@ -115,6 +125,33 @@ func (f *nodeLink) probe(ctx context.Context, nl NodeLinks, v *history.Fault) er
 	}
 	return nil
 }
+
+// probeRate times a transfer across the first limited link, about a
+// quarter second's worth at the bandwidth: one that runs at more than
+// twice the bandwidth is not limited, and the fault fails.
+func (f *nodeLink) probeRate(ctx context.Context, nl NodeLinks, l netfault.Link, v *history.Fault) error {
+	size := rateProbeSize(f.spec.Bandwidth)
+	want := time.Duration(float64(size) / float64(f.spec.Bandwidth) * float64(time.Second))
+	timeout := probeTimeout + 4*want
+	took, err := nl.ProbeLink(ctx, l.From, l.To, size, timeout)
+	if err != nil {
+		v.Probe = fmt.Sprintf("%s: %d B not through within %s", l, size, timeout)
+		return failed(l.From, "probe the limited link "+l.String(), err)
+	}
+	got := float64(size) / took.Seconds()
+	v.Probe = fmt.Sprintf("%s: %d B in %s (%.1f kB/s)", l, size, roundTook(took), got/1000)
+	if took < want/2 {
+		return failed(l.From, "probe the limited link "+l.String(),
+			fmt.Errorf("%d B went through in %s, %.1f kB/s, more than twice the bandwidth %s: the limit is not in effect",
+				size, took.Round(time.Millisecond), got/1000, netfault.FormatRate(f.spec.Bandwidth)))
+	}
+	return nil
+}
+
+// rateProbeSize is how many bytes a rate probe sends: a quarter second's
+// worth at rate, from 2 KiB (at most 2 s at the lowest bandwidth) to
+// 512 KiB (within one line of the agents' protocol).
+func rateProbeSize(rate uint64) int { return int(min(max(rate/4, 2<<10), 512<<10)) }
 
 func (f *nodeLink) Heal(ctx context.Context, env Env) (history.Fault, error) {
 	v := history.Fault{Kind: f.spec.Kind}

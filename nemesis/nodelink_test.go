@@ -34,7 +34,7 @@ func (f *linkFake) Shape(_ context.Context, s netfault.Shape) (netfault.Applied,
 
 func (f *linkFake) LinkMethods() netfault.Methods { return netfault.Methods{Delay: netfault.Netem} }
 
-func (f *linkFake) ProbeLink(_ context.Context, from, to string, timeout time.Duration) (time.Duration, error) {
+func (f *linkFake) ProbeLink(_ context.Context, from, to string, size int, timeout time.Duration) (time.Duration, error) {
 	f.lmu.Lock()
 	defer f.lmu.Unlock()
 	if f.noWay {
@@ -45,7 +45,11 @@ func (f *linkFake) ProbeLink(_ context.Context, from, to string, timeout time.Du
 	if there.Drop || back.Drop {
 		return 0, errors.New("no answer")
 	}
-	return f.rtt + there.Delay + back.Delay, nil
+	rtt := f.rtt + there.Delay + back.Delay
+	if there.Rate > 0 {
+		rtt += time.Duration(float64(size) / float64(there.Rate) * float64(time.Second))
+	}
+	return rtt, nil
 }
 
 func (f *linkFake) env() Env { return Env{Cluster: f, Clients: f.fake, Rec: f.fake} }
@@ -90,8 +94,47 @@ func TestLinkDelayNotInEffectFails(t *testing.T) {
 // noDelay is a cluster whose agents take a delay and apply none.
 type noDelay struct{ *linkFake }
 
-func (n *noDelay) ProbeLink(context.Context, string, string, time.Duration) (time.Duration, error) {
+func (n *noDelay) ProbeLink(context.Context, string, string, int, time.Duration) (time.Duration, error) {
 	return time.Millisecond, nil
+}
+
+func TestLinkRateShapesAndProbes(t *testing.T) {
+	f := newLinkFake(3) // the leader is n2
+	spec := FaultSpec{Kind: "link-rate", Victim: "leader", Bandwidth: 125_000, Duration: time.Second}
+	fault, err := newFault(spec, rng(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := fault.Start(context.Background(), f.env())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := netfault.Effect{Rate: 125_000}
+	want := netfault.Shape{{From: "n2", To: "n1"}: e, {From: "n1", To: "n2"}: e, {From: "n2", To: "n3"}: e, {From: "n3", To: "n2"}: e}
+	if !reflect.DeepEqual(f.shapes[0], want) {
+		t.Fatalf("shape %v, want %v", f.shapes[0], want)
+	}
+	// 31250 B, a quarter second at 125 kB/s, plus the fake's 1 ms.
+	if v.Bandwidth != "1mbit" || v.Delay != "" || !strings.Contains(v.Probe, ": 31250 B in 251ms (124.5 kB/s)") {
+		t.Fatalf("recorded %+v", v)
+	}
+	if got := rateProbeSize(netfault.MinRate); got != 2<<10 {
+		t.Errorf("probe at the lowest bandwidth: %d B, want 2 KiB", got)
+	}
+	if got := rateProbeSize(netfault.MaxRate); got != 512<<10 {
+		t.Errorf("probe at the highest bandwidth: %d B, want 512 KiB", got)
+	}
+}
+
+// A transfer faster than twice the bandwidth: the limit is not in effect.
+func TestLinkRateNotInEffectFails(t *testing.T) {
+	f := newLinkFake(3)
+	spec := FaultSpec{Kind: "link-rate", Victim: "n1", Bandwidth: 125_000, Duration: time.Second}
+	fault, _ := newFault(spec, rng(1))
+	v, err := fault.Start(context.Background(), Env{Cluster: &noDelay{f}, Clients: f.fake, Rec: f.fake})
+	if err == nil || !strings.Contains(err.Error(), "the limit is not in effect") || !strings.Contains(v.Probe, "31250 B in 1ms") {
+		t.Fatalf("start: %v, probe %q", err, v.Probe)
+	}
 }
 
 func TestLinkLossOneWayVictim(t *testing.T) {
@@ -213,6 +256,13 @@ func TestValidateNodeLinkFaults(t *testing.T) {
 		{FaultSpec{Kind: "flaky", Victim: "n1", Period: s, Duration: s}, "period"},
 		{FaultSpec{Kind: "kill", Victim: "n1", Period: s, Duration: s}, "period"},
 		{FaultSpec{Kind: "link-loss", Victim: "n1", Loss: 0.3, Offset: s, Duration: s}, "offset"},
+		{FaultSpec{Kind: "link-rate", Shape: "halves", Bandwidth: 125_000, Direction: DirectionOneWay, Duration: s}, ""},
+		{FaultSpec{Kind: "link-rate", Shape: "halves", Duration: s}, "bandwidth"},
+		{FaultSpec{Kind: "link-rate", Shape: "halves", Bandwidth: 999, Duration: s}, "bandwidth"},
+		{FaultSpec{Kind: "link-rate", Shape: "halves", Bandwidth: netfault.MaxRate + 1, Duration: s}, "bandwidth"},
+		{FaultSpec{Kind: "link-rate", Shape: "halves", Bandwidth: 125_000, Delay: s, Duration: s}, "delay"},
+		{FaultSpec{Kind: "link-delay", Shape: "halves", Delay: s, Bandwidth: 125_000, Duration: s}, "bandwidth"},
+		{FaultSpec{Kind: "client-delay", Victim: "n1", Delay: s, Bandwidth: 125_000, Duration: s}, "bandwidth"},
 	}
 	for _, tt := range tests {
 		field, err := ValidateFault(tt.f, 3)

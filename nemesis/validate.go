@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // Kinds and shapes a plan may name.
@@ -72,7 +74,8 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 
 // validateLink checks the link settings: delay and jitter only for
 // client-delay and link-delay (which need a delay), loss only for
-// client-loss (which needs one in (0, 1]) and link-loss (in (0, 1)).
+// client-loss (which needs one in (0, 1]) and link-loss (in (0, 1)), a
+// bandwidth only for link-rate (which needs one).
 func validateLink(f FaultSpec) (field string, err error) {
 	delays := f.Kind == "client-delay" || f.Kind == "link-delay"
 	loses := f.Kind == "client-loss" || f.Kind == "link-loss"
@@ -93,6 +96,13 @@ func validateLink(f FaultSpec) (field string, err error) {
 		return "loss", fmt.Errorf("a client-loss needs a loss in (0, 1], the probability a chunk is lost; got %g", f.Loss)
 	case f.Kind == "link-loss" && (f.Loss <= 0 || f.Loss >= 1):
 		return "loss", fmt.Errorf("a link-loss needs a loss in (0, 1), the probability a packet is dropped (a cut is a partition); got %g", f.Loss)
+	case f.Kind != "link-rate" && f.Bandwidth != 0:
+		return "bandwidth", fmt.Errorf("only link-rate has a bandwidth, not %s", f.Kind)
+	case f.Kind == "link-rate" && f.Bandwidth == 0:
+		return "bandwidth", errors.New("a link-rate needs a bandwidth, what each link lets through each way: e.g. bandwidth: 1mbit")
+	case f.Kind == "link-rate" && (f.Bandwidth < netfault.MinRate || f.Bandwidth > netfault.MaxRate):
+		return "bandwidth", fmt.Errorf("must be between %s and %s, got %s",
+			netfault.FormatRate(netfault.MinRate), netfault.FormatRate(netfault.MaxRate), netfault.FormatRate(f.Bandwidth))
 	}
 	return "", nil
 }

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/netfault"
 )
 
 // decoder walks a parsed YAML plan onto a Plan, strictly: every key must be
@@ -139,6 +140,7 @@ func (d *decoder) faults(field string, n *yaml.Node) {
 			{"clock", func(fn string, v *yaml.Node) { d.str(fn, v, &f.Clock) }},
 			{"direction", func(fn string, v *yaml.Node) { d.str(fn, v, &f.Direction) }},
 			{"period", func(fn string, v *yaml.Node) { d.duration(fn, v, &f.Period) }},
+			{"bandwidth", func(fn string, v *yaml.Node) { d.bandwidth(fn, v, &f.Bandwidth) }},
 		})
 	}
 	d.plan.Nemesis.Faults = faults
@@ -284,6 +286,22 @@ func (d *decoder) duration(field string, n *yaml.Node, out *time.Duration) {
 		return
 	}
 	v, err := parseDuration(n.Value)
+	if err != nil {
+		d.fail(n, field, "%v", err)
+		return
+	}
+	*out = v
+}
+
+// bandwidth decodes a bandwidth with its unit ("1mbit", "125kB/s") as
+// bytes per second.
+func (d *decoder) bandwidth(field string, n *yaml.Node, out *uint64) {
+	n = resolve(n)
+	if n.Kind != yaml.ScalarNode || n.Tag != "!!str" {
+		d.fail(n, field, "want a bandwidth with a unit, such as 1mbit or 125kB/s, got %s", describe(n))
+		return
+	}
+	v, err := netfault.ParseRate(n.Value)
 	if err != nil {
 		d.fail(n, field, "%v", err)
 		return

@@ -9,9 +9,16 @@ import (
 // DelaysNodeLinks says whether the plan delays the links between nodes
 // (link-delay): the cluster then needs a way to delay, known only once it
 // is up ([Plan.CheckLinkMethods]).
-func (p Plan) DelaysNodeLinks() bool {
+func (p Plan) DelaysNodeLinks() bool { return p.hasFault("link-delay") }
+
+// ShapesNodeLinks says whether the plan delays or limits the bandwidth of
+// the links between nodes (link-delay, link-rate): how the cluster can do
+// it is known only once it is up ([Plan.CheckLinkMethods]).
+func (p Plan) ShapesNodeLinks() bool { return p.hasFault("link-delay") || p.hasFault("link-rate") }
+
+func (p Plan) hasFault(kind string) bool {
 	for _, f := range p.Nemesis.Faults {
-		if f.Kind == "link-delay" {
+		if f.Kind == kind {
 			return true
 		}
 	}
@@ -23,14 +30,18 @@ func (p Plan) DelaysNodeLinks() bool {
 // once it is up: a delay needs a method, and the user-space proxy (the
 // method where the kernel has no netem) carries TCP only, so it cannot
 // reach Consul's Serf gossip (UDP) — such a plan is refused rather than
-// run without effect. The error is a plan error at the fault's kind.
+// run without effect. A bandwidth limit (link-rate) needs htb. The error
+// is a plan error at the fault's kind.
 func (p Plan) CheckLinkMethods(m netfault.Methods) error {
 	var errs Errors
 	for i, f := range p.Nemesis.Faults {
+		field := fmt.Sprintf("nemesis.faults[%d].kind", i)
+		if f.Kind == "link-rate" && m.Rate == "" {
+			errs = append(errs, p.fieldError(field, "this cluster cannot limit the bandwidth of the links between its nodes: %s", m.NoRate))
+		}
 		if f.Kind != "link-delay" {
 			continue
 		}
-		field := fmt.Sprintf("nemesis.faults[%d].kind", i)
 		switch {
 		case m.Delay == "":
 			errs = append(errs, p.fieldError(field, "this cluster cannot delay the links between its nodes: %s", m.NoDelay))

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chaos-election/chaos/netfault"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -49,6 +50,9 @@ func (p Plan) YAML() ([]byte, error) {
 		}
 		if f.Period != 0 {
 			add(m, "period", durNode(f.Period))
+		}
+		if f.Bandwidth != 0 {
+			add(m, "bandwidth", strNode(netfault.FormatRate(f.Bandwidth)))
 		}
 		faults.Content = append(faults.Content, m)
 	}

@@ -230,6 +230,7 @@ func TestFaultLabelsOfLinkFaults(t *testing.T) {
 		`{"fault":"client-partition","victim":"leader","nodes":["n1"]}`:                                                                                "client-partition n1",
 		`{"fault":"link-delay","shape":"isolate-leader","groups":[["n2"],["n1","n3"]],"delay":"300ms","jitter":"100ms","method":"proxy","took":"4ms"}`: "link-delay isolate-leader n2 | n1 n3 delay 300ms jitter 100ms by proxy",
 		`{"fault":"link-loss","victim":"n1","nodes":["n1"],"loss":0.3,"direction":"one-way","method":"nftables"}`:                                      "link-loss n1 30% loss one-way by nftables",
+		`{"fault":"link-rate","victim":"leader","nodes":["n2"],"bandwidth":"256kbit","method":"htb"}`:                                                  "link-rate n2 256kbit by htb",
 		`{"fault":"flaky","victim":"leader","nodes":["n3"],"period":"500ms"}`:                                                                          "flaky n3 every 500ms",
 		`{"fault":"partition","shape":"isolate-leader","groups":[["n2"],["n1","n3"]],"direction":"one-way"}`:                                           "partition isolate-leader n2 | n1 n3 one-way",
 	} {

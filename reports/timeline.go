@@ -393,6 +393,9 @@ func faultLabel(op history.Op) string {
 	if v.Loss > 0 {
 		parts = append(parts, fmt.Sprintf("%g%% loss", v.Loss*100))
 	}
+	if v.Bandwidth != "" {
+		parts = append(parts, v.Bandwidth)
+	}
 	if v.Direction != "" {
 		parts = append(parts, v.Direction)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/netfault"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
 )
@@ -135,6 +136,8 @@ func faultTitle(f nemesis.FaultSpec) string {
 		s += fmt.Sprintf(" (delay %s, jitter %s)", plan.FormatDuration(f.Delay), plan.FormatDuration(f.Jitter))
 	case f.Loss > 0:
 		s += fmt.Sprintf(" (loss %g)", f.Loss)
+	case f.Bandwidth > 0:
+		s += " (bandwidth " + netfault.FormatRate(f.Bandwidth) + ")"
 	case f.Offset != 0 && f.NodeClock():
 		s += fmt.Sprintf(" (offset %s, the server node's own clock)", plan.FormatDuration(f.Offset))
 	case f.Offset != 0:
@@ -185,6 +188,8 @@ func howFault(p plan.Plan, f nemesis.FaultSpec) string {
 		return "each receiving node's network agent drops that share of the packets from the other side at random (nftables numgen random), UDP included"
 	case f.Kind == "link-delay":
 		return "each node's network agent delays what crosses the links: in the kernel (netem, per receiver) where it has netem, else in its user-space proxy of the peers' TCP (the run says which; Consul's UDP gossip cannot be delayed by the proxy and such a plan is refused); a probe across a link checks the delay is in effect"
+	case f.Kind == "link-rate":
+		return "each node's network agent limits what it sends to each node across the links to the bandwidth (an htb class per receiver), UDP included; a timed transfer across a link checks the limit is in effect"
 	case f.Kind == "flaky":
 		return "the links are cut as a partition cuts them, then healed, in turn every " + plan.FormatDuration(f.Period) + " for the fault's duration, healed at its end"
 	case p.Cluster != plan.ClusterExternal:

@@ -11,7 +11,7 @@ import (
 // a way the cluster cannot (known once it is up: its network agents tell
 // whether the kernel has netem), and logs how the delays will be applied.
 func checkLinkMethods(pl plan.Plan, c runCluster, log *slog.Logger) error {
-	if !pl.DelaysNodeLinks() {
+	if !pl.ShapesNodeLinks() {
 		return nil
 	}
 	nl, ok := c.(nemesis.NodeLinks)
@@ -22,6 +22,6 @@ func checkLinkMethods(pl plan.Plan, c runCluster, log *slog.Logger) error {
 	if err := pl.CheckLinkMethods(m); err != nil {
 		return err
 	}
-	log.Info("links between nodes delayed by", "method", m.Delay)
+	log.Info("links between nodes shaped by", "delay", m.Delay, "rate", m.Rate)
 	return nil
 }

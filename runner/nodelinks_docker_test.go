@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ import (
 // in one run: the probe across a delayed link sees the delay (or the start
 // fails), the changes say how they were applied and how long they took, a
 // flaky link flaps, and the run is valid with fencing and leaves nothing.
-// Where the agents can delay only by their TCP proxy, Consul's plan with
+// A link-rate's probe times a transfer at its bandwidth. Where the agents can delay only by their TCP proxy, Consul's plan with
 // a link-delay is refused (exit 254) before any fault, and its other link
 // faults run without it.
 func TestNodeLinkFaults(t *testing.T) { forEachTarget(t, testNodeLinkFaults) }
@@ -31,6 +32,7 @@ var nodeLinkFaults = []nemesis.FaultSpec{
 	{Kind: "link-delay", Shape: "isolate-leader", Delay: 300 * time.Millisecond, Jitter: 100 * time.Millisecond, Duration: 3 * time.Second},
 	{Kind: "partition", Shape: "isolate-leader", Direction: nemesis.DirectionOneWay, Duration: 3 * time.Second},
 	{Kind: "flaky", Victim: "leader", Period: 500 * time.Millisecond, Duration: 3 * time.Second},
+	{Kind: "link-rate", Victim: "leader", Bandwidth: 32_000, Duration: 3 * time.Second},
 }
 
 func testNodeLinkFaults(t *testing.T, target string) {
@@ -45,7 +47,7 @@ func testNodeLinkFaults(t *testing.T, target string) {
 			t.Fatalf("run: %v", err)
 		}
 		t.Logf("refused as it must be without netem: %v", err)
-		faults = []nemesis.FaultSpec{faults[0], faults[2], faults[3]}
+		faults = slices.DeleteFunc(slices.Clone(faults), func(f nemesis.FaultSpec) bool { return f.Kind == "link-delay" })
 		p = nodeLinkPlan(t, target, faults)
 		out, _ = runPlan(t, p)
 	}
@@ -82,6 +84,12 @@ func testNodeLinkFaults(t *testing.T, target string) {
 		case "link-loss", "link-delay":
 			if s.Method == "" || s.Probe == "" {
 				t.Errorf("%s: method %q probe %q", f.Kind, s.Method, s.Probe)
+			}
+		case "link-rate":
+			// 8000 B, a quarter second at 32 kB/s: the probe fails the
+			// start when the transfer runs at more than twice that.
+			if s.Method != "htb" || s.Bandwidth != "256kbit" || !strings.Contains(s.Probe, ": 8000 B in ") {
+				t.Errorf("link-rate recorded %+v", s)
 			}
 		case "partition":
 			if s.Direction != nemesis.DirectionOneWay || len(s.Grudge) != 2 {

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"maps"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -158,7 +159,7 @@ func (a *Agent) Handle(ctx context.Context, req Request) Reply {
 	case OpEcho:
 	case OpPing:
 		var took time.Duration
-		if took, err = a.ping(ctx, req.Addr, time.Duration(req.Timeout)); err == nil {
+		if took, err = a.ping(ctx, req.Addr, req.Size, time.Duration(req.Timeout)); err == nil {
 			rep.Took = Duration(took)
 		}
 	default:
@@ -253,10 +254,13 @@ func cloneRules(r NodeRules) NodeRules {
 // request and its reply on it: the round trip of data across the link
 // (the connect is not timed: the user-space proxy accepts for its node,
 // so the handshake never crosses the delay). The whole ping is bounded by
-// timeout.
-func (a *Agent) ping(ctx context.Context, addr string, timeout time.Duration) (time.Duration, error) {
+// timeout. The request carries size bytes of padding.
+func (a *Agent) ping(ctx context.Context, addr string, size int, timeout time.Duration) (time.Duration, error) {
 	if addr == "" {
 		return 0, errors.New("ping: no address")
+	}
+	if size < 0 || size > MaxPad {
+		return 0, fmt.Errorf("ping: size %d: want 0 to %d bytes", size, MaxPad)
 	}
 	if timeout <= 0 {
 		timeout = DefaultDialTimeout
@@ -279,7 +283,7 @@ func (a *Agent) ping(ctx context.Context, addr string, timeout time.Duration) (t
 		_ = conn.SetDeadline(dl)
 	}
 	start := time.Now()
-	if err := WriteLine(conn, Request{Seq: 1, Op: OpEcho}); err != nil {
+	if err := WriteLine(conn, Request{Seq: 1, Op: OpEcho, Pad: strings.Repeat("x", size)}); err != nil {
 		return 0, fmt.Errorf("ping %s: %w", addr, err)
 	}
 	var rep Reply

@@ -31,7 +31,7 @@ const (
 
 // UnlimitedRate (bytes per second, 10 Gbit/s) is the htb rate of a class
 // that only delays, and the highest rate an effect may ask for.
-const UnlimitedRate uint64 = 1_250_000_000
+const UnlimitedRate = netfault.MaxRate
 
 // EgressClass is one distinct shaping of what a node sends: an htb class,
 // the netem qdisc under it when it delays, and the u32 filter of each

@@ -35,6 +35,8 @@ const (
 	// Request.Addr (another node's, on AgentPort) over a connection
 	// opened first: a round trip across the link, data both ways, which
 	// every method of delaying (netem, the user-space proxy) holds back.
+	// With Request.Size the request carries that many bytes: a transfer
+	// a rate limit slows.
 	OpPing = "ping"
 )
 
@@ -49,7 +51,15 @@ type Request struct {
 	Addr  string     `json:"addr,omitempty"`  // dial: HOST:PORT
 	// Timeout bounds a dial (0 = DefaultDialTimeout).
 	Timeout Duration `json:"timeout,omitempty"`
+	// Size is how many bytes of padding a ping's echo request carries
+	// (at most MaxPad): a timed transfer that a rate limit slows.
+	Size int `json:"size,omitempty"`
+	// Pad is an echo request's padding, ignored.
+	Pad string `json:"pad,omitempty"`
 }
+
+// MaxPad bounds a ping's padding, within one line of the protocol.
+const MaxPad = MaxLine - 4096
 
 // Reply is one line from an agent to the harness.
 type Reply struct {
