@@ -65,8 +65,10 @@ func waitForFault(t *testing.T, cmd *exec.Cmd, history, kind string, timeout tim
 	deadline := time.Now().Add(timeout)
 	for {
 		b, _ := os.ReadFile(history)
-		if bytes.Contains(b, []byte(`"f":"fault-start","value":{"fault":"`+kind+`"`)) {
-			return
+		for line := range bytes.Lines(b) { // a start's keys are in alphabetical order: "delay" before "fault"
+			if bytes.Contains(line, []byte(`"f":"fault-start"`)) && bytes.Contains(line, []byte(`"fault":"`+kind+`"`)) {
+				return
+			}
 		}
 		if time.Now().After(deadline) {
 			cmd.Process.Kill()
