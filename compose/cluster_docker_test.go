@@ -508,6 +508,10 @@ func TestClusterDocker(t *testing.T) {
 			if len(b) == 0 || !strings.Contains(string(b), `"name":"`+n+`"`) && !strings.Contains(string(b), n) {
 				t.Errorf("%s.log is empty or not etcd's log (%d bytes)", n, len(b))
 			}
+			a, err := os.ReadFile(filepath.Join(c.spec.Dir, LogsDir, n+"-agent.log"))
+			if err != nil || !strings.Contains(string(a), "agent listening") {
+				t.Errorf("%s-agent.log is not the agent's log: %q, %v", n, a, err)
+			}
 		}
 	})
 

@@ -105,5 +105,9 @@ func TestCollectLogs(t *testing.T) {
 		if string(b) != "hello from chaos-r1-"+n+"\n" {
 			t.Errorf("%s.log = %q", n, b)
 		}
+		a, err := os.ReadFile(filepath.Join(dir, LogsDir, n+"-agent.log"))
+		if err != nil || !strings.HasPrefix(string(a), "agent listening on ") {
+			t.Errorf("%s-agent.log = %q, %v", n, a, err)
+		}
 	}
 }

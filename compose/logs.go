@@ -17,17 +17,23 @@ import (
 const LogsDir = "logs"
 
 // CollectLogs writes each node's container log (stdout and stderr,
-// demultiplexed, interleaved as written) to Dir/logs/<node>.log. Call it
-// before Down, on a context that outlives cancellation.
+// demultiplexed, interleaved as written) to Dir/logs/<node>.log, and its
+// network agent's (what it applied, its proxy's connections) to
+// Dir/logs/<node>-agent.log. Call it before Down, on a context that
+// outlives cancellation.
 func (c *Cluster) CollectLogs(ctx context.Context) error {
 	dir := filepath.Join(c.spec.Dir, LogsDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("collect logs: %w", err)
 	}
-	errs := make([]error, len(c.nodes))
+	errs := make([]error, len(c.nodes)+len(c.agents))
 	var wg sync.WaitGroup
 	for i, n := range c.nodes {
-		wg.Go(func() { errs[i] = c.writeLog(ctx, n, filepath.Join(dir, n.Name+".log")) })
+		wg.Go(func() { errs[i] = c.writeLog(ctx, n.Name, n.ContainerID, filepath.Join(dir, n.Name+".log")) })
+	}
+	for i, ag := range c.agents {
+		name := c.nodes[i].Name + "-agent"
+		wg.Go(func() { errs[len(c.nodes)+i] = c.writeLog(ctx, name, ag.containerID, filepath.Join(dir, name+".log")) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -36,19 +42,20 @@ func (c *Cluster) CollectLogs(ctx context.Context) error {
 	return nil
 }
 
-func (c *Cluster) writeLog(ctx context.Context, n Node, path string) (err error) {
-	rc, err := c.api.ContainerLogs(ctx, n.ContainerID, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
+// writeLog writes the log of container id, called name, to path.
+func (c *Cluster) writeLog(ctx context.Context, name, id, path string) (err error) {
+	rc, err := c.api.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true})
 	if err != nil {
-		return fmt.Errorf("%s: %w", n.Name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer rc.Close()
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", n.Name, err)
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	defer func() { err = errors.Join(err, f.Close()) }()
 	if _, err := stdcopy.StdCopy(f, f, rc); err != nil {
-		return fmt.Errorf("%s: read log: %w", n.Name, err)
+		return fmt.Errorf("%s: read log: %w", name, err)
 	}
 	return nil
 }
