@@ -99,7 +99,11 @@ func (c *Cluster) startJoinedAgent(ctx context.Context, n Node) (*netAgent, erro
 	if err != nil {
 		return nil, fmt.Errorf("create the network agent of %s: %w", n.Name, err)
 	}
-	ag := &netAgent{containerID: created.ID, client: newAgentClient(n.Name, agentAddr(n.IP), c.dialAgent)}
+	dial := c.dialAgent
+	if c.execAgents != nil {
+		dial = execDial(c.execAgents, created.ID)
+	}
+	ag := &netAgent{containerID: created.ID, client: newAgentClient(n.Name, agentAddr(n.IP), dial)}
 	if _, err := c.api.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
 		return ag, fmt.Errorf("start the network agent of %s: %w", n.Name, err)
 	}

@@ -28,7 +28,12 @@ type AttachSpec struct {
 	// the harness must reach the nodes' addresses on the network they
 	// share (the agents listen there, on port 17070).
 	Partitions bool
-	Log        *slog.Logger // nil = discard
+	// AgentsByExec says the harness cannot reach the nodes' addresses (a
+	// Docker host behind ssh, see [EngineIsRemote]): it then talks to
+	// each agent through `docker exec` of a relay in the agent's
+	// container instead of at the node's address.
+	AgentsByExec bool
+	Log          *slog.Logger // nil = discard
 }
 
 // AttachNode is one node of an attached cluster.
@@ -68,6 +73,13 @@ func attach(ctx context.Context, api engine, spec AttachSpec) (*Cluster, error) 
 	}
 	c := &Cluster{api: api, spec: Spec{RunID: spec.RunID, Dir: spec.Dir, Log: log}, log: log,
 		byName: map[string]int{}, dialAgent: dialerFor(api), joined: true}
+	if spec.Partitions && spec.AgentsByExec {
+		x, ok := api.(execAPI)
+		if !ok {
+			return nil, errors.New("attach: this engine cannot exec a relay to the network agents")
+		}
+		c.execAgents = x
+	}
 	nets := make([]map[string]string, len(spec.Nodes)) // per node: network name → address
 	for i, an := range spec.Nodes {
 		res, err := api.ContainerInspect(ctx, an.Container, client.ContainerInspectOptions{})
@@ -102,7 +114,7 @@ func attach(ctx context.Context, api engine, spec AttachSpec) (*Cluster, error) 
 			return nil, fmt.Errorf("attach: %w", err)
 		}
 	}
-	log.Info("attached to the nodes' containers", "nodes", len(c.nodes), "network", shared, "agents", len(c.agents))
+	log.Info("attached to the nodes' containers", "nodes", len(c.nodes), "network", shared, "agents", len(c.agents), "agents_by_exec", c.execAgents != nil)
 	return c, nil
 }
 

@@ -37,6 +37,10 @@ type Cluster struct {
 	agents    []*netAgent
 	joined    bool
 	dialAgent dialFunc
+	// execAgents, when set, is how the agents of an attached cluster are
+	// reached: through a relay exec'd in each agent's container
+	// (AttachSpec.AgentsByExec).
+	execAgents execAPI
 	// methods are how the agents apply delays and rates, as the first
 	// one said once it answered (Spec.DelayLinks; none otherwise).
 	methods netfault.Methods

@@ -36,5 +36,7 @@
 // the run's labels (io.chaos.role=netagent): Down removes the nodes, then
 // the agents; `chaos down` finds them after a harness killed outright. On
 // a cluster the harness attached to ([Attach]) the agents join the user's
-// nodes' namespaces instead.
+// nodes' namespaces instead, and on a remote engine ([EngineIsRemote])
+// the harness reaches them through `docker exec` of a relay in each
+// agent's container (AttachSpec.AgentsByExec), not at their addresses.
 package compose

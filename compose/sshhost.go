@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -130,3 +131,27 @@ func (c *cmdConn) RemoteAddr() net.Addr { return cmdAddr{strings.Join(c.cmd.Args
 func (c *cmdConn) SetDeadline(time.Time) error      { return errors.ErrUnsupported }
 func (c *cmdConn) SetReadDeadline(time.Time) error  { return errors.ErrUnsupported }
 func (c *cmdConn) SetWriteDeadline(time.Time) error { return errors.ErrUnsupported }
+
+// EngineIsRemote says whether DOCKER_HOST names an engine on another
+// machine (ssh://, or tcp:// to a host other than this one's loopback):
+// the harness then cannot count on reaching the containers' addresses,
+// and an attached cluster's network agents are reached through `docker
+// exec` ([AttachSpec.AgentsByExec]).
+func EngineIsRemote() bool {
+	host := os.Getenv(client.EnvOverrideHost)
+	switch {
+	case strings.HasPrefix(host, "ssh://"):
+		return true
+	case strings.HasPrefix(host, "tcp://"):
+		u, err := url.Parse(host)
+		if err != nil {
+			return true
+		}
+		if u.Hostname() == "localhost" {
+			return false
+		}
+		ip, err := netip.ParseAddr(u.Hostname())
+		return err != nil || !ip.IsLoopback()
+	}
+	return false
+}

@@ -139,8 +139,9 @@ func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, probe func(con
 			nodes = append(nodes, compose.AttachNode{Name: n.Name, Container: n.Container})
 		}
 		partitions := grant.Grant(grant.FaultPartition, e.Commands, true) == "docker" &&
-			slices.ContainsFunc(pl.Nemesis.Faults, func(f nemesis.FaultSpec) bool { return f.Kind == "partition" })
-		if spec.Docker, err = compose.Attach(ctx, dc, compose.AttachSpec{RunID: rd.ID, Dir: rd.Path, Nodes: nodes, Partitions: partitions, Log: log}); err != nil {
+			slices.ContainsFunc(pl.Nemesis.Faults, func(f nemesis.FaultSpec) bool { return f.Kind == "partition" || f.Kind == "flaky" })
+		as := compose.AttachSpec{RunID: rd.ID, Dir: rd.Path, Nodes: nodes, Partitions: partitions, AgentsByExec: compose.EngineIsRemote(), Log: log}
+		if spec.Docker, err = compose.Attach(ctx, dc, as); err != nil {
 			return nil, err
 		}
 	}

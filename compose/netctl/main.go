@@ -1,16 +1,18 @@
 package netctl
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"time"
 )
 
 // Usage is the command line of `chaos netctl`, as [Main] takes it.
-const Usage = "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D] HOST:PORT | agent [--listen ADDR] [--peers IP,...] [--peer-proxy] [--seed N]"
+const Usage = "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D] HOST:PORT | agent [--listen ADDR] [--peers IP,...] [--peer-proxy] [--seed N] | relay [--timeout D] HOST:PORT"
 
 // Main is what `chaos netctl` runs inside a node's network namespace
 // (`chaos netctl ARGS`; args are what follows "netctl"):
@@ -23,6 +25,9 @@ const Usage = "netctl drop --from IP[,IP...] | clear | show | dial [--timeout D]
 //	agent [--listen ADDR]    the node's network agent: serve the harness's
 //	                         requests on ADDR (default :17070) until
 //	                         SIGTERM or SIGINT (see [Agent])
+//	relay ADDR               join stdin and stdout to a TCP connection to
+//	                         ADDR: how the harness reaches an agent
+//	                         through `docker exec` ([Relay])
 //
 // The one-shot commands print what is in effect on stdout; the agent
 // logs there. All change only the nftables table "inet chaos" of the
@@ -76,6 +81,13 @@ func Main(args []string, stdout io.Writer) error {
 		}
 		_ = conn.Close()
 		fmt.Fprintf(stdout, "connected to %s\n", fs.Arg(0))
+	case "relay":
+		if fs.NArg() != 1 {
+			return errors.New("netctl relay: want one HOST:PORT")
+		}
+		if err := Relay(context.Background(), fs.Arg(0), os.Stdin, stdout, *timeout); err != nil {
+			return fmt.Errorf("netctl relay: %w", err)
+		}
 	case "agent":
 		ps, err := ParseAddrs(*peers)
 		if err != nil {
