@@ -84,7 +84,7 @@ func startCluster(ctx context.Context, pl plan.Plan, rd RunDir, target targets.T
 		}
 		c, err := compose.Up(ctx, dc, compose.Spec{
 			Target: pl.Target, Nodes: pl.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
-			DelayLinks: pl.DelaysNodeLinks(), Seed: uint64(pl.Seed),
+			DelayLinks: pl.DelaysNodeLinks(), Seed: uint64(pl.Seed), Tuning: pl.Tuning(),
 			Healthy: func(ctx context.Context, n compose.Node) error {
 				return probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
 			},
