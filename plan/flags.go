@@ -93,9 +93,9 @@ func planFlagTable() []planFlag {
 			str(func(p *Plan) *string { return &p.Recipe })},
 		{Flag{"etcd-heartbeat-interval", "etcd.heartbeat_interval", "etcd's --heartbeat-interval (whole ms; unset: etcd's 100ms)"},
 			dur(func(p *Plan) *time.Duration { return &p.Etcd.HeartbeatInterval })},
-		{Flag{"etcd-election-timeout", "etcd.election_timeout", "etcd's --election-timeout (whole heartbeats, 5 to 50s; unset: etcd's 1s)"},
+		{Flag{"etcd-election-timeout", "etcd.election_timeout", "etcd's --election-timeout: 5 or more whole heartbeats, at most 50s (unset: etcd's 1s)"},
 			dur(func(p *Plan) *time.Duration { return &p.Etcd.ElectionTimeout })},
-		{Flag{"zookeeper-tick-time", "zookeeper.tick_time", "ZooKeeper's tickTime (whole ms; unset: 500ms); sessions of 2 to 20 ticks (at least up to 1m)"},
+		{Flag{"zookeeper-tick-time", "zookeeper.tick_time", "ZooKeeper's tickTime (whole ms; unset: 500ms); lease_ttl must be 2 ticks to 20 ticks or 1m, whichever is longer"},
 			dur(func(p *Plan) *time.Duration { return &p.ZooKeeper.TickTime })},
 		{Flag{"consul-raft-multiplier", "consul.raft_multiplier", "Consul's performance.raft_multiplier, 1 to 10 (unset: 1)"},
 			func(p *Plan, v string) error {

@@ -56,8 +56,9 @@ type Plan struct {
 	// Seed seeds the fault schedule; 0 picks one at the start of the run.
 	Seed int64
 	// LeaseTTL is the candidates' session / lease TTL: etcd's lease TTL
-	// (whole seconds), ZooKeeper's session timeout (1 s to 60 s, as the
-	// shipped ensemble allows), Consul's session TTL.
+	// (whole seconds, at least etcd's minimum: 2 s with its default
+	// timing), ZooKeeper's session timeout (within the ensemble's bounds:
+	// 1 s to 60 s with its default tick), Consul's session TTL.
 	LeaseTTL time.Duration
 	// WriteEvery is how often a leader writes to the resource.
 	WriteEvery time.Duration
