@@ -152,7 +152,8 @@ type Register struct {
 	Every time.Duration
 }
 
-// ConsulPlan is the Consul target's session settings.
+// Consul is the Consul target's session settings, and its servers' Raft
+// multiplier.
 type Consul struct {
 	// LockDelay: after a session is invalidated, its lock key cannot be
 	// acquired for this long (Consul's default is 15 s).
