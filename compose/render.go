@@ -7,6 +7,8 @@ import (
 	"net/netip"
 	"strings"
 	"text/template"
+
+	"github.com/chaos-election/chaos/tuning"
 )
 
 //go:embed files/*.tmpl
@@ -20,6 +22,9 @@ type renderParams struct {
 	Nodes  int
 	RunID  string
 	Subnet netip.Prefix // a /24; node i gets .10+i, the gateway .1
+	// Tuning are the servers' own settings; zero fields render as the
+	// shipped files.
+	Tuning tuning.Settings
 }
 
 // member is one node as the template sees it.
@@ -38,6 +43,33 @@ type templateData struct {
 	Gateway        string
 	InitialCluster string
 	Members        []member
+	Etcd           etcdData
+	ZooKeeper      zooKeeperData
+	Consul         consulData
+}
+
+// etcdData is what the etcd template reads of the servers' settings: the
+// flags of those set (none by default: etcd's own).
+type etcdData struct{ Flags []string }
+
+// zooKeeperData is zoo.cfg's timing, in milliseconds and ticks.
+type zooKeeperData struct {
+	TickMS, MinSessionMS, MaxSessionMS int64
+	InitLimit, SyncLimit               int
+}
+
+// consulData is the servers' performance settings.
+type consulData struct{ RaftMultiplier int }
+
+// settingsData turns the servers' settings into what the templates write.
+func settingsData(s tuning.Settings) (etcdData, zooKeeperData, consulData) {
+	lo, hi := s.ZooKeeper.SessionTimeouts()
+	return etcdData{Flags: s.Etcd.Flags()},
+		zooKeeperData{
+			TickMS: s.ZooKeeper.Tick().Milliseconds(), MinSessionMS: lo.Milliseconds(), MaxSessionMS: hi.Milliseconds(),
+			InitLimit: tuning.ZooKeeperInitLimit, SyncLimit: tuning.ZooKeeperSyncLimit,
+		},
+		consulData{RaftMultiplier: s.Consul.Multiplier()}
 }
 
 // nodeName is the name of node i (1-based).
@@ -77,6 +109,10 @@ func render(b backend, p renderParams) ([]byte, error) {
 		Subnet:        p.Subnet.Masked().String(),
 		Gateway:       gatewayIP(p.Subnet).String(),
 	}
+	if ps := p.Tuning.For(b.name); len(ps) > 0 {
+		return nil, fmt.Errorf("render %s compose file: %w", b.name, ps[0])
+	}
+	d.Etcd, d.ZooKeeper, d.Consul = settingsData(p.Tuning)
 	peers := make([]string, 0, p.Nodes)
 	for i := 1; i <= p.Nodes; i++ {
 		m := member{Index: i, Name: nodeName(i), IP: nodeIP(p.Subnet, i).String()}

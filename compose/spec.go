@@ -6,10 +6,14 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+
+	"github.com/chaos-election/chaos/tuning"
 )
 
 // DefaultHealthTimeout is how long Up waits for every node to be healthy
-// when Spec.HealthTimeout is 0.
+// when Spec.HealthTimeout is 0, plus twice the backend's election time
+// ([tuning.Settings.ElectionTime]: a cluster's first election may take
+// that long, and the servers' settings can lengthen it).
 const DefaultHealthTimeout = 60 * time.Second
 
 // Spec describes the cluster Up brings up.
@@ -26,8 +30,13 @@ type Spec struct {
 	// Image is the backend image. "" = the official image if present
 	// locally, else the local build; never pulled.
 	Image string
-	// HealthTimeout bounds the wait for every node to be healthy (0 = 60s).
+	// HealthTimeout bounds the wait for every node to be healthy (0 =
+	// DefaultHealthTimeout and twice the backend's election time).
 	HealthTimeout time.Duration
+	// Tuning are the servers' own timing settings (only the target's are
+	// read); zero fields are the compose file's own. Settings the backend
+	// would refuse are an error of Up.
+	Tuning tuning.Settings
 	// Healthy is an optional probe, polled per node until it returns nil.
 	// Without it a node is healthy once its container runs.
 	Healthy func(ctx context.Context, n Node) error
@@ -69,7 +78,7 @@ func (s Spec) withDefaults() (Spec, error) {
 		s.Nodes = 3
 	}
 	if s.HealthTimeout == 0 {
-		s.HealthTimeout = DefaultHealthTimeout
+		s.HealthTimeout = DefaultHealthTimeout + 2*s.Tuning.ElectionTime(s.Target)
 	}
 	if s.Log == nil {
 		s.Log = slog.New(slog.DiscardHandler)
@@ -86,6 +95,9 @@ func (s Spec) withDefaults() (Spec, error) {
 	}
 	if s.HealthTimeout < 0 {
 		errs = append(errs, fmt.Errorf("health timeout: %v", s.HealthTimeout))
+	}
+	for _, p := range s.Tuning.For(s.Target) {
+		errs = append(errs, fmt.Errorf("%s %w", s.Target, p))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return s, fmt.Errorf("cluster spec: %w", err)

@@ -69,7 +69,7 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 	env := map[string]string{b.imageVar: choice.Ref}
 	var p plan
 	c.subnet, err = createNetworkIn(ctx, api, spec.RunID, func(subnet netip.Prefix) error {
-		content, err := render(b, renderParams{Nodes: spec.Nodes, RunID: spec.RunID, Subnet: subnet})
+		content, err := render(b, renderParams{Nodes: spec.Nodes, RunID: spec.RunID, Subnet: subnet, Tuning: spec.Tuning})
 		if err != nil {
 			return err
 		}

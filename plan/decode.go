@@ -84,10 +84,22 @@ func (d *decoder) top(n *yaml.Node) {
 				{"faults", func(f string, v *yaml.Node) { d.faults(f, v) }},
 			})
 		}},
+		{"etcd", func(f string, v *yaml.Node) {
+			d.mapping(v, f, []fieldDef{
+				{"heartbeat_interval", func(f string, v *yaml.Node) { d.duration(f, v, &p.Etcd.HeartbeatInterval) }},
+				{"election_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &p.Etcd.ElectionTimeout) }},
+			})
+		}},
+		{"zookeeper", func(f string, v *yaml.Node) {
+			d.mapping(v, f, []fieldDef{
+				{"tick_time", func(f string, v *yaml.Node) { d.duration(f, v, &p.ZooKeeper.TickTime) }},
+			})
+		}},
 		{"consul", func(f string, v *yaml.Node) {
 			d.mapping(v, f, []fieldDef{
 				{"lock_delay", func(f string, v *yaml.Node) { d.duration(f, v, &p.Consul.LockDelay) }},
 				{"behavior", func(f string, v *yaml.Node) { d.str(f, v, &p.Consul.Behavior) }},
+				{"raft_multiplier", func(f string, v *yaml.Node) { d.integer(f, v, &p.Consul.RaftMultiplier) }},
 			})
 		}},
 		{"register", func(f string, v *yaml.Node) {

@@ -91,6 +91,21 @@ func planFlagTable() []planFlag {
 			dur(func(p *Plan) *time.Duration { return &p.LeaseTTL })},
 		{Flag{"recipe", "recipe", "how the candidates elect: " + strings.Join(knownRecipes, ", ")},
 			str(func(p *Plan) *string { return &p.Recipe })},
+		{Flag{"etcd-heartbeat-interval", "etcd.heartbeat_interval", "etcd's --heartbeat-interval (whole ms; unset: etcd's 100ms)"},
+			dur(func(p *Plan) *time.Duration { return &p.Etcd.HeartbeatInterval })},
+		{Flag{"etcd-election-timeout", "etcd.election_timeout", "etcd's --election-timeout: 5 or more whole heartbeats, at most 50s (unset: etcd's 1s)"},
+			dur(func(p *Plan) *time.Duration { return &p.Etcd.ElectionTimeout })},
+		{Flag{"zookeeper-tick-time", "zookeeper.tick_time", "ZooKeeper's tickTime (whole ms; unset: 500ms); lease_ttl must be 2 ticks to 20 ticks or 1m, whichever is longer"},
+			dur(func(p *Plan) *time.Duration { return &p.ZooKeeper.TickTime })},
+		{Flag{"consul-raft-multiplier", "consul.raft_multiplier", "Consul's performance.raft_multiplier, 1 to 10 (unset: 1)"},
+			func(p *Plan, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil {
+					return fmt.Errorf("want an integer, got %q", v)
+				}
+				p.Consul.RaftMultiplier = n
+				return nil
+			}},
 		{Flag{"consul-lock-delay", "consul.lock_delay", "Consul sessions' lock-delay"},
 			dur(func(p *Plan) *time.Duration { return &p.Consul.LockDelay })},
 		{Flag{"consul-behavior", "consul.behavior", "Consul sessions' behavior: " + strings.Join(knownBehaviors, ", ")},

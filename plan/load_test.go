@@ -418,6 +418,7 @@ func samePlan(a, b Plan) bool {
 		a.Resource == b.Resource && a.Strict == b.Strict && a.Duration == b.Duration &&
 		a.Recovery == b.Recovery && a.Seed == b.Seed && a.LeaseTTL == b.LeaseTTL &&
 		a.WriteEvery == b.WriteEvery && a.Nemesis.Interval == b.Nemesis.Interval && a.Checks == b.Checks &&
+		a.Etcd == b.Etcd && a.ZooKeeper == b.ZooKeeper &&
 		(a.Target != "consul" || a.Consul == b.Consul) && // only Consul reads its settings
 		(!a.RegisterWorkload() || a.Register == b.Register) // only the register workload reads its own
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/tuning"
 )
 
 // PlanFile is the name of the resolved plan inside a run directory.
@@ -55,8 +56,9 @@ type Plan struct {
 	// Seed seeds the fault schedule; 0 picks one at the start of the run.
 	Seed int64
 	// LeaseTTL is the candidates' session / lease TTL: etcd's lease TTL
-	// (whole seconds), ZooKeeper's session timeout (1 s to 60 s, as the
-	// shipped ensemble allows), Consul's session TTL.
+	// (whole seconds, at least etcd's minimum: 2 s with its default
+	// timing), ZooKeeper's session timeout (within the ensemble's bounds:
+	// 1 s to 60 s with its default tick), Consul's session TTL.
 	LeaseTTL time.Duration
 	// WriteEvery is how often a leader writes to the resource.
 	WriteEvery time.Duration
@@ -73,6 +75,14 @@ type Plan struct {
 	Nemesis Nemesis
 	// Checks are the limits the checkers apply.
 	Checks Checks
+	// Etcd is etcd's own Raft timing (heartbeat interval, election
+	// timeout), read only with target etcd; zero is etcd's default. A
+	// setting of the servers: refused with cluster external.
+	Etcd tuning.Etcd
+	// ZooKeeper is the ensemble's tickTime, read only with target
+	// zookeeper; zero is the compose file's 500 ms. A setting of the
+	// servers: refused with cluster external.
+	ZooKeeper tuning.ZooKeeper
 	// Consul holds the settings only the Consul target reads.
 	Consul Consul
 	// Register holds the settings of the register workload.
@@ -142,7 +152,8 @@ type Register struct {
 	Every time.Duration
 }
 
-// ConsulPlan is the Consul target's session settings.
+// Consul is the Consul target's session settings, and its servers' Raft
+// multiplier.
 type Consul struct {
 	// LockDelay: after a session is invalidated, its lock key cannot be
 	// acquired for this long (Consul's default is 15 s).
@@ -150,6 +161,10 @@ type Consul struct {
 	// Behavior is what invalidating a session does to the lock key:
 	// "release" or "delete".
 	Behavior string
+	// RaftMultiplier is the servers' performance.raft_multiplier (1 to
+	// 10), which scales their Raft timeouts; 0 is the compose file's 1. A
+	// setting of the servers: refused with cluster external.
+	RaftMultiplier int
 }
 
 // Known values of the plan's enumerated fields.
@@ -182,7 +197,6 @@ func (p Plan) LeaseRecipe() bool {
 const (
 	maxNodes      = 15
 	minLeaseTTL   = time.Second
-	maxZKSession  = 60 * time.Second // maxSessionTimeout of the shipped ensemble
 	maxLockDelay  = 60 * time.Second // Consul's own limit
 	minWriteEvery = time.Millisecond
 	maxNameLen    = 64

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/targets/lease"
+	"github.com/chaos-election/chaos/tuning"
 )
 
 func TestDefaultPlanIsValid(t *testing.T) {
@@ -160,7 +161,8 @@ func TestSetFlag(t *testing.T) {
 	set := map[string]string{
 		"name": "tuning", "target": "etcd", "nodes": "5", "resource": "backend", "strict": "true",
 		"duration": "2m0s", "recovery": "15s", "seed": "77", "lease-ttl": "4s",
-		"consul-lock-delay": "2s", "consul-behavior": "delete",
+		"consul-lock-delay": "2s", "consul-behavior": "delete", "consul-raft-multiplier": "3",
+		"etcd-heartbeat-interval": "50ms", "etcd-election-timeout": "500ms", "zookeeper-tick-time": "1s",
 		"workload": "election+register", "read-mode": "serializable", "keys": "9", "recipe": "lease-timestamp",
 	}
 	for _, f := range Flags() {
@@ -178,7 +180,9 @@ func TestSetFlag(t *testing.T) {
 	want := Default()
 	want.Name, want.Nodes, want.Resource, want.Strict = "tuning", 5, "backend", true
 	want.Duration, want.Recovery, want.Seed, want.LeaseTTL = 2*time.Minute, 15*time.Second, 77, 4*time.Second
-	want.Consul = Consul{LockDelay: 2 * time.Second, Behavior: "delete"}
+	want.Consul = Consul{LockDelay: 2 * time.Second, Behavior: "delete", RaftMultiplier: 3}
+	want.Etcd = tuning.Etcd{HeartbeatInterval: 50 * time.Millisecond, ElectionTimeout: 500 * time.Millisecond}
+	want.ZooKeeper = tuning.ZooKeeper{TickTime: time.Second}
 	want.Workload, want.Register.ReadMode, want.Register.Keys = "election+register", "serializable", 9
 	want.Recipe = "lease-timestamp"
 	if !samePlan(p, want) {
@@ -203,7 +207,7 @@ func TestTargetNamesAnUnnamedRun(t *testing.T) {
 		t.Fatalf("workload: election+register in a file: name %q, %v", q.Name, err)
 	}
 	p, err := Load(writePlanFile(t, "target: consul\nconsul:\n  lock_delay: 0s\n  behavior: delete\n"), Default())
-	if err != nil || p.Name != "consul-default" || p.Consul != (Consul{0, "delete"}) {
+	if err != nil || p.Name != "consul-default" || p.Consul != (Consul{LockDelay: 0, Behavior: "delete"}) {
 		t.Fatalf("target: consul in a file: %+v, %v", p, err)
 	}
 	p, err = Load(writePlanFile(t, "name: mine\ntarget: consul\n"), Default())
@@ -220,7 +224,8 @@ func TestTargetNamesAnUnnamedRun(t *testing.T) {
 		t.Fatalf("bad consul settings: %v", err)
 	}
 	_, err = Load(writePlanFile(t, "target: zookeeper\nlease_ttl: 90s\n"), Default())
-	if err == nil || !strings.Contains(err.Error(), "sessions of at most 1m") {
+	if err == nil || !strings.Contains(err.Error(), "grants sessions of 1s to 1m with a tickTime of 500ms (the default)") ||
+		!strings.Contains(err.Error(), "a lease_ttl of 1m30s would run as 1m") {
 		t.Fatalf("zookeeper session of 90s: %v", err)
 	}
 }

@@ -108,15 +108,15 @@ func (p Plan) check() []fieldErr {
 		oneOf("recipe", p.Recipe, knownRecipes)
 	}
 	p.checkLease(bad)
+	tuned := p.checkTuning(bad)
 	switch {
 	case p.LeaseTTL < minLeaseTTL:
 		bad("lease_ttl", "must be at least %s, got %s", FormatDuration(minLeaseTTL), FormatDuration(p.LeaseTTL))
 	case p.LeaseRecipe(): // the lease duration is the recipe's own, not a backend session's
 	case p.Target == "etcd" && p.LeaseTTL%time.Second != 0:
 		bad("lease_ttl", "etcd leases are whole seconds, got %s", FormatDuration(p.LeaseTTL))
-	case p.Target == "zookeeper" && p.LeaseTTL > maxZKSession:
-		bad("lease_ttl", "the ZooKeeper ensemble grants sessions of at most %s, got %s",
-			FormatDuration(maxZKSession), FormatDuration(p.LeaseTTL))
+	case tuned && p.Election(): // the candidates' sessions, as the servers' settings grant them
+		p.checkSession(bad)
 	}
 	if p.WriteEvery < minWriteEvery {
 		bad("write_every", "must be at least %s, got %s", FormatDuration(minWriteEvery), FormatDuration(p.WriteEvery))

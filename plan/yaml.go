@@ -104,10 +104,29 @@ func (p Plan) YAML() ([]byte, error) {
 	}
 	add(root, "nemesis", nem)
 	add(root, "checks", checks)
+	// The servers' own settings only when set: unset, the compose files'.
+	if e := p.Etcd; e.HeartbeatInterval != 0 || e.ElectionTimeout != 0 {
+		etcd := mapNode(0)
+		if e.HeartbeatInterval != 0 {
+			add(etcd, "heartbeat_interval", durNode(e.HeartbeatInterval))
+		}
+		if e.ElectionTimeout != 0 {
+			add(etcd, "election_timeout", durNode(e.ElectionTimeout))
+		}
+		add(root, "etcd", etcd)
+	}
+	if p.ZooKeeper.TickTime != 0 {
+		zk := mapNode(0)
+		add(zk, "tick_time", durNode(p.ZooKeeper.TickTime))
+		add(root, "zookeeper", zk)
+	}
 	if p.Target == "consul" || p.Consul != Default().Consul {
 		consul := mapNode(0)
 		add(consul, "lock_delay", durNode(p.Consul.LockDelay))
 		add(consul, "behavior", strNode(p.Consul.Behavior))
+		if p.Consul.RaftMultiplier != 0 {
+			add(consul, "raft_multiplier", intNode(int64(p.Consul.RaftMultiplier)))
+		}
 		add(root, "consul", consul)
 	}
 

@@ -82,19 +82,26 @@ func startCluster(ctx context.Context, pl plan.Plan, rd RunDir, target targets.T
 		if err := compose.EnsureImages(ctx, dc, pl.Target, compose.BuildOptions{Log: log}); err != nil {
 			return nil, errors.Join(err, dc.Close())
 		}
-		c, err := compose.Up(ctx, dc, compose.Spec{
-			Target: pl.Target, Nodes: pl.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
-			DelayLinks: pl.DelaysNodeLinks(), RateLinks: pl.ShapesNodeLinks(), Seed: uint64(pl.Seed),
-			Healthy: func(ctx context.Context, n compose.Node) error {
-				return probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
-			},
-		})
+		c, err := compose.Up(ctx, dc, composeSpec(pl, rd, probe, log))
 		if err != nil {
 			return nil, errors.Join(err, dc.Close())
 		}
 		return composeCluster{Cluster: c, dc: dc}, nil
 	}
 	return attachExternal(ctx, pl, rd, probe, log)
+}
+
+// composeSpec is the cluster compose starts for the plan: its backend,
+// nodes, servers' settings and link delays, under the run's id and
+// directory, healthy once each node passes probe.
+func composeSpec(pl plan.Plan, rd RunDir, probe func(context.Context, targets.Endpoint) error, log *slog.Logger) compose.Spec {
+	return compose.Spec{
+		Target: pl.Target, Nodes: pl.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
+		DelayLinks: pl.DelaysNodeLinks(), RateLinks: pl.ShapesNodeLinks(), Seed: uint64(pl.Seed), Tuning: pl.Tuning(),
+		Healthy: func(ctx context.Context, n compose.Node) error {
+			return probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
+		},
+	}
 }
 
 // attachExternal makes the external cluster of the plan: its nodes, its

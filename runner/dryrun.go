@@ -31,6 +31,9 @@ func WriteDryRun(w io.Writer, root string, pl plan.Plan, target targets.Target) 
 	e := pl.External
 	if pl.Cluster != plan.ClusterExternal {
 		pf("cluster: %d %s containers started in Docker (%s) on a private network, removed at the end", pl.Nodes, pl.Target, dockerHost())
+		if s := pl.TuningSummary(); s != "" {
+			pf("servers: %s", s)
+		}
 	} else {
 		pf("cluster: external, %d nodes (the harness starts and removes none of them)", len(e.Nodes))
 		for i, n := range e.Nodes {

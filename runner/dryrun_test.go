@@ -69,3 +69,43 @@ func TestDryRunCompose(t *testing.T) {
 		}
 	}
 }
+
+// The dry run names the servers' own settings a plan sets, with what they
+// imply, and says nothing of them when it sets none.
+func TestDryRunServerSettings(t *testing.T) {
+	for _, tc := range []struct{ flags, want string }{
+		{"", ""},
+		{"target=etcd etcd-heartbeat-interval=50ms etcd-election-timeout=500ms",
+			"servers: etcd heartbeat interval 50ms, election timeout 500ms (etcd's defaults: 100ms, 1s)"},
+		{"target=zookeeper zookeeper-tick-time=1s lease-ttl=4s",
+			"servers: ZooKeeper tickTime 1s (the ensemble's default: 500ms): initLimit 10 and syncLimit 4 ticks, sessions of 2s to 1m"},
+		{"target=consul consul-raft-multiplier=3",
+			"servers: Consul raft_multiplier 3 (the compose file's default: 1): Raft election timeout 3s, leader lease 1.5s"},
+	} {
+		p := plan.Default()
+		for _, kv := range strings.Fields(tc.flags) {
+			k, v, _ := strings.Cut(kv, "=")
+			if err := p.SetFlag(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("%s: %v", tc.flags, err)
+		}
+		tgt, err := p.NewTarget(targets.Access{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := WriteDryRun(&b, "runs", p, tgt); err != nil {
+			t.Fatal(err)
+		}
+		if tc.want == "" {
+			if strings.Contains(b.String(), "servers:") {
+				t.Errorf("default plan: the dry run names server settings:\n%s", b.String())
+			}
+		} else if !strings.Contains(b.String(), tc.want+"\n") {
+			t.Errorf("%s: the dry run lacks %q:\n%s", tc.flags, tc.want, b.String())
+		}
+	}
+}
