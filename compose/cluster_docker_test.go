@@ -555,8 +555,9 @@ func TestUpRemovesWhatItCreatedWhenUnhealthy(t *testing.T) {
 
 // DownAll removes everything labelled io.chaos.project=chaos. Other test
 // suites may run clusters on this engine at the same time, so this test
-// calls DownAll's body with the project filter narrowed to its own run;
-// the plain tests check that DownAll uses the project filter.
+// calls DownRun, DownAll's body with the project filter narrowed to its
+// own run (`chaos down --run`); the plain tests check that DownAll uses
+// the project filter.
 func TestDownAllRemovesEverythingLabelled(t *testing.T) {
 	ctx := context.Background()
 	c := upTestCluster(t, 1)
@@ -573,9 +574,7 @@ func TestDownAllRemovesEverythingLabelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := projectFilter()
-	f.Add("label", LabelRun+"="+c.spec.RunID)
-	removed, err := downAll(ctx, testDocker, f, testLog(t))
+	removed, err := DownRun(ctx, testDocker, c.spec.RunID, testLog(t))
 	if err != nil {
 		t.Fatal(err)
 	}

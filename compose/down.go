@@ -45,6 +45,18 @@ func DownAll(ctx context.Context, dc *client.Client, log *slog.Logger) ([]string
 	return downAll(ctx, dc, projectFilter(), log)
 }
 
+// DownRun is DownAll for the containers and networks of one run (its
+// io.chaos.run label): what `chaos down --run ID` removes, leaving every
+// other run's alone.
+func DownRun(ctx context.Context, dc *client.Client, runID string, log *slog.Logger) ([]string, error) {
+	if err := checkRunID(runID); err != nil {
+		return nil, err
+	}
+	f := projectFilter()
+	f.Add("label", LabelRun+"="+runID)
+	return downAll(ctx, dc, f, log)
+}
+
 func downAll(ctx context.Context, api interface {
 	containerAPI
 	networkAPI

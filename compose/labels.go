@@ -26,6 +26,9 @@ const (
 
 // checkRunID says whether id can be part of container and network names:
 // 1-63 characters of [A-Za-z0-9_.-], starting with a letter or digit.
+// ValidRunID checks a run id as the labels take it: nil when it is one.
+func ValidRunID(id string) error { return checkRunID(id) }
+
 func checkRunID(id string) error {
 	ok := len(id) >= 1 && len(id) <= 63
 	for i, r := range id {

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 
@@ -10,15 +11,24 @@ import (
 )
 
 // Down removes every container and network any chaos run left behind
-// (labelled io.chaos.project=chaos), whichever run created it, and names
-// what it removed. Docker unreachable is a harness failure (255).
-func Down(ctx context.Context, log *slog.Logger) ([]string, error) {
+// (labelled io.chaos.project=chaos), whichever run created it — or, with
+// runID, only that run's — and names what it removed. Docker unreachable
+// is a harness failure (255); a malformed run id is bad input (254).
+func Down(ctx context.Context, runID string, log *slog.Logger) ([]string, error) {
+	if runID != "" {
+		if err := compose.ValidRunID(runID); err != nil {
+			return nil, BadInput(fmt.Errorf("--run: %w", err))
+		}
+	}
 	dc, err := compose.NewDocker(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer dc.Close()
-	return compose.DownAll(ctx, dc, log)
+	if runID == "" {
+		return compose.DownAll(ctx, dc, log)
+	}
+	return compose.DownRun(ctx, dc, runID, log)
 }
 
 // ImagesConfig is one `chaos images build`.

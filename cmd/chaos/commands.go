@@ -15,15 +15,18 @@ func extraCommands(g *globals) []*cobra.Command {
 }
 
 func newDownCmd(g *globals) *cobra.Command {
-	return &cobra.Command{
+	var runID string
+	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Remove every container and network any chaos run left behind",
 		Long: `down removes every container and network labelled io.chaos.project=chaos,
 whichever run created it: the leftovers of a run that was killed with
-SIGKILL or lost its machine. Runs clean up after themselves otherwise.`,
+SIGKILL or lost its machine. Runs clean up after themselves otherwise.
+With --run ID (the run's id: the log's run=, the containers' names
+chaos-ID-…) it removes only that run's, leaving the others' running.`,
 		Args: badArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			removed, err := runner.Down(cmd.Context(), g.logger())
+			removed, err := runner.Down(cmd.Context(), runID, g.logger())
 			for _, r := range removed {
 				fmt.Fprintf(g.stdout, "removed %s\n", r)
 			}
@@ -33,6 +36,8 @@ SIGKILL or lost its machine. Runs clean up after themselves otherwise.`,
 			return err
 		},
 	}
+	cmd.Flags().StringVar(&runID, "run", "", "remove only this run's containers and network")
+	return cmd
 }
 
 func newImagesCmd(g *globals) *cobra.Command {

@@ -136,6 +136,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"frobnicate"}, "unknown command"},
 		{[]string{"run", "--nodes", "0"}, "nodes"},
 		{[]string{"run", "--config", filepath.Join(dir, "missing.yaml")}, "missing.yaml"},
+		{[]string{"down", "--run", "-x"}, `--run: run id "-x"`},
 	}
 	for _, tt := range tests {
 		code, _, errOut := chaos(t, tt.args...)
