@@ -283,7 +283,9 @@ func TestMergeRefuses(t *testing.T) {
 			[]string{`field "count": 3, but ` + s1File + " has 2"}},
 		{"total", func(t *testing.T) []string { return []string{s1, edit(t, func(m *reports.Matrix) { m.Total = 6 })} },
 			[]string{`field "total": 6, but ` + s1File + " has 4"}},
-		{"name", func(t *testing.T) []string { return []string{s1, edit(t, func(m *reports.Matrix) { m.Name = "other" })} },
+		{"name", func(t *testing.T) []string {
+			return []string{s1, edit(t, func(m *reports.Matrix) { m.Name = "other" })}
+		},
 			[]string{`field "name": other, but ` + s1File + " has m"}},
 		{"cells", func(t *testing.T) []string {
 			return []string{s1, edit(t, func(m *reports.Matrix) { m.Cells = []string{"etcd", "consul"} })}
