@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
@@ -63,12 +61,16 @@ func TestRunsIndexAndMatrixFiles(t *testing.T) {
 		}
 	}
 
+	if strings.Contains(string(mi), "Runs by cell") {
+		t.Error("a matrix without repeats groups its runs by cell")
+	}
+
 	if err := runner.WriteRunsIndex(root); err != nil {
 		t.Fatal(err)
 	}
 	ix, _ := os.ReadFile(filepath.Join(root, runner.RunsIndexFile))
 	html := string(ix)
-	for _, want := range []string{`href="good/`, `href="bad/`, `href="nightly/` + filepath.Base(md.Path) + `/index.html"`, "1 invalid, 1 harness error, 1 not run", "matrix nightly", `data-validity="invalid"`, `data-validity="valid"`} {
+	for _, want := range []string{`href="good/`, `href="bad/`, `href="nightly/` + filepath.Base(md.Path) + `/index.html"`, "1 invalid, 1 harness error, 1 not run", "matrix nightly", "<td>matrix</td>", `data-validity="invalid"`, `data-validity="valid"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("runs index lacks %q", want)
 		}
@@ -78,48 +80,16 @@ func TestRunsIndexAndMatrixFiles(t *testing.T) {
 	}
 }
 
-// The example CI workflow runs the shipped matrix and publishes the files
-// that matrix writes.
-func TestCIWorkflowRunsShippedMatrix(t *testing.T) {
-	b, err := os.ReadFile("../docs/ci-github-actions.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Steps []struct {
-				Run  string            `yaml:"run"`
-				With map[string]string `yaml:"with"`
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
-	}
-	if err := yaml.Unmarshal(b, &wf); err != nil {
-		t.Fatal(err)
-	}
-	var matrixFile, junit string
-	for _, job := range wf.Jobs {
-		for _, s := range job.Steps {
-			if f := strings.Fields(s.Run); len(f) > 0 && strings.Contains(s.Run, "chaos matrix") {
-				matrixFile = f[len(f)-1]
-			}
-			if p := s.With["report_paths"]; p != "" {
-				junit = p
-			}
-		}
-	}
-	m, err := plan.LoadMatrix(filepath.Join("..", matrixFile))
-	if err != nil {
-		t.Fatalf("the workflow's matrix %q: %v", matrixFile, err)
-	}
-	if want := "runs/" + m.Name + "/latest/" + runner.JUnitFile; junit != want {
-		t.Errorf("the workflow publishes %q; the matrix writes %q", junit, want)
-	}
-}
-
 // fakeRun leaves a run directory as `chaos run` does, from a history in
 // checkers/testdata and the default plan, without Docker: `chaos check`
 // of the directory writes its results, junit.xml and report.html.
 func fakeRun(t *testing.T, root, name, historyFile string) runner.RunDir {
+	t.Helper()
+	return fakeRunSeed(t, root, name, historyFile, 42)
+}
+
+// fakeRunSeed is fakeRun with the plan's seed.
+func fakeRunSeed(t *testing.T, root, name, historyFile string, seed int64) runner.RunDir {
 	t.Helper()
 	rd, err := runner.NewRunDir(root, name, time.Now())
 	if err != nil {
@@ -133,7 +103,7 @@ func fakeRun(t *testing.T, root, name, historyFile string) runner.RunDir {
 		t.Fatal(err)
 	}
 	pl := plan.Default()
-	pl.Name, pl.Seed = name, 42
+	pl.Name, pl.Seed = name, seed
 	text, err := pl.YAML()
 	if err != nil {
 		t.Fatal(err)
