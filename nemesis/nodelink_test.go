@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaos-election/chaos/history"
 	"github.com/chaos-election/chaos/netfault"
 )
 
@@ -54,9 +55,10 @@ func (f *linkFake) ProbeLink(_ context.Context, from, to string, size int, timeo
 
 func (f *linkFake) env() Env { return Env{Cluster: f, Clients: f.fake, Rec: f.fake} }
 
-func TestLinkDelayShapesAndProbes(t *testing.T) {
-	f := newLinkFake(3) // the leader is n2
-	spec := FaultSpec{Kind: "link-delay", Shape: "isolate-leader", Delay: 300 * time.Millisecond, Jitter: 100 * time.Millisecond, Duration: time.Second}
+// startOnLeader starts spec, a fault on the links of the leader n2, on f
+// and checks that it shaped exactly those links, each way, with e.
+func startOnLeader(t *testing.T, f *linkFake, spec FaultSpec, e netfault.Effect) (Fault, history.Fault) {
+	t.Helper()
 	fault, err := newFault(spec, rng(1))
 	if err != nil {
 		t.Fatal(err)
@@ -65,11 +67,17 @@ func TestLinkDelayShapesAndProbes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := netfault.Effect{Delay: 300 * time.Millisecond, Jitter: 100 * time.Millisecond}
 	want := netfault.Shape{{From: "n2", To: "n1"}: e, {From: "n1", To: "n2"}: e, {From: "n2", To: "n3"}: e, {From: "n3", To: "n2"}: e}
 	if !reflect.DeepEqual(f.shapes[0], want) {
 		t.Fatalf("shape %v, want %v", f.shapes[0], want)
 	}
+	return fault, v
+}
+
+func TestLinkDelayShapesAndProbes(t *testing.T) {
+	f := newLinkFake(3) // the leader is n2
+	spec := FaultSpec{Kind: "link-delay", Shape: "isolate-leader", Delay: 300 * time.Millisecond, Jitter: 100 * time.Millisecond, Duration: time.Second}
+	fault, v := startOnLeader(t, f, spec, netfault.Effect{Delay: 300 * time.Millisecond, Jitter: 100 * time.Millisecond})
 	if v.Delay != "300ms" || v.Jitter != "100ms" || v.Method != "nftables" || v.Took != "3ms" ||
 		!reflect.DeepEqual(v.Groups, [][]string{{"n2"}, {"n1", "n3"}}) || !strings.Contains(v.Probe, "round trip 601ms") {
 		t.Fatalf("recorded %+v", v)
@@ -101,19 +109,7 @@ func (n *noDelay) ProbeLink(context.Context, string, string, int, time.Duration)
 func TestLinkRateShapesAndProbes(t *testing.T) {
 	f := newLinkFake(3) // the leader is n2
 	spec := FaultSpec{Kind: "link-rate", Victim: "leader", Bandwidth: 125_000, Duration: time.Second}
-	fault, err := newFault(spec, rng(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := fault.Start(context.Background(), f.env())
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := netfault.Effect{Rate: 125_000}
-	want := netfault.Shape{{From: "n2", To: "n1"}: e, {From: "n1", To: "n2"}: e, {From: "n2", To: "n3"}: e, {From: "n3", To: "n2"}: e}
-	if !reflect.DeepEqual(f.shapes[0], want) {
-		t.Fatalf("shape %v, want %v", f.shapes[0], want)
-	}
+	_, v := startOnLeader(t, f, spec, netfault.Effect{Rate: 125_000})
 	// 31250 B, a quarter second at 125 kB/s, plus the fake's 1 ms.
 	if v.Bandwidth != "1mbit" || v.Delay != "" || !strings.Contains(v.Probe, ": 31250 B in 251ms (124.5 kB/s)") {
 		t.Fatalf("recorded %+v", v)
