@@ -6,5 +6,6 @@
 // matrix cut short still leaves them; its verdict and exit code come from
 // its runs ([Outcome.Err]).
 //
-// It sits on top of runner, as sweeps will; nothing below it imports it.
+// It sits on top of runner; sweep sits on top of it (Config.AfterRun);
+// nothing below them imports either.
 package matrix
