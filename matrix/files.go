@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/chaos-election/chaos/reports"
 	"github.com/chaos-election/chaos/runner"
@@ -16,8 +17,7 @@ func (o Outcome) write() error {
 	if err != nil {
 		return fmt.Errorf("encode matrix: %w", err)
 	}
-	ix := reports.Index{Title: "chaos matrix " + o.Name, Verdict: o.Verdict(),
-		Note: fmt.Sprintf("started %s · %d runs · exit code %d", o.Started, len(o.Runs), o.ExitCode)}
+	ix := reports.Index{Title: "chaos matrix " + o.Name, Verdict: o.Verdict(), Note: o.note()}
 	var junit []reports.JUnitRun
 	for i, r := range o.Runs {
 		rf := o.result(i)
@@ -31,11 +31,42 @@ func (o Outcome) write() error {
 		}
 		junit = append(junit, j)
 	}
+	if o.Count > 1 {
+		for _, c := range o.ByCell() {
+			g := reports.IndexGroup{Name: c.Name, Validity: c.Verdict(), Rate: c.Rate()}
+			for _, i := range c.Runs {
+				g.Rows = append(g.Rows, ix.Rows[i])
+			}
+			ix.Groups = append(ix.Groups, g)
+		}
+	}
 	return errors.Join(
 		reports.WriteIndex(filepath.Join(o.Dir, IndexFile), ix),
 		reports.WriteJUnitRuns(filepath.Join(o.Dir, runner.JUnitFile), junit),
 		reports.WriteFileAtomic(filepath.Join(o.Dir, reports.MatrixJSON), append(b, '\n')),
 	)
+}
+
+// note is the line under the index's title: when, how many runs, which
+// part of the matrix, the exit code.
+func (o Outcome) note() string {
+	parts := []string{"started " + o.Started, fmt.Sprintf("%d runs", len(o.Runs))}
+	if o.Count > 1 {
+		parts = append(parts, fmt.Sprintf("%d repeats of %d cells", o.Count, len(o.Cells)))
+	}
+	if o.Seed != 0 {
+		parts = append(parts, fmt.Sprintf("seed %d", o.Seed))
+	}
+	switch {
+	case o.Shard != "":
+		parts = append(parts, fmt.Sprintf("shard %s of %d runs", o.Shard, o.Total))
+	case len(o.Shards) > 0:
+		parts = append(parts, "merged from shards "+strings.Join(o.Shards, ", "))
+	}
+	if len(o.MissingShards) > 0 {
+		parts = append(parts, "missing shards "+strings.Join(o.MissingShards, ", "))
+	}
+	return strings.Join(append(parts, fmt.Sprintf("exit code %d", o.ExitCode)), " · ")
 }
 
 // result is run i's results.json, or nil.

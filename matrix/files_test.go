@@ -121,6 +121,12 @@ func TestCIWorkflowRunsShippedMatrix(t *testing.T) {
 // of the directory writes its results, junit.xml and report.html.
 func fakeRun(t *testing.T, root, name, historyFile string) runner.RunDir {
 	t.Helper()
+	return fakeRunSeed(t, root, name, historyFile, 42)
+}
+
+// fakeRunSeed is fakeRun with the plan's seed.
+func fakeRunSeed(t *testing.T, root, name, historyFile string, seed int64) runner.RunDir {
+	t.Helper()
 	rd, err := runner.NewRunDir(root, name, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +139,7 @@ func fakeRun(t *testing.T, root, name, historyFile string) runner.RunDir {
 		t.Fatal(err)
 	}
 	pl := plan.Default()
-	pl.Name, pl.Seed = name, 42
+	pl.Name, pl.Seed = name, seed
 	text, err := pl.YAML()
 	if err != nil {
 		t.Fatal(err)

@@ -5,11 +5,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/chaos-election/chaos/checkers"
-	"github.com/chaos-election/chaos/plan"
+	"github.com/chaos-election/chaos/reports"
 	"github.com/chaos-election/chaos/runner"
 )
+
+// Outcome is a matrix's directory and its summary, matrix.json.
+type Outcome struct {
+	Dir string
+	reports.Matrix
+
+	// results are the runs' results.json, by index into Runs; nil for a
+	// run that left none.
+	results []*reports.ResultsFile
+}
 
 // finish sets the matrix's verdict and exit code from its runs: invalid if
 // any run found a bug (1); else 255 if the harness failed on any; else
@@ -86,13 +97,9 @@ func Print(w io.Writer, out Outcome) {
 		}
 		fmt.Fprintf(w, "%-40s %s\n", r.Name, status)
 	}
-	fmt.Fprintf(w, "matrix %s: %s (exit %d)\n", out.Name, out.Validity, out.ExitCode)
-	fmt.Fprintf(w, "index:  %s/%s\n", out.Dir, IndexFile)
-}
-
-// PrintList prints the runs a matrix expands to.
-func PrintList(w io.Writer, m plan.Matrix) {
-	for i, e := range m.Entries {
-		fmt.Fprintf(w, "%3d  %-40s %s  (%s)\n", i+1, e.Plan.Name, e.Plan.Summary(), e.From)
+	if len(out.MissingShards) > 0 {
+		fmt.Fprintf(w, "missing shards: %s (their runs are not run)\n", strings.Join(out.MissingShards, ", "))
 	}
+	fmt.Fprintf(w, "%s %s: %s (exit %d)\n", out.Kind(), out.Name, out.Validity, out.ExitCode)
+	fmt.Fprintf(w, "index:  %s/%s\n", out.Dir, IndexFile)
 }

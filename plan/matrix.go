@@ -34,8 +34,8 @@ type Matrix struct {
 	KeepGoing bool
 	Entries   []MatrixEntry
 
-	// Digest is the SHA-256 of the matrix file as read (hex): shards of
-	// one matrix carry the same one.
+	// Digest is the SHA-256 (hex) of the matrix file as read and of the
+	// plan files it lists: shards of one matrix carry the same one.
 	Digest string
 	// Count, Seed, Shard and Total are set by [Matrix.Repeated] and
 	// [Matrix.Sharded]: the repeats of each run, the seed theirs derive
@@ -131,6 +131,8 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 	if baseNode != nil {
 		base = layer(file, base, baseNode, &d.errs)
 	}
+	digest := sha256.New()
+	digest.Write(data)
 	seen := map[string]string{}
 	add := func(e MatrixEntry, line int) {
 		if prev, dup := seen[e.Plan.Name]; dup {
@@ -184,6 +186,10 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 			continue
 		}
 		add(MatrixEntry{Plan: p, From: path}, n.Line)
+		if b, err := os.ReadFile(path); err == nil { // the digest covers the plan files too
+			fmt.Fprintf(digest, "\x00%s\x00%d\x00", rel, len(b))
+			digest.Write(b)
+		}
 	}
 	if len(d.errs.list) == 0 && len(m.Entries) == 0 {
 		d.fail(root, "axes", "the matrix has no runs: give it axes or plans")
@@ -191,8 +197,7 @@ func ParseMatrix(file string, data []byte) (Matrix, error) {
 	if len(d.errs.list) > 0 {
 		return m, d.errs.err()
 	}
-	sum := sha256.Sum256(data)
-	m.Digest = hex.EncodeToString(sum[:])
+	m.Digest = hex.EncodeToString(digest.Sum(nil))
 	for i := range m.Entries {
 		m.Entries[i].Cell, m.Entries[i].Repeat = m.Entries[i].Plan.Name, 1
 	}

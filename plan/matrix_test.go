@@ -116,3 +116,37 @@ func TestShippedMatrixLoads(t *testing.T) {
 		t.Fatalf("%s: %d runs", m.Name, len(m.Entries))
 	}
 }
+
+// Shards compare digests: the same files give the same one; a change to
+// the matrix file or to a plan file it lists gives another.
+func TestMatrixDigestCoversPlanFiles(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "reg.yaml")
+	path := filepath.Join(dir, "m.yaml")
+	os.WriteFile(reg, []byte("name: reg\nworkload: register\n"), 0o644)
+	os.WriteFile(path, []byte("name: m\naxes:\n  target: [etcd]\nplans: [reg.yaml]\n"), 0o644)
+	digest := func() string {
+		t.Helper()
+		m, err := LoadMatrix(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.Digest) != 64 {
+			t.Fatalf("digest %q", m.Digest)
+		}
+		return m.Digest
+	}
+	first := digest()
+	if again := digest(); again != first {
+		t.Errorf("the same files: digests %s and %s", first, again)
+	}
+	os.WriteFile(reg, []byte("name: reg\nworkload: register\nduration: 20s\n"), 0o644)
+	second := digest()
+	if second == first {
+		t.Error("a changed plan file kept the digest")
+	}
+	os.WriteFile(path, []byte("name: m\naxes:\n  target: [etcd, consul]\nplans: [reg.yaml]\n"), 0o644)
+	if digest() == second {
+		t.Error("a changed matrix file kept the digest")
+	}
+}

@@ -20,10 +20,13 @@ const maxCount = 100
 // as it is but for the cells; seed 0 with count > 1 is refused.
 func (m Matrix) Repeated(count int, seed int64) (Matrix, error) {
 	if count < 1 || count > maxCount {
-		return m, &Error{Field: "--count", Msg: fmt.Sprintf("must be between 1 and %d, got %d", maxCount, count)}
+		return m, &Error{Flag: "--count", Msg: fmt.Sprintf("must be between 1 and %d, got %d", maxCount, count)}
 	}
 	if count > 1 && seed == 0 {
-		return m, &Error{Field: "--seed", Msg: "repeats need a seed to derive theirs from"}
+		return m, &Error{Flag: "--seed", Msg: "repeats need a seed to derive theirs from"}
+	}
+	if len(m.Entries)*count > maxMatrixRuns {
+		return m, &Error{Flag: "--count", Msg: fmt.Sprintf("%d runs × %d repeats is more than %d runs: split the matrix", len(m.Entries), count, maxMatrixRuns)}
 	}
 	out := m
 	out.Count, out.Seed = count, seed
@@ -36,20 +39,24 @@ func (m Matrix) Repeated(count int, seed int64) (Matrix, error) {
 		for k := 1; k <= count; k++ {
 			r := e
 			r.Cell, r.Repeat = cell, k
-			if count > 1 {
-				r.Plan.Name = cell + "-r" + strconv.Itoa(k)
-			}
+			r.Plan.Name = RepeatName(cell, k, count)
 			if seed != 0 && (count > 1 || r.Plan.Seed == 0) {
 				r.Plan.Seed = RunSeed(seed, r.Plan.Name)
 			}
 			out.Entries = append(out.Entries, r)
 		}
 	}
-	if len(out.Entries) > maxMatrixRuns {
-		return m, &Error{Field: "--count", Msg: fmt.Sprintf("%d runs × %d repeats is more than %d runs: split the matrix", len(m.Entries), count, maxMatrixRuns)}
-	}
 	out.Total = len(out.Entries)
 	return out, nil
+}
+
+// RepeatName is the name of repeat k (from 1) of a cell in a matrix of
+// count repeats: the cell's own name when count is 1, else "CELL-rK".
+func RepeatName(cell string, k, count int) string {
+	if count <= 1 {
+		return cell
+	}
+	return cell + "-r" + strconv.Itoa(k)
 }
 
 // RunSeed is the seed of the run named name in a matrix seeded with seed:
@@ -81,9 +88,16 @@ func ParseShard(s string) (Shard, error) {
 	i, err1 := strconv.Atoi(is)
 	n, err2 := strconv.Atoi(ns)
 	if !ok || err1 != nil || err2 != nil || n < 1 || i < 1 || i > n {
-		return Shard{}, &Error{Field: "--shard", Msg: fmt.Sprintf("want I/N with 1 ≤ I ≤ N (\"2/4\"), got %q", s)}
+		return Shard{}, &Error{Flag: "--shard", Msg: fmt.Sprintf("want I/N with 1 ≤ I ≤ N (\"2/4\"), got %q", s)}
 	}
 	return Shard{I: i, N: n}, nil
+}
+
+// Holds reports whether run j (0-based, in the order of the whole list)
+// falls to shard s: j mod N + 1 = I. The whole matrix (N ≤ 1) holds
+// every run.
+func (s Shard) Holds(j int) bool {
+	return s.N <= 1 || j%s.N == s.I-1
 }
 
 // Sharded keeps the runs of m that fall to shard s: run j (0-based, in the
@@ -101,9 +115,34 @@ func (m Matrix) Sharded(s Shard) Matrix {
 	}
 	out.Entries = nil
 	for j, e := range m.Entries {
-		if j%s.N == s.I-1 {
+		if s.Holds(j) {
 			out.Entries = append(out.Entries, e)
 		}
 	}
 	return out
+}
+
+// Expand is what `chaos matrix --count --seed --shard` runs: m with each
+// run count times ([Matrix.Repeated]), the whole list, of which shard s
+// will run its part ([Matrix.Sharded]). Shards run on machines that do not
+// talk to each other, so they must derive the same seeds: a shard or
+// repeats without a seed are refused, and so is a shard that would hold
+// no run.
+func (m Matrix) Expand(count int, seed int64, s Shard) (Matrix, error) {
+	if seed == 0 {
+		switch {
+		case s.N > 1:
+			return m, &Error{Flag: "--shard", Msg: fmt.Sprintf("%s needs --seed: every shard must derive the same seed for each run, or the shards are not parts of one matrix (pass the same --seed to every shard, e.g. --seed $(date +%%Y%%m%%d))", s)}
+		case count > 1:
+			return m, &Error{Flag: "--count", Msg: fmt.Sprintf("%d repeats need --seed: each repeat's seed is derived from it, so the matrix can be run again with the same seeds (e.g. --seed $(date +%%Y%%m%%d))", count)}
+		}
+	}
+	out, err := m.Repeated(count, seed)
+	if err != nil {
+		return m, err
+	}
+	if s.N > len(out.Entries) {
+		return m, &Error{Flag: "--shard", Msg: fmt.Sprintf("shard %s of a matrix of %d runs would hold no run: use at most %d shards", s, len(out.Entries), len(out.Entries))}
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -83,7 +84,7 @@ func TestRepeatedRefuses(t *testing.T) {
 		}
 		_, err := m.Repeated(tc.count, tc.seed)
 		var pe *Error
-		if !errors.As(err, &pe) || pe.Field != tc.field {
+		if !errors.As(err, &pe) || pe.Flag != tc.field {
 			t.Errorf("count %d seed %d: %v, want an error on %s", tc.count, tc.seed, err, tc.field)
 		}
 	}
@@ -122,5 +123,33 @@ func TestParseShard(t *testing.T) {
 		if _, err := ParseShard(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}
+	}
+}
+
+func TestExpandRefusesWhatShardsCannotAgreeOn(t *testing.T) {
+	for _, tc := range []struct {
+		count int
+		seed  int64
+		shard Shard
+		flag  string
+		says  string
+	}{
+		{1, 0, Shard{2, 4}, "--shard", "flag --shard: 2/4 needs --seed: every shard must derive the same seed"},
+		{3, 0, Shard{}, "--count", "flag --count: 3 repeats need --seed"},
+		{1, 7, Shard{4, 4}, "--shard", "flag --shard: shard 4/4 of a matrix of 3 runs would hold no run: use at most 3 shards"},
+		{0, 7, Shard{}, "--count", "flag --count: must be between 1 and 100, got 0"},
+	} {
+		_, err := threeRuns().Expand(tc.count, tc.seed, tc.shard)
+		var pe *Error
+		if !errors.As(err, &pe) || pe.Flag != tc.flag || !strings.HasPrefix(err.Error(), tc.says) {
+			t.Errorf("count %d seed %d shard %v: %v, want %q", tc.count, tc.seed, tc.shard, err, tc.says)
+		}
+	}
+	m, err := threeRuns().Expand(2, 7, Shard{3, 3})
+	if err != nil || len(m.Entries) != 6 || m.Total != 6 || m.Entries[5].Plan.Seed != RunSeed(7, "c-r2") {
+		t.Fatalf("expand 2 × 3 for shard 3/3: %v, %d runs, total %d", err, len(m.Entries), m.Total)
+	}
+	if mine := m.Sharded(Shard{3, 3}); len(mine.Entries) != 2 || mine.Entries[0].Plan.Name != "a-r3" && mine.Entries[0].Plan.Name != "b-r1" {
+		t.Errorf("shard 3/3 of %d: %+v", len(m.Entries), mine.Entries)
 	}
 }

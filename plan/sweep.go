@@ -37,7 +37,7 @@ import (
 // line), and "…-rK" when repeated.
 type Sweep struct {
 	// Matrix holds one entry per cell, values slowest, then (after
-	// [Sweep.Repeated] and [Sweep.Sharded]) its repeats and shard.
+	// [Sweep.Expand]) its repeats.
 	Matrix
 	// Setting is the swept plan field, in YAML spelling ("lease_ttl",
 	// "consul.lock_delay").
@@ -52,7 +52,7 @@ type Sweep struct {
 	// Cells are value × fault, in the order of the matrix's cells.
 	Cells []SweepCell
 	// FileCount and FileSeed are the file's count (1 when absent) and
-	// seed (0 when absent): what [Sweep.Repeated] takes for 0.
+	// seed (0 when absent): what [Sweep.Expand] takes for 0.
 	FileCount int
 	FileSeed  int64
 
@@ -401,9 +401,12 @@ func times(n *yaml.Node, unit time.Duration) *yaml.Node {
 	return &c
 }
 
-// Repeated is s with each cell run count times ([Matrix.Repeated]); count
-// 0 takes the file's count, seed 0 the file's seed. Repeats need a seed.
-func (s Sweep) Repeated(count int, seed int64) (Sweep, error) {
+// Expand is what `chaos sweep --count --seed --shard` runs: the whole
+// sweep with each cell count times, each repeat with its own seed
+// ([Matrix.Expand]), of which shard sh will run its part. count 0 takes
+// the file's count, seed 0 the file's seed. Repeats and shards need a
+// seed, so that each run's is the same wherever it runs.
+func (s Sweep) Expand(count int, seed int64, sh Shard) (Sweep, error) {
 	fromFile := count == 0
 	if fromFile {
 		count = s.FileCount
@@ -414,22 +417,11 @@ func (s Sweep) Repeated(count int, seed int64) (Sweep, error) {
 	if fromFile && count > 1 && seed == 0 {
 		return s, &Error{File: s.file, Line: s.countLine, Field: "count", Msg: fmt.Sprintf("%d repeats need a seed to derive theirs from: add seed: to the file, or pass --seed", count)}
 	}
-	m, err := s.Matrix.Repeated(count, seed)
+	m, err := s.Matrix.Expand(count, seed, sh)
 	if err != nil {
 		return s, err
 	}
 	s.Matrix = m
-	return s, nil
-}
-
-// Sharded keeps the runs of s that fall to shard sh ([Matrix.Sharded]).
-// A shard needs a seed: every shard's runs must get the seeds they have in
-// the whole sweep.
-func (s Sweep) Sharded(sh Shard) (Sweep, error) {
-	if sh.N > 1 && s.Seed == 0 {
-		return s, &Error{Field: "--shard", Msg: "shards need a seed (seed: in the sweep file, or --seed), so that each shard's runs get the seeds they have in the whole sweep"}
-	}
-	s.Matrix = s.Matrix.Sharded(sh)
 	return s, nil
 }
 

@@ -82,7 +82,7 @@ func TestSweepRepeatedAndSharded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.Repeated(0, 0) // the file's count and seed
+	r, err := s.Expand(0, 0, Shard{}) // the file's count and seed
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,17 +94,17 @@ func TestSweepRepeatedAndSharded(t *testing.T) {
 			t.Errorf("%s: seed %d cell %q repeat %d", e.Plan.Name, e.Plan.Seed, e.Cell, e.Repeat)
 		}
 	}
-	if r2, err := s.Repeated(2, 9); err != nil || len(r2.Entries) != 18 || r2.Entries[0].Plan.Seed != RunSeed(9, "lease_ttl-1s-none-r1") {
+	if r2, err := s.Expand(2, 9, Shard{}); err != nil || len(r2.Entries) != 18 || r2.Entries[0].Plan.Seed != RunSeed(9, "lease_ttl-1s-none-r1") {
 		t.Errorf("the flags' count and seed: %d runs, %v", len(r2.Entries), err)
 	}
 	seen := map[string]int64{}
 	for i := 1; i <= 2; i++ {
-		sh, err := r.Sharded(Shard{I: i, N: 2})
-		if err != nil {
+		if _, err := s.Expand(0, 0, Shard{I: i, N: 2}); err != nil {
 			t.Fatal(err)
 		}
-		if sh.Total != 27 || sh.Shard.String() != []string{"", "1/2", "2/2"}[i] || len(sh.Cells) != 9 {
-			t.Errorf("shard %d: total %d shard %q cells %d", i, sh.Total, sh.Shard, len(sh.Cells))
+		sh := r.Matrix.Sharded(Shard{I: i, N: 2})
+		if sh.Total != 27 || sh.Shard.String() != []string{"", "1/2", "2/2"}[i] {
+			t.Errorf("shard %d: total %d shard %q", i, sh.Total, sh.Shard)
 		}
 		for _, e := range sh.Entries {
 			seen[e.Plan.Name] = e.Plan.Seed
@@ -120,14 +120,13 @@ func TestSweepRepeatedAndSharded(t *testing.T) {
 	}
 
 	noSeed, _ := ParseSweep("s.yaml", []byte(strings.Replace(sweepFile, "seed: 7\n", "", 1)))
-	if _, err := noSeed.Repeated(0, 0); err == nil || err.Error() != `s.yaml:9: field "count": 3 repeats need a seed to derive theirs from: add seed: to the file, or pass --seed` {
+	if _, err := noSeed.Expand(0, 0, Shard{}); err == nil || err.Error() != `s.yaml:9: field "count": 3 repeats need a seed to derive theirs from: add seed: to the file, or pass --seed` {
 		t.Errorf("count without a seed: %v", err)
 	}
-	if _, err := noSeed.Repeated(2, 0); err == nil || !strings.Contains(err.Error(), `flag --seed`) && !strings.Contains(err.Error(), `"--seed"`) {
+	if _, err := noSeed.Expand(2, 0, Shard{}); err == nil || !IsError(err) || !strings.Contains(err.Error(), `flag --count: 2 repeats need --seed`) {
 		t.Errorf("--count without a seed: %v", err)
 	}
-	one, _ := noSeed.Repeated(1, 0)
-	if _, err := one.Sharded(Shard{I: 1, N: 2}); err == nil || !IsError(err) || !strings.Contains(err.Error(), `"--shard": shards need a seed`) {
+	if _, err := noSeed.Expand(1, 0, Shard{I: 1, N: 2}); err == nil || !IsError(err) || !strings.Contains(err.Error(), `flag --shard: 1/2 needs --seed`) {
 		t.Errorf("a shard without a seed: %v", err)
 	}
 }
@@ -216,7 +215,7 @@ func TestShippedSweepLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := s.Repeated(0, 0)
+	r, err := s.Expand(0, 0, Shard{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,14 +25,29 @@ type Index struct {
 	// shows no banner.
 	Verdict checkers.Validity
 	// Note is one line under the title, e.g. what the exit code was.
-	Note     string
-	Matrices []IndexRow // matrices, listed above the runs
+	Note string
+	// Matrices are the groups of runs (matrices, merged matrices, ...),
+	// listed above the runs with their Kind.
+	Matrices []IndexRow
+	// Groups, when set, list the runs by cell (a matrix's repeats) in
+	// place of Rows.
+	Groups []IndexGroup
+	Rows   []IndexRow
+}
+
+// IndexGroup is a cell of a matrix on its index: its detection rate over
+// its repeats, and a row per repeat.
+type IndexGroup struct {
+	Name     string
+	Validity checkers.Validity
+	Rate     string // "invalid 7/10 · 3 valid"
 	Rows     []IndexRow
 }
 
-// IndexRow is one run (or one matrix) on an index page.
+// IndexRow is one run (or one group of runs) on an index page.
 type IndexRow struct {
 	Name     string
+	Kind     string // a group's: "matrix", "merged matrix (4 of 4 shards)", ...
 	Href     string // its report.html (or index.html), relative to the page
 	Validity checkers.Validity
 	Status   string // "" for a finished run; "error", "not run", ... otherwise

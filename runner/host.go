@@ -2,6 +2,8 @@ package runner
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 
@@ -19,6 +21,29 @@ func Down(ctx context.Context, log *slog.Logger) ([]string, error) {
 	}
 	defer dc.Close()
 	return compose.DownAll(ctx, dc, log)
+}
+
+// Leftovers lists (and removes nothing) the containers and networks that
+// the run with id runID (RunDir.ID, on its containers' io.chaos.run label)
+// still has: none once it has ended. Docker unreachable is an error.
+func Leftovers(ctx context.Context, runID string) ([]string, error) {
+	if runID == "" {
+		return nil, errors.New("leftovers: no run id")
+	}
+	dc, err := compose.NewDocker(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer dc.Close()
+	left, err := compose.Leftovers(ctx, dc, runID)
+	if err != nil {
+		return nil, fmt.Errorf("leftovers of run %s: %w", runID, err)
+	}
+	out := make([]string, len(left))
+	for i, l := range left {
+		out[i] = l.String()
+	}
+	return out, nil
 }
 
 // ImagesConfig is one `chaos images build`.

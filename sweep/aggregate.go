@@ -47,6 +47,9 @@ func fill(spec reports.Sweep, dir string, m reports.Matrix) (reports.Sweep, erro
 // runOf is run r as dir's matrix.json and its results.json say it ended.
 func runOf(r reports.SweepRun, dir string, mr reports.MatrixRun) reports.SweepRun {
 	r.Dir = filepath.ToSlash(mr.Dir)
+	if mr.Seed != 0 {
+		r.Seed = mr.Seed // the seed a run drew when the sweep gave none
+	}
 	switch {
 	case mr.Error != "":
 		r.Status, r.Problem = reports.RunError, mr.Error

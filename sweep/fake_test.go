@@ -31,7 +31,7 @@ func loadTestSweep(t *testing.T) plan.Sweep {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sw, err = sw.Repeated(0, 0); err != nil {
+	if sw, err = sw.Expand(0, 0, plan.Shard{}); err != nil {
 		t.Fatal(err)
 	}
 	return sw
@@ -93,24 +93,25 @@ func (f fake) results(name string) reports.ResultsFile {
 // absent) and its line in matrix.json.
 func layout(t *testing.T, dir string, sw plan.Sweep, sh plan.Shard, runs map[string]fake) {
 	t.Helper()
-	part, err := sw.Sharded(sh)
-	if err != nil {
-		t.Fatal(err)
-	}
+	part := sw.Matrix.Sharded(sh)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
 	if err := reports.WriteSweep(filepath.Join(dir, reports.SweepJSON), Spec(sw, sh)); err != nil {
 		t.Fatal(err)
 	}
-	m := reports.Matrix{Name: sw.Name, Started: "2026-12-03T09:00:00Z"}
+	m := reports.Matrix{Name: sw.Name, Started: "2026-12-03T09:00:00Z", Digest: sw.Digest, Seed: sw.Seed, Count: sw.Count,
+		Shard: sh.String(), Total: len(sw.Entries)}
+	for _, c := range sw.Cells {
+		m.Cells = append(m.Cells, c.Name)
+	}
 	var vs []checkers.Validity
 	for _, e := range part.Entries {
 		f, ok := runs[e.Plan.Name]
 		if !ok {
 			f = fake{validity: checkers.Valid}
 		}
-		mr := reports.MatrixRun{Name: e.Plan.Name}
+		mr := reports.MatrixRun{Name: e.Plan.Name, Cell: e.Cell, Repeat: e.Repeat, Seed: e.Plan.Seed}
 		switch {
 		case f.harness != "":
 			mr.Error = f.harness

@@ -12,7 +12,7 @@ import (
 
 // Config is one `chaos sweep`.
 type Config struct {
-	// Sweep is the whole sweep with its repeats ([plan.Sweep.Repeated]);
+	// Sweep is the whole sweep with its repeats ([plan.Sweep.Expand]);
 	// Shard is the part of it to run here (the zero Shard: all of it).
 	Sweep plan.Sweep
 	Shard plan.Shard
@@ -38,10 +38,6 @@ type Outcome struct {
 // sweep.json, sweep.html and junit.xml there. Ctrl-C stops the current
 // run as `chaos run` does and skips the rest; the files cover what ran.
 func Run(ctx context.Context, cfg Config) (Outcome, error) {
-	part, err := cfg.Sweep.Sharded(cfg.Shard)
-	if err != nil {
-		return Outcome{}, err
-	}
 	spec := Spec(cfg.Sweep, cfg.Shard)
 	var out Outcome
 	after := func(mo matrix.Outcome) error {
@@ -49,7 +45,7 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		out, err = build(spec, mo.Dir, mo.Matrix)
 		return err
 	}
-	mo, err := matrix.Run(ctx, matrix.Config{Matrix: part.Matrix, Root: cfg.Root, KeepGoing: true,
+	mo, err := matrix.Run(ctx, matrix.Config{Matrix: cfg.Sweep.Matrix, Shard: cfg.Shard, Root: cfg.Root, KeepGoing: true,
 		Progress: cfg.Progress, IsTTY: cfg.IsTTY, Log: cfg.Log, AfterRun: after})
 	if mo.Dir == "" {
 		return out, err

@@ -50,21 +50,17 @@ nothing.`,
 			if err != nil {
 				return err
 			}
-			if sw, err = sw.Repeated(count, seed); err != nil {
-				return err
-			}
 			var sh plan.Shard
 			if shard != "" {
 				if sh, err = plan.ParseShard(shard); err != nil {
 					return err
 				}
 			}
-			part, err := sw.Sharded(sh)
-			if err != nil {
+			if sw, err = sw.Expand(count, seed, sh); err != nil {
 				return err
 			}
 			if list {
-				matrix.PrintList(g.stdout, part.Matrix)
+				matrix.PrintList(g.stdout, sw.Matrix, sh)
 				return nil
 			}
 			out, err := sweep.Run(cmd.Context(), sweep.Config{

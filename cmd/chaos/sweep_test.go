@@ -33,7 +33,8 @@ func TestSweepList(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut = chaos(t, "sweep", "--list", "--count", "2", "--seed", "3", "--shard", "2/2", p)
-	if code != 0 || strings.Count(out, "\n") != 4 || strings.Contains(out, "-r1 ") || !strings.Contains(out, "lease_ttl-1s-none-r2") {
+	if code != 0 || strings.Count(out, "\n*") != 4 || strings.Contains(out, "* 1  ") || !strings.Contains(out, "*  2  lease_ttl-1s-none-r2") ||
+		!strings.Contains(out, "shard 2/2 runs the 4 runs marked * of 8") {
 		t.Fatalf("shard 2/2: exit %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat("runs"); err == nil {
@@ -51,10 +52,10 @@ func TestSweepBadInput(t *testing.T) {
 	}{
 		{"bad field", strings.Replace(smallSweep, "lease_ttl: [1s, 3s]", "lease_ttl: [3s, 1s]", 1), nil,
 			`s.yaml:4: field "setting.lease_ttl": the values are the plots' x axis`},
-		{"repeats without a seed", smallSweep, []string{"--count", "2"}, `"--seed": repeats need a seed`},
+		{"repeats without a seed", smallSweep, []string{"--count", "2"}, `flag --count: 2 repeats need --seed`},
 		{"the file's repeats without a seed", smallSweep + "count: 3\n", nil, `s.yaml:8: field "count": 3 repeats need a seed`},
-		{"a shard without a seed", smallSweep, []string{"--shard", "1/2"}, `"--shard": shards need a seed`},
-		{"a bad shard", smallSweep, []string{"--shard", "3/2", "--seed", "1"}, `"--shard": want I/N`},
+		{"a shard without a seed", smallSweep, []string{"--shard", "1/2"}, `flag --shard: 1/2 needs --seed`},
+		{"a bad shard", smallSweep, []string{"--shard", "3/2", "--seed", "1"}, `flag --shard: want I/N`},
 		{"a bad flag", smallSweep, []string{"--count", "many"}, `invalid argument "many"`},
 	} {
 		p := sweepFile(t, tt.text)
