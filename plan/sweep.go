@@ -158,6 +158,23 @@ func ParseSweep(file string, data []byte) (Sweep, error) {
 		d.errs.add(&Error{File: file, Field: "setting", Msg: fmt.Sprintf("%d cells are more than %d runs: split the sweep", n, maxMatrixRuns)})
 		return s, d.errs.err()
 	}
+	d.sweepCells(&s, base, setting, faults)
+	d.annotateMultiples(faults)
+	if len(d.errs.list) > 0 {
+		return s, d.errs.err()
+	}
+	sum := sha256.Sum256(data)
+	s.Digest = hex.EncodeToString(sum[:])
+	s.KeepGoing = true // a sweep wants every cell, unsafe ones most of all
+	s.Count, s.Total = 1, len(s.Entries)
+	return s, nil
+}
+
+// sweepCells layers each value and then each fault line over base, one
+// cell each, values slowest: its plan (Nx multiples of the value, a
+// control's allow_no_faults), checked, is its matrix entry.
+func (d *decoder) sweepCells(s *Sweep, base Plan, setting, faults matrixAxis) {
+	file := d.file
 	leaf := s.Setting[strings.LastIndex(s.Setting, ".")+1:]
 	for _, fv := range faults.values {
 		s.Faults = append(s.Faults, SweepFault{Label: fv.label, Line: fv.line})
@@ -188,15 +205,6 @@ func ParseSweep(file string, data []byte) (Sweep, error) {
 			s.Cells = append(s.Cells, SweepCell{Name: p.Name, Value: vi, Fault: fi})
 		}
 	}
-	d.annotateMultiples(faults)
-	if len(d.errs.list) > 0 {
-		return s, d.errs.err()
-	}
-	sum := sha256.Sum256(data)
-	s.Digest = hex.EncodeToString(sum[:])
-	s.KeepGoing = true // a sweep wants every cell, unsafe ones most of all
-	s.Count, s.Total = 1, len(s.Entries)
-	return s, nil
 }
 
 // sweepSetting decodes the setting: a mapping of exactly one plan field to

@@ -200,6 +200,8 @@ func TestSweepErrors(t *testing.T) {
 			`e.yaml:5: field "count": must be between 1 and 100, got 0`},
 		{"count not a number", "name: e\nsetting: {lease_ttl: [1s]}\n" + fault + "count: many\n",
 			`e.yaml:5: field "count": want an integer, got string "many"`},
+		{"two cells of one name", "name: e\nsetting: {register.read_mode: [x, x-y]}\nfaults:\n  y-z: {nemesis: {faults: [{kind: pause, victim: leader, duration: 5s}]}}\n  z: {nemesis: {faults: [{kind: pause, victim: leader, duration: 5s}]}}\n",
+			`e.yaml:5: field "faults.z": two cells named "read_mode-x-y-z" (the other's value on line 2): give them distinct labels`},
 		{"bad label", "name: e\nsetting: {lease_ttl: [1s]}\nfaults:\n  p q: {}\n",
 			`e.yaml:4: field "faults": label "p q" cannot name a run`},
 	} {
