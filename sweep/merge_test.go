@@ -112,3 +112,24 @@ func TestMergeRefusesOtherShards(t *testing.T) {
 		t.Error("a refused merge wrote its directory")
 	}
 }
+
+// A sweep's exit code and error are a matrix's, in the sweep's words.
+func TestOutcomeErr(t *testing.T) {
+	for _, tt := range []struct {
+		m    reports.Matrix
+		code int
+		text string
+	}{
+		{reports.Matrix{ExitCode: runner.ExitValid}, runner.ExitValid, ""},
+		{reports.Matrix{ExitCode: runner.ExitInvalid}, runner.ExitInvalid, ""},
+		{reports.Matrix{ExitCode: runner.ExitUnknown}, runner.ExitUnknown, ""},
+		{reports.Matrix{ExitCode: runner.ExitHarness}, runner.ExitHarness, "the harness failed on a run of the sweep (see its sweep.html)"},
+		{reports.Matrix{ExitCode: runner.ExitInterrupted, Runs: []reports.MatrixRun{{Name: "a"}, {Name: "b", Skipped: true}}}, runner.ExitInterrupted,
+			"the sweep was interrupted after 1 of 2 runs"},
+	} {
+		err := Outcome{Dir: "d", matrix: tt.m}.Err()
+		if runner.ExitCode(err) != tt.code || (tt.text != "" && (err == nil || !strings.HasPrefix(err.Error(), tt.text))) {
+			t.Errorf("exit %d: error %v (code %d)", tt.m.ExitCode, err, runner.ExitCode(err))
+		}
+	}
+}

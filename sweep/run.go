@@ -2,12 +2,14 @@ package sweep
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 
 	"github.com/chaos-election/chaos/matrix"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
+	"github.com/chaos-election/chaos/runner"
 )
 
 // Config is one `chaos sweep`.
@@ -62,5 +64,15 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 // nil for 0, a verdict error for 1 and 2, a harness error for 255, an
 // interruption for 130.
 func (o Outcome) Err() error {
-	return matrix.Outcome{Dir: o.Dir, Matrix: o.matrix}.Err()
+	err := matrix.Outcome{Dir: o.Dir, Matrix: o.matrix}.Err()
+	var ie *runner.InterruptedError
+	switch {
+	case errors.As(err, &ie):
+		named := *ie
+		named.What = "the sweep"
+		return &named
+	case o.matrix.ExitCode == runner.ExitHarness:
+		return errors.New("the harness failed on a run of the sweep (see its sweep.html)")
+	}
+	return err
 }
