@@ -9,7 +9,7 @@ import (
 const sweepFile = `name: lease-ttl
 base: {target: etcd, duration: 40s, resource: none}
 setting:
-  lease_ttl: [1s, 2s, 4s]
+  lease_ttl: [2s, 3s, 6s]
 faults:
   none: {nemesis: {faults: []}}
   pause-2x: {nemesis: {interval: 5s, faults: [{kind: client-pause, victim: leader, duration: 2x}]}}
@@ -30,7 +30,7 @@ func TestSweepExpands(t *testing.T) {
 	for _, v := range s.Values {
 		xs = append(xs, v.X)
 	}
-	if len(xs) != 3 || xs[0] != 1 || xs[1] != 2 || xs[2] != 4 || s.Values[2].Duration != 4*time.Second || s.Values[1].Line != 4 {
+	if len(xs) != 3 || xs[0] != 2 || xs[1] != 3 || xs[2] != 6 || s.Values[2].Duration != 6*time.Second || s.Values[1].Line != 4 {
 		t.Fatalf("values %+v", s.Values)
 	}
 	if len(s.Faults) != 3 || !s.Faults[0].Control || s.Faults[1].Control || s.Faults[2].Label != "pause-1.5x" || s.Faults[2].Line != 8 {
@@ -40,7 +40,7 @@ func TestSweepExpands(t *testing.T) {
 	for _, e := range s.Entries {
 		names = append(names, e.Plan.Name)
 	}
-	want := "lease_ttl-1s-none lease_ttl-1s-pause-2x lease_ttl-1s-pause-1.5x lease_ttl-2s-none lease_ttl-2s-pause-2x lease_ttl-2s-pause-1.5x lease_ttl-4s-none lease_ttl-4s-pause-2x lease_ttl-4s-pause-1.5x"
+	want := "lease_ttl-2s-none lease_ttl-2s-pause-2x lease_ttl-2s-pause-1.5x lease_ttl-3s-none lease_ttl-3s-pause-2x lease_ttl-3s-pause-1.5x lease_ttl-6s-none lease_ttl-6s-pause-2x lease_ttl-6s-pause-1.5x"
 	if strings.Join(names, " ") != want {
 		t.Fatalf("runs %s\nwant %s", strings.Join(names, " "), want)
 	}
@@ -72,7 +72,7 @@ func TestSweepExpands(t *testing.T) {
 	if e := s.Entries[4]; e.From != "s.yaml:4" {
 		t.Errorf("from %q", e.From)
 	}
-	if c, ok := s.Cell("lease_ttl-2s-pause-2x"); !ok || c.Value != 1 || c.Fault != 1 {
+	if c, ok := s.Cell("lease_ttl-3s-pause-2x"); !ok || c.Value != 1 || c.Fault != 1 {
 		t.Errorf("Cell: %+v %v", c, ok)
 	}
 }
@@ -94,7 +94,7 @@ func TestSweepRepeatedAndSharded(t *testing.T) {
 			t.Errorf("%s: seed %d cell %q repeat %d", e.Plan.Name, e.Plan.Seed, e.Cell, e.Repeat)
 		}
 	}
-	if r2, err := s.Expand(2, 9, Shard{}); err != nil || len(r2.Entries) != 18 || r2.Entries[0].Plan.Seed != RunSeed(9, "lease_ttl-1s-none-r1") {
+	if r2, err := s.Expand(2, 9, Shard{}); err != nil || len(r2.Entries) != 18 || r2.Entries[0].Plan.Seed != RunSeed(9, "lease_ttl-2s-none-r1") {
 		t.Errorf("the flags' count and seed: %d runs, %v", len(r2.Entries), err)
 	}
 	seen := map[string]int64{}

@@ -50,14 +50,14 @@ func TestRebuildAggregates(t *testing.T) {
 	sw := loadTestSweep(t)
 	dir := t.TempDir()
 	layout(t, dir, sw, plan.Shard{}, map[string]fake{
-		"lease_ttl-1s-none-r1":     {validity: checkers.Valid, falseFOs: 1, epm: 6, noLeader: 0.5},
-		"lease_ttl-1s-none-r2":     {validity: checkers.Valid, epm: 4, noLeader: 0.3},
-		"lease_ttl-1s-pause-2x-r1": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{1.2, 2.0, 1.5}, epm: 12, noLeader: 4},
-		"lease_ttl-1s-pause-2x-r2": {validity: checkers.Invalid, unsafe: "dual-leaders", took: []float64{1.1, 3.0}, lost: []float64{5.0}, epm: 10, noLeader: 6},
-		"lease_ttl-3s-none-r1":     {validity: checkers.Valid, epm: 2, noLeader: 1},
-		"lease_ttl-3s-none-r2":     {harness: "cluster up: docker gone"},
-		"lease_ttl-3s-pause-2x-r1": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{3.5, 4.0}, epm: 3, noLeader: 2},
-		"lease_ttl-3s-pause-2x-r2": {validity: checkers.Unknown, vacuous: "too-few-ops", noLive: true},
+		"lease_ttl-2s-none-r1":     {validity: checkers.Valid, falseFOs: 1, epm: 6, noLeader: 0.5},
+		"lease_ttl-2s-none-r2":     {validity: checkers.Valid, epm: 4, noLeader: 0.3},
+		"lease_ttl-2s-pause-2x-r1": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{1.2, 2.0, 1.5}, epm: 12, noLeader: 4},
+		"lease_ttl-2s-pause-2x-r2": {validity: checkers.Invalid, unsafe: "dual-leaders", took: []float64{1.1, 3.0}, lost: []float64{5.0}, epm: 10, noLeader: 6},
+		"lease_ttl-4s-none-r1":     {validity: checkers.Valid, epm: 2, noLeader: 1},
+		"lease_ttl-4s-none-r2":     {harness: "cluster up: docker gone"},
+		"lease_ttl-4s-pause-2x-r1": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{3.5, 4.0}, epm: 3, noLeader: 2},
+		"lease_ttl-4s-pause-2x-r2": {validity: checkers.Unknown, vacuous: "too-few-ops", noLive: true},
 	})
 	out, err := Rebuild(dir)
 	if err != nil {
@@ -73,7 +73,7 @@ func TestRebuildAggregates(t *testing.T) {
 	for _, c := range out.Cells {
 		byName[c.Name] = c
 	}
-	pause1 := byName["lease_ttl-1s-pause-2x"]
+	pause1 := byName["lease_ttl-2s-pause-2x"]
 	eq := func(what string, got *float64, want float64) {
 		t.Helper()
 		if got == nil || *got != want {
@@ -82,44 +82,44 @@ func TestRebuildAggregates(t *testing.T) {
 	}
 	// Six failovers 1.1 1.2 1.5 2.0 3.0 5.0 (the last unresolved).
 	if pause1.Failovers != 6 || pause1.Unresolved != 1 || pause1.Invalid != 2 || pause1.Unsafe != 2 || pause1.Done != 2 || pause1.Verdict != "invalid 2/2" {
-		t.Errorf("1s pause: %+v", pause1)
+		t.Errorf("2s pause: %+v", pause1)
 	}
-	eq("1s pause p50", pause1.FailoverP50, 1.5)
-	eq("1s pause p95", pause1.FailoverP95, 5.0)
-	eq("1s pause max", pause1.FailoverMax, 5.0)
-	eq("1s pause elections/min", pause1.ElectionsPerMinute, 11)
-	eq("1s pause no leader", pause1.NoLeaderS, 5)
-	eq("1s pause unsafe fraction", pause1.UnsafeFraction, 1)
-	if pause1.Under != "client pauses of 2 s" || byName["lease_ttl-3s-pause-2x"].Under != "client pauses of 6 s" || byName["lease_ttl-1s-none"].Under != "no faults" {
-		t.Errorf("unders: %q %q %q", pause1.Under, byName["lease_ttl-3s-pause-2x"].Under, byName["lease_ttl-1s-none"].Under)
+	eq("2s pause p50", pause1.FailoverP50, 1.5)
+	eq("2s pause p95", pause1.FailoverP95, 5.0)
+	eq("2s pause max", pause1.FailoverMax, 5.0)
+	eq("2s pause elections/min", pause1.ElectionsPerMinute, 11)
+	eq("2s pause no leader", pause1.NoLeaderS, 5)
+	eq("2s pause unsafe fraction", pause1.UnsafeFraction, 1)
+	if pause1.Under != "client pauses of 4 s" || byName["lease_ttl-4s-pause-2x"].Under != "client pauses of 8 s" || byName["lease_ttl-2s-none"].Under != "no faults" {
+		t.Errorf("unders: %q %q %q", pause1.Under, byName["lease_ttl-4s-pause-2x"].Under, byName["lease_ttl-2s-none"].Under)
 	}
 
-	none1 := byName["lease_ttl-1s-none"]
+	none1 := byName["lease_ttl-2s-none"]
 	if none1.Failovers != 0 || none1.FailoverP95 != nil || none1.FalseFailovers != 1 || none1.Verdict != "valid 2/2" || none1.Unsafe != 0 {
-		t.Errorf("1s control: %+v", none1)
+		t.Errorf("2s control: %+v", none1)
 	}
-	eq("1s control elections/min", none1.ElectionsPerMinute, 5)
-	eq("1s control no leader", none1.NoLeaderS, 0.4)
-	eq("1s control unsafe fraction", none1.UnsafeFraction, 0)
+	eq("2s control elections/min", none1.ElectionsPerMinute, 5)
+	eq("2s control no leader", none1.NoLeaderS, 0.4)
+	eq("2s control unsafe fraction", none1.UnsafeFraction, 0)
 
-	none3 := byName["lease_ttl-3s-none"]
+	none3 := byName["lease_ttl-4s-none"]
 	if none3.Done != 1 || none3.Errors != 1 || none3.Verdict != "valid 1/1" || none3.Runs[1].Status != reports.RunError || none3.Runs[1].Problem != "cluster up: docker gone" {
-		t.Errorf("3s control: %+v", none3)
+		t.Errorf("4s control: %+v", none3)
 	}
-	pause3 := byName["lease_ttl-3s-pause-2x"]
+	pause3 := byName["lease_ttl-4s-pause-2x"]
 	if pause3.Invalid != 1 || pause3.Unknown != 1 || pause3.Unsafe != 1 || pause3.Verdict != "invalid 1/2" ||
 		strings.Join(pause3.Runs[1].Vacuous, ",") != "too-few-ops" || pause3.Runs[1].ElectionsPerMinute != nil {
-		t.Errorf("3s pause: %+v", pause3)
+		t.Errorf("4s pause: %+v", pause3)
 	}
-	eq("3s pause elections/min (one run had no liveness)", pause3.ElectionsPerMinute, 3)
-	eq("3s pause unsafe fraction", pause3.UnsafeFraction, 0.5)
-	if r := pause3.Runs[0]; r.Seed != plan.RunSeed(5, "lease_ttl-3s-pause-2x-r1") || r.Dir != "lease_ttl-3s-pause-2x-r1/20261203T090000Z" || !r.Unsafe || r.Problem != "stale-writes in lease_ttl-3s-pause-2x-r1" {
-		t.Errorf("3s pause r1: %+v", r)
+	eq("4s pause elections/min (one run had no liveness)", pause3.ElectionsPerMinute, 3)
+	eq("4s pause unsafe fraction", pause3.UnsafeFraction, 0.5)
+	if r := pause3.Runs[0]; r.Seed != plan.RunSeed(5, "lease_ttl-4s-pause-2x-r1") || r.Dir != "lease_ttl-4s-pause-2x-r1/20261203T090000Z" || !r.Unsafe || r.Problem != "stale-writes in lease_ttl-4s-pause-2x-r1" {
+		t.Errorf("4s pause r1: %+v", r)
 	}
 
 	want := []string{
-		"no lease_ttl qualifies under none: 1s: 1 false failover; 3s: 1 of 2 repeats without a verdict here",
-		"no lease_ttl qualifies under pause-2x: 1s: 2/2 unsafe; 3s: 1/2 unsafe",
+		"no lease_ttl qualifies under none: 2s: 1 false failover; 4s: 1 of 2 repeats without a verdict here",
+		"no lease_ttl qualifies under pause-2x: 2s: 2/2 unsafe; 4s: 1/2 unsafe",
 	}
 	for i, r := range out.Recommendations {
 		if r.Text != want[i] || r.Value != "" {
@@ -156,9 +156,9 @@ func TestRebuildAggregates(t *testing.T) {
 		t.Fatalf("junit: %+v", js.Suites)
 	}
 	cs := js.Suites[0].Cases
-	if cs[0].Name != "lease_ttl-1s-none" || cs[0].Failure != nil || cs[0].Error != nil ||
-		cs[1].Failure == nil || cs[1].Failure.Message != "invalid 2/2: lease_ttl-1s-pause-2x-r1: stale-writes in lease_ttl-1s-pause-2x-r1" ||
-		cs[2].Error == nil || cs[2].Error.Message != "the harness failed on 1 of 2 repeats: lease_ttl-3s-none-r2: cluster up: docker gone" ||
+	if cs[0].Name != "lease_ttl-2s-none" || cs[0].Failure != nil || cs[0].Error != nil ||
+		cs[1].Failure == nil || cs[1].Failure.Message != "invalid 2/2: lease_ttl-2s-pause-2x-r1: stale-writes in lease_ttl-2s-pause-2x-r1" ||
+		cs[2].Error == nil || cs[2].Error.Message != "the harness failed on 1 of 2 repeats: lease_ttl-4s-none-r2: cluster up: docker gone" ||
 		cs[3].Failure == nil {
 		t.Errorf("junit cases: %+v", cs)
 	}
@@ -174,7 +174,7 @@ func TestRebuildAggregates(t *testing.T) {
 	if !bytes.Equal(page, page2) || !bytes.Equal(doc, doc2) {
 		t.Error("Rebuild of its own output changed it")
 	}
-	if !strings.Contains(string(page), `href="lease_ttl-1s-pause-2x-r2/20261203T090000Z/report.html"`) {
+	if !strings.Contains(string(page), `href="lease_ttl-2s-pause-2x-r2/20261203T090000Z/report.html"`) {
 		t.Error("the page does not link a run's report")
 	}
 }
@@ -185,7 +185,7 @@ func TestRebuildReadsRealResults(t *testing.T) {
 	sw := loadTestSweep(t)
 	dir := t.TempDir()
 	layout(t, dir, sw, plan.Shard{}, nil)
-	rd, err := runner.NewRunDir(dir, "lease_ttl-1s-pause-2x-r1", time.Now())
+	rd, err := runner.NewRunDir(dir, "lease_ttl-2s-pause-2x-r1", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestRebuildReadsRealResults(t *testing.T) {
 	}
 	m, _ := reports.ReadMatrix(filepath.Join(dir, reports.MatrixJSON))
 	rel, _ := filepath.Rel(dir, rd.Path)
-	m.Runs[2] = reports.MatrixRun{Name: "lease_ttl-1s-pause-2x-r1", Dir: rel, Validity: res.Results.Validity}
+	m.Runs[2] = reports.MatrixRun{Name: "lease_ttl-2s-pause-2x-r1", Dir: rel, Validity: res.Results.Validity}
 	b, _ := jsonIndent(m)
 	os.WriteFile(filepath.Join(dir, reports.MatrixJSON), b, 0o644)
 

@@ -12,12 +12,12 @@ import (
 	"github.com/chaos-election/chaos/runner"
 )
 
-// testSweep is the Docker test's sweep: lease_ttl {1s, 3s} × {a control,
+// testSweep is the Docker test's sweep: lease_ttl {2s, 4s} × {a control,
 // a client pause of twice the TTL} × 2 repeats.
 const testSweep = `name: t
 base: {target: etcd, duration: 20s, resource: none}
 setting:
-  lease_ttl: [1s, 3s]
+  lease_ttl: [2s, 4s]
 faults:
   none: {nemesis: {faults: []}}
   pause-2x: {nemesis: {interval: 2s, faults: [{kind: client-pause, victim: leader, duration: 2x}]}}

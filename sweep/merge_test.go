@@ -16,14 +16,14 @@ import (
 
 // mixed are results of every sort for the test sweep's runs.
 var mixed = map[string]fake{
-	"lease_ttl-1s-none-r1":     {validity: checkers.Valid, falseFOs: 2, epm: 6, noLeader: 0.5},
-	"lease_ttl-1s-none-r2":     {validity: checkers.Valid, epm: 4, noLeader: 0.25},
-	"lease_ttl-1s-pause-2x-r1": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{1.25, 2, 1.5}, epm: 12, noLeader: 4},
-	"lease_ttl-1s-pause-2x-r2": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{1}, lost: []float64{5}, epm: 10, noLeader: 6},
-	"lease_ttl-3s-none-r1":     {validity: checkers.Valid, epm: 2, noLeader: 1},
-	"lease_ttl-3s-none-r2":     {validity: checkers.Valid, epm: 2, noLeader: 1.5},
-	"lease_ttl-3s-pause-2x-r1": {validity: checkers.Valid, took: []float64{3.5, 4}, epm: 3, noLeader: 2},
-	"lease_ttl-3s-pause-2x-r2": {validity: checkers.Invalid, unsafe: "dual-leaders", took: []float64{3.25}, epm: 3, noLeader: 2.5},
+	"lease_ttl-2s-none-r1":     {validity: checkers.Valid, falseFOs: 2, epm: 6, noLeader: 0.5},
+	"lease_ttl-2s-none-r2":     {validity: checkers.Valid, epm: 4, noLeader: 0.25},
+	"lease_ttl-2s-pause-2x-r1": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{1.25, 2, 1.5}, epm: 12, noLeader: 4},
+	"lease_ttl-2s-pause-2x-r2": {validity: checkers.Invalid, unsafe: "stale-writes", took: []float64{1}, lost: []float64{5}, epm: 10, noLeader: 6},
+	"lease_ttl-4s-none-r1":     {validity: checkers.Valid, epm: 2, noLeader: 1},
+	"lease_ttl-4s-none-r2":     {validity: checkers.Valid, epm: 2, noLeader: 1.5},
+	"lease_ttl-4s-pause-2x-r1": {validity: checkers.Valid, took: []float64{3.5, 4}, epm: 3, noLeader: 2},
+	"lease_ttl-4s-pause-2x-r2": {validity: checkers.Invalid, unsafe: "dual-leaders", took: []float64{3.25}, epm: 3, noLeader: 2.5},
 }
 
 // Shards 1/2 and 2/2 merged give the sweep's files byte for byte as the
@@ -42,7 +42,7 @@ func TestMergeEqualsWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	if o1.Shard != "1/2" || o1.Cells[0].Runs[0].Status != reports.RunDone || o1.Cells[0].Runs[1].Status != reports.RunElsewhere ||
-		o1.Cells[1].Verdict != "invalid 1/1" || o1.Recommendations[0].Text != "no lease_ttl qualifies under none: 1s: 1 of 2 repeats without a verdict here, 2 false failovers; 3s: 1 of 2 repeats without a verdict here" {
+		o1.Cells[1].Verdict != "invalid 1/1" || o1.Recommendations[0].Text != "no lease_ttl qualifies under none: 2s: 1 of 2 repeats without a verdict here, 2 false failovers; 4s: 1 of 2 repeats without a verdict here" {
 		t.Errorf("shard 1/2 alone: %+v", o1.Sweep)
 	}
 
@@ -66,9 +66,9 @@ func TestMergeEqualsWhole(t *testing.T) {
 		}
 	}
 	// The figures are the whole sweep's, each run's seed the unsharded one.
-	c := wo.Cells[3] // lease_ttl-3s-pause-2x
+	c := wo.Cells[3] // lease_ttl-4s-pause-2x
 	if c.Verdict != "invalid 1/2" || c.Failovers != 3 || *c.FailoverP50 != 3.5 || *c.FailoverMax != 4 || c.Unsafe != 1 {
-		t.Errorf("3s pause: %+v", c)
+		t.Errorf("4s pause: %+v", c)
 	}
 	for _, c := range mo.Cells {
 		for _, r := range c.Runs {
@@ -77,8 +77,8 @@ func TestMergeEqualsWhole(t *testing.T) {
 			}
 		}
 	}
-	want := "lease_ttl 3s: 0/2 unsafe, 0 false failovers, no failover with no faults"
-	if got := mo.Recommendations[0]; got.Value != "3s" || got.Text != want {
+	want := "lease_ttl 4s: 0/2 unsafe, 0 false failovers, no failover with no faults"
+	if got := mo.Recommendations[0]; got.Value != "4s" || got.Text != want {
 		t.Errorf("the control's recommendation: %+v, want %q", got, want)
 	}
 }

@@ -22,8 +22,10 @@ import (
 	"github.com/chaos-election/chaos/runner"
 )
 
-// The issue's small sweep on etcd, unfenced: lease_ttl {1s, 3s} × {no
-// faults, a leader's client paused for twice the TTL} × 2 repeats, run for
+// The issue's small sweep on etcd, unfenced: lease_ttl {2s, 4s} × {no
+// faults, a leader's client paused for twice the TTL} × 2 repeats (the
+// issue's {1s, 3s} but for etcd's shortest lease: with its default
+// timings it grants no lease under 2 s, so 1s would run as 2s), run for
 // real as shards 1/2 and 2/2 and merged with `chaos merge`. Every run of
 // the whole sweep once, with the seed of the unsharded expansion; the
 // merged sweep.json and sweep.html are what Rebuild makes of the same
@@ -38,7 +40,7 @@ func TestSweepShardsMergeAndPage(t *testing.T) {
 	if err := os.WriteFile(file, []byte(`name: ttl
 base: {target: etcd, duration: 15s, recovery: 3s, resource: none}
 setting:
-  lease_ttl: [1s, 3s]
+  lease_ttl: [2s, 4s]
 faults:
   none: {nemesis: {faults: []}}
   pause-2x: {nemesis: {interval: 2s, faults: [{kind: client-pause, victim: leader, duration: 2x}]}}
@@ -137,7 +139,7 @@ seed: 20261203
 		t.Logf("%-24s %-12s unsafe %d/%d, %d failovers (p95 %s), %s elections/min, %d false failovers", c.Name, c.Verdict, c.Unsafe, c.Done,
 			c.Failovers, show(c.FailoverP95), show(c.ElectionsPerMinute), c.FalseFailovers)
 	}
-	for _, ttl := range []string{"1s", "3s"} {
+	for _, ttl := range []string{"2s", "4s"} {
 		if c := cells["lease_ttl-"+ttl+"-pause-2x"]; c.Unsafe == 0 || !strings.HasPrefix(c.Verdict, "invalid") || c.Failovers == 0 {
 			t.Errorf("lease_ttl %s under pauses of twice the TTL: %s, unsafe %d/%d, %d failovers; want unsafe (no fencing)", ttl, c.Verdict, c.Unsafe, c.Done, c.Failovers)
 		}
@@ -145,11 +147,11 @@ seed: 20261203
 			t.Errorf("lease_ttl %s without faults: %s, unsafe %d; want a safe control with figures", ttl, c.Verdict, c.Unsafe)
 		}
 	}
-	short, long := cells["lease_ttl-1s-pause-2x"].ElectionsPerMinute, cells["lease_ttl-3s-pause-2x"].ElectionsPerMinute
+	short, long := cells["lease_ttl-2s-pause-2x"].ElectionsPerMinute, cells["lease_ttl-4s-pause-2x"].ElectionsPerMinute
 	if short == nil || long == nil || *short <= *long {
-		t.Errorf("elections per minute under pauses: %s at 1s, %s at 3s; want more at the short TTL", show(short), show(long))
+		t.Errorf("elections per minute under pauses: %s at 2s, %s at 4s; want more at the short TTL", show(short), show(long))
 	}
-	if r := s.Recommendations[1]; r.Fault != "pause-2x" || r.Value != "" || !strings.HasPrefix(r.Text, "no lease_ttl qualifies under pause-2x: 1s: ") {
+	if r := s.Recommendations[1]; r.Fault != "pause-2x" || r.Value != "" || !strings.HasPrefix(r.Text, "no lease_ttl qualifies under pause-2x: 2s: ") {
 		t.Errorf("the recommendation under pauses: %+v", r)
 	}
 

@@ -10,7 +10,7 @@ import (
 const smallSweep = `name: small
 base: {target: etcd, duration: 15s, recovery: 3s, resource: none}
 setting:
-  lease_ttl: [1s, 3s]
+  lease_ttl: [2s, 4s]
 faults:
   none: {nemesis: {faults: []}}
   pause-2x: {nemesis: {interval: 2s, faults: [{kind: client-pause, victim: leader, duration: 2x}]}}
@@ -29,11 +29,11 @@ func sweepFile(t *testing.T, text string) string {
 func TestSweepList(t *testing.T) {
 	p := sweepFile(t, smallSweep)
 	code, out, errOut := chaos(t, "sweep", "--list", "--count", "2", "--seed", "3", p)
-	if code != 0 || strings.Count(out, "\n") != 8 || !strings.Contains(out, "lease_ttl-3s-pause-2x-r2") {
+	if code != 0 || strings.Count(out, "\n") != 8 || !strings.Contains(out, "lease_ttl-4s-pause-2x-r2") {
 		t.Fatalf("exit %d\n%s%s", code, out, errOut)
 	}
 	code, out, errOut = chaos(t, "sweep", "--list", "--count", "2", "--seed", "3", "--shard", "2/2", p)
-	if code != 0 || strings.Count(out, "\n*") != 4 || strings.Contains(out, "* 1  ") || !strings.Contains(out, "*  2  lease_ttl-1s-none-r2") ||
+	if code != 0 || strings.Count(out, "\n*") != 4 || strings.Contains(out, "* 1  ") || !strings.Contains(out, "*  2  lease_ttl-2s-none-r2") ||
 		!strings.Contains(out, "shard 2/2 runs the 4 runs marked * of 8") {
 		t.Fatalf("shard 2/2: exit %d\n%s%s", code, out, errOut)
 	}
@@ -50,7 +50,7 @@ func TestSweepBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"bad field", strings.Replace(smallSweep, "lease_ttl: [1s, 3s]", "lease_ttl: [3s, 1s]", 1), nil,
+		{"bad field", strings.Replace(smallSweep, "lease_ttl: [2s, 4s]", "lease_ttl: [3s, 1s]", 1), nil,
 			`s.yaml:4: field "setting.lease_ttl": the values are the plots' x axis`},
 		{"repeats without a seed", smallSweep, []string{"--count", "2"}, `flag --count: 2 repeats need --seed`},
 		{"the file's repeats without a seed", smallSweep + "count: 3\n", nil, `s.yaml:8: field "count": 3 repeats need a seed`},
