@@ -9,8 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"go.yaml.in/yaml/v3"
-
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
@@ -63,56 +61,22 @@ func TestRunsIndexAndMatrixFiles(t *testing.T) {
 		}
 	}
 
+	if strings.Contains(string(mi), "Runs by cell") {
+		t.Error("a matrix without repeats groups its runs by cell")
+	}
+
 	if err := runner.WriteRunsIndex(root); err != nil {
 		t.Fatal(err)
 	}
 	ix, _ := os.ReadFile(filepath.Join(root, runner.RunsIndexFile))
 	html := string(ix)
-	for _, want := range []string{`href="good/`, `href="bad/`, `href="nightly/` + filepath.Base(md.Path) + `/index.html"`, "1 invalid, 1 harness error, 1 not run", "matrix nightly", `data-validity="invalid"`, `data-validity="valid"`} {
+	for _, want := range []string{`href="good/`, `href="bad/`, `href="nightly/` + filepath.Base(md.Path) + `/index.html"`, "1 invalid, 1 harness error, 1 not run", "matrix nightly", "<td>matrix</td>", `data-validity="invalid"`, `data-validity="valid"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("runs index lacks %q", want)
 		}
 	}
 	if n := strings.Count(html, `<tr data-validity=`); n != 4 { // 3 runs and the matrix
 		t.Errorf("%d rows, want 4", n)
-	}
-}
-
-// The example CI workflow runs the shipped matrix and publishes the files
-// that matrix writes.
-func TestCIWorkflowRunsShippedMatrix(t *testing.T) {
-	b, err := os.ReadFile("../docs/ci-github-actions.yml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wf struct {
-		Jobs map[string]struct {
-			Steps []struct {
-				Run  string            `yaml:"run"`
-				With map[string]string `yaml:"with"`
-			} `yaml:"steps"`
-		} `yaml:"jobs"`
-	}
-	if err := yaml.Unmarshal(b, &wf); err != nil {
-		t.Fatal(err)
-	}
-	var matrixFile, junit string
-	for _, job := range wf.Jobs {
-		for _, s := range job.Steps {
-			if f := strings.Fields(s.Run); len(f) > 0 && strings.Contains(s.Run, "chaos matrix") {
-				matrixFile = f[len(f)-1]
-			}
-			if p := s.With["report_paths"]; p != "" {
-				junit = p
-			}
-		}
-	}
-	m, err := plan.LoadMatrix(filepath.Join("..", matrixFile))
-	if err != nil {
-		t.Fatalf("the workflow's matrix %q: %v", matrixFile, err)
-	}
-	if want := "runs/" + m.Name + "/latest/" + runner.JUnitFile; junit != want {
-		t.Errorf("the workflow publishes %q; the matrix writes %q", junit, want)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,20 +62,22 @@ func Merge(ctx context.Context, dirs []string, out string, log *slog.Logger) (Ou
 	}
 
 	o := Outcome{Dir: out, Matrix: reports.Matrix{Name: first.Name, Started: first.Started, Digest: first.Digest,
-		Seed: first.Seed, Count: first.Count, Total: first.Total, Cells: first.Cells, MissingShards: missingShards(shards)}}
+		Seed: first.Seed, Count: first.Count, Total: first.Total, Cells: first.Cells, MissingShards: missingShards(shards)}, merged: true}
 	held := map[string]runIn{}
 	for _, s := range shards {
 		if s.Started < o.Started {
 			o.Started = s.Started
-		}
-		if s.Shard.N > 1 {
-			o.Shards = append(o.Shards, s.Shard.String())
 		}
 		if s.Interrupted {
 			log.Warn("merge: a shard was interrupted: its runs not run are merged as not run", "shard", s.Shard.String(), "dir", s.Dir)
 		}
 		for _, r := range s.Runs {
 			held[r.Name] = runIn{shard: s, run: r}
+		}
+	}
+	for _, s := range slices.SortedFunc(slices.Values(shards), func(a, b shardDir) int { return a.Shard.I - b.Shard.I }) {
+		if s.Shard.N > 1 {
+			o.Shards = append(o.Shards, s.Shard.String())
 		}
 	}
 	names := runNames(first)

@@ -119,7 +119,7 @@ func TestMergeOfShardsIsTheWholeMatrix(t *testing.T) {
 	}
 
 	got, want := readMatrixJSON(t, out), readMatrixJSON(t, whole.Dir)
-	if !reflect.DeepEqual(got.Shards, []string{"2/2", "1/2"}) || got.MissingShards != nil || got.Shard != "" {
+	if !reflect.DeepEqual(got.Shards, []string{"1/2", "2/2"}) || got.MissingShards != nil || got.Shard != "" {
 		t.Errorf("merged shards %v, missing %v, shard %q", got.Shards, got.MissingShards, got.Shard)
 	}
 	got.Shards = nil
@@ -147,7 +147,7 @@ func TestMergeOfShardsIsTheWholeMatrix(t *testing.T) {
 		t.Errorf("merged junit.xml differs from the whole matrix's (%d suites):\n%s\nwant\n%s", strings.Count(g, "<testsuite "), g, w)
 	}
 	gi, wi := read(t, filepath.Join(out, IndexFile)), read(t, filepath.Join(whole.Dir, IndexFile))
-	if strings.Replace(gi, " · merged from shards 2/2, 1/2", "", 1) != wi {
+	if strings.Replace(gi, " · merged from shards 1/2, 2/2", "", 1) != wi {
 		t.Errorf("merged index.html differs from the whole matrix's but for its note:\n%s\nwant\n%s", gi, wi)
 	}
 	for _, want := range []string{"etcd — <span class=\"rate\">invalid 1/2 · 1 valid</span>", "zookeeper — <span class=\"rate\">invalid 0/2 · 2 valid</span>",
@@ -337,5 +337,33 @@ func TestMergeRefuses(t *testing.T) {
 	os.WriteFile(filepath.Join(full, "x"), nil, 0o644)
 	if _, err := Merge(context.Background(), []string{s1}, full, nil); runner.ExitCode(err) != runner.ExitBadInput || !strings.Contains(err.Error(), "flag --out: "+full+" is not empty") {
 		t.Errorf("a full --out: %v", err)
+	}
+}
+
+// Ctrl-C stops the copying: the runs not copied are not run, and the
+// merge exits 130 saying what its directory holds.
+func TestMergeInterrupted(t *testing.T) {
+	m := twoByTwo(t)
+	src, dirs := fakeRuns(t, m)
+	tmp := t.TempDir()
+	fakeMatrix(t, filepath.Join(tmp, "s1"), m, plan.Shard{I: 1, N: 2}, src, dirs, time.Now())
+	fakeMatrix(t, filepath.Join(tmp, "s2"), m, plan.Shard{I: 2, N: 2}, src, dirs, time.Now())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	out := filepath.Join(tmp, "merged")
+	o, err := Merge(ctx, []string{filepath.Join(tmp, "s1"), filepath.Join(tmp, "s2")}, out, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = o.Err()
+	if o.ExitCode != runner.ExitInterrupted || runner.ExitCode(err) != runner.ExitInterrupted || !o.Interrupted ||
+		err.Error() != "the merge was interrupted after 0 of 4 runs; the merged directory has those, the rest as not run: merge again into a new directory" {
+		t.Errorf("exit %d, interrupted %v: %v", o.ExitCode, o.Interrupted, err)
+	}
+	if mo := readMatrixJSON(t, out); !mo.Interrupted || len(mo.Runs) != 4 || !mo.Runs[0].Skipped || mo.Runs[0].Dir != "" || mo.Runs[0].Seed != plan.RunSeed(7, "etcd-r1") {
+		t.Errorf("matrix.json: %+v", mo)
+	}
+	if _, err := os.Stat(filepath.Join(out, dirs["etcd-r1"])); err == nil {
+		t.Error("an interrupted merge copied a run")
 	}
 }

@@ -20,6 +20,8 @@ type Outcome struct {
 	// results are the runs' results.json, by index into Runs; nil for a
 	// run that left none.
 	results []*reports.ResultsFile
+	// merged is set for [Merge]'s outcome.
+	merged bool
 }
 
 // finish sets the matrix's verdict and exit code from its runs: invalid if
@@ -73,6 +75,10 @@ func (o Outcome) Err() error {
 			if !r.Skipped {
 				done++
 			}
+		}
+		if o.merged {
+			return &runner.InterruptedError{What: "the merge", Stage: fmt.Sprintf("after %d of %d runs", done, len(o.Runs)),
+				Kept: "the merged directory has those, the rest as not run: merge again into a new directory"}
 		}
 		return &runner.InterruptedError{What: "the matrix", Stage: fmt.Sprintf("after %d of %d runs", done, len(o.Runs))}
 	case runner.ExitInvalid:

@@ -30,8 +30,24 @@ func TestResultsSchemaDocumented(t *testing.T) {
 	if rf.Format != ResultsFormat || len(rf.Checkers) == 0 {
 		t.Fatalf("the documented example: %+v", rf)
 	}
+	// The second example is matrix.json's.
+	k := strings.Index(doc[i+8+j:], "```json\n")
+	if k < 0 {
+		t.Fatal("no example of matrix.json")
+	}
+	rest := doc[i+8+j+k+8:]
+	mdec := json.NewDecoder(strings.NewReader(rest[:strings.Index(rest, "```")]))
+	mdec.DisallowUnknownFields()
+	var mx Matrix
+	if err := mdec.Decode(&mx); err != nil {
+		t.Fatalf("the documented matrix.json does not decode: %v", err)
+	}
+	if mx.Shard != "2/2" || len(mx.Runs) != 2 || mx.Runs[0].Seed == 0 || len(mx.Cells)*mx.Count != mx.Total {
+		t.Fatalf("the documented matrix.json: %+v", mx)
+	}
 	for _, typ := range []reflect.Type{reflect.TypeFor[ResultsFile](), reflect.TypeFor[checkers.Result](),
-		reflect.TypeFor[checkers.Anomaly](), reflect.TypeFor[checkers.Failover](), reflect.TypeFor[checkers.Survival](), reflect.TypeFor[FaultError]()} {
+		reflect.TypeFor[checkers.Anomaly](), reflect.TypeFor[checkers.Failover](), reflect.TypeFor[checkers.Survival](), reflect.TypeFor[FaultError](),
+		reflect.TypeFor[Matrix](), reflect.TypeFor[MatrixRun]()} {
 		for f := range typ.Fields() {
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" || name == "-" {

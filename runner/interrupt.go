@@ -38,6 +38,10 @@ type InterruptedError struct {
 	At time.Duration
 	// Cleanup is what went wrong healing or removing, if anything.
 	Cleanup error
+	// Kept, for what starts nothing (a merge of directories), says what
+	// it leaves in place of "every fault was healed; everything it
+	// created was removed".
+	Kept string
 }
 
 func (e *InterruptedError) Error() string {
@@ -57,6 +61,9 @@ func (e *InterruptedError) Error() string {
 	}
 	if e.Cleanup != nil {
 		return s + "; cleaning up failed, something may be left (`chaos down` removes it): " + e.Cleanup.Error()
+	}
+	if e.Kept != "" {
+		return s + "; " + e.Kept
 	}
 	if !e.BeforeFaults {
 		s += "; every fault was healed"

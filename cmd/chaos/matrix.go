@@ -114,7 +114,8 @@ junit.xml (one case per cell), as the sweep run in one place would have.
 
 Exit code: that of the whole matrix — 1 if any run was invalid; else 255 if
 the harness failed on any; else 2 if any run was unknown or not run (a
-shard missing); else 0.`,
+shard missing); else 0. Ctrl-C stops the copying (130): the runs not yet
+copied are merged as not run.`,
 		Example: `  chaos merge shards/*
   chaos merge runs-1/nightly/latest runs-2/nightly/latest --out merged`,
 		Args: badArgs(cobra.MinimumNArgs(1)),
