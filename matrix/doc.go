@@ -12,5 +12,6 @@
 // part of; [Merge] combines the shards' directories into one, refusing
 // shards that are not parts of one matrix.
 //
-// It sits on top of runner, as sweeps will; nothing below it imports it.
+// It sits on top of runner; sweep sits on top of it (Config.AfterRun);
+// nothing below them imports either.
 package matrix

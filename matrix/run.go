@@ -31,6 +31,10 @@ type Config struct {
 	Progress  io.Writer
 	IsTTY     bool
 	Log       *slog.Logger
+	// AfterRun, when set, is called after each run, once matrix.json, the
+	// index and junit.xml are rewritten: a sweep rewrites its own files
+	// there. Its error ends the matrix as a failure to write those would.
+	AfterRun func(Outcome) error
 }
 
 // Run runs the matrix's plans (those of its shard) one after another, each
@@ -62,6 +66,11 @@ func Run(ctx context.Context, cfg Config) (Outcome, error) {
 		out.finish(ctx)
 		if werr := out.write(); werr != nil {
 			return out, werr
+		}
+		if cfg.AfterRun != nil {
+			if err := cfg.AfterRun(out); err != nil {
+				return out, err
+			}
 		}
 		if !keepGoing && (err != nil || res.Results.Validity != checkers.Valid) {
 			break

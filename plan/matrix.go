@@ -217,52 +217,59 @@ func (d *decoder) axes(field string, n *yaml.Node) []matrixAxis {
 	var out []matrixAxis
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := resolve(n.Content[i]), resolve(n.Content[i+1])
-		name := field + "." + k.Value
-		ax := matrixAxis{name: k.Value}
-		labels := map[string]int{}
-		addValue := func(label string, node *yaml.Node, line int) {
-			if !namePattern.MatchString(label) {
-				d.fail(node, name, "label %q cannot name a run: use letters, digits, '.', '_' and '-'", label)
-				return
-			}
-			if first, dup := labels[label]; dup {
-				d.fail(node, name, "label %q twice (first on line %d)", label, first)
-				return
-			}
-			labels[label] = line
-			ax.values = append(ax.values, axisValue{label: label, node: node, line: line})
-		}
-		switch v.Kind {
-		case yaml.SequenceNode:
-			for _, item := range v.Content {
-				item = resolve(item)
-				if item.Kind != yaml.ScalarNode {
-					d.fail(item, name, "a list axis holds values of the plan field %q; for plan fields, use a mapping of labels", k.Value)
-					continue
-				}
-				addValue(item.Value, fieldNode(k.Value, item), item.Line)
-			}
-		case yaml.MappingNode:
-			for j := 0; j+1 < len(v.Content); j += 2 {
-				lk, lv := resolve(v.Content[j]), resolve(v.Content[j+1])
-				if lv.Kind != yaml.MappingNode {
-					d.fail(lv, name+"."+lk.Value, "want plan fields (a mapping), got %s", describe(lv))
-					continue
-				}
-				addValue(lk.Value, lv, lk.Line)
-			}
-		default:
-			d.fail(v, name, "want a list of values or a mapping of labels to plan fields, got %s", describe(v))
-			continue
-		}
-		switch {
-		case len(v.Content) == 0:
-			d.fail(v, name, "an axis needs at least one value")
-		case len(ax.values) > 0:
+		if ax, ok := d.axis(field+"."+k.Value, k.Value, v); ok {
 			out = append(out, ax)
 		}
 	}
 	return out
+}
+
+// axis decodes one axis named key (its field in errors: name): a list of
+// scalars, values of the plan field key, or a mapping of labels to plan
+// fields. ok is false when it has no usable value.
+func (d *decoder) axis(name, key string, v *yaml.Node) (ax matrixAxis, ok bool) {
+	ax = matrixAxis{name: key}
+	labels := map[string]int{}
+	addValue := func(label string, node *yaml.Node, line int) {
+		if !namePattern.MatchString(label) {
+			d.fail(node, name, "label %q cannot name a run: use letters, digits, '.', '_' and '-'", label)
+			return
+		}
+		if first, dup := labels[label]; dup {
+			d.fail(node, name, "label %q twice (first on line %d)", label, first)
+			return
+		}
+		labels[label] = line
+		ax.values = append(ax.values, axisValue{label: label, node: node, line: line})
+	}
+	switch v.Kind {
+	case yaml.SequenceNode:
+		for _, item := range v.Content {
+			item = resolve(item)
+			if item.Kind != yaml.ScalarNode {
+				d.fail(item, name, "a list axis holds values of the plan field %q; for plan fields, use a mapping of labels", key)
+				continue
+			}
+			addValue(item.Value, fieldNode(key, item), item.Line)
+		}
+	case yaml.MappingNode:
+		for j := 0; j+1 < len(v.Content); j += 2 {
+			lk, lv := resolve(v.Content[j]), resolve(v.Content[j+1])
+			if lv.Kind != yaml.MappingNode {
+				d.fail(lv, name+"."+lk.Value, "want plan fields (a mapping), got %s", describe(lv))
+				continue
+			}
+			addValue(lk.Value, lv, lk.Line)
+		}
+	default:
+		d.fail(v, name, "want a list of values or a mapping of labels to plan fields, got %s", describe(v))
+		return ax, false
+	}
+	if len(v.Content) == 0 {
+		d.fail(v, name, "an axis needs at least one value")
+		return ax, false
+	}
+	return ax, len(ax.values) > 0
 }
 
 // fieldNode makes the plan-fields mapping {a: {b: value}} for the dotted

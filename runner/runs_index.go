@@ -80,6 +80,7 @@ type groupKind struct {
 // groupKinds are the groups the runs index knows: a new sort of group (a
 // sweep) adds its kind here, before the kinds it builds on.
 var groupKinds = []groupKind{
+	{File: reports.SweepJSON, Row: sweepRow},
 	{File: reports.MatrixJSON, Row: matrixRow},
 }
 
@@ -117,6 +118,28 @@ func matrixRow(path, dir string) (reports.IndexRow, bool) {
 	if mo.Validity == "error" {
 		row.Status = "harness error"
 	}
+	return row, true
+}
+
+// sweepRow is a sweep's line (or a shard's, or a merge's), from its
+// sweep.json and the matrix.json beside it: the link goes to sweep.html,
+// and the recommendations say what it found.
+func sweepRow(path, dir string) (reports.IndexRow, bool) {
+	s, err := reports.ReadSweep(path)
+	if err != nil {
+		return reports.IndexRow{}, false
+	}
+	row, ok := matrixRow(filepath.Join(filepath.Dir(path), reports.MatrixJSON), dir)
+	if !ok {
+		return reports.IndexRow{}, false
+	}
+	row.Kind = strings.Replace(row.Kind, "matrix", "sweep of "+s.Setting, 1)
+	row.Href = dir + "/" + reports.SweepHTML
+	var found []string
+	for _, r := range s.Recommendations {
+		found = append(found, r.Fault+": "+r.Text)
+	}
+	row.Problem = strings.Join(found, "; ")
 	return row, true
 }
 

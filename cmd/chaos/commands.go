@@ -11,7 +11,7 @@ import (
 
 // extraCommands are the commands beyond version and check.
 func extraCommands(g *globals) []*cobra.Command {
-	return []*cobra.Command{newRunCmd(g), newMatrixCmd(g), newMergeCmd(g), newReportCmd(g), newDownCmd(g), newImagesCmd(g), newBenchCmd(g), newNetctlCmd()}
+	return []*cobra.Command{newRunCmd(g), newMatrixCmd(g), newSweepCmd(g), newMergeCmd(g), newReportCmd(g), newDownCmd(g), newImagesCmd(g), newBenchCmd(g), newNetctlCmd()}
 }
 
 func newDownCmd(g *globals) *cobra.Command {

@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/spf13/cobra"
 
 	"github.com/chaos-election/chaos/matrix"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/runner"
+	"github.com/chaos-election/chaos/sweep"
 )
 
 func newMatrixCmd(g *globals) *cobra.Command {
@@ -93,7 +95,7 @@ func newMergeCmd(g *globals) *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "merge DIR...",
-		Short: "Combine the directories of a matrix's shards into one matrix directory",
+		Short: "Combine the directories of a matrix's (or a sweep's) shards into one directory",
 		Long: `merge reads the matrix.json of each DIR — what 'chaos matrix --shard I/N'
 left, or its "latest" link — and combines the shards into one matrix
 directory, as if the whole matrix had run there: it copies every run
@@ -106,6 +108,10 @@ twice, or runs that overlap are refused (exit 254, naming the directories
 and the field that differs) and nothing is written. Missing shards or runs
 are merged as "not run" and named.
 
+The shards of a sweep ('chaos sweep --shard I/N') merge the same way, and
+the merged directory gets the whole sweep's sweep.html, sweep.json and
+junit.xml (one case per cell), as the sweep run in one place would have.
+
 Exit code: that of the whole matrix — 1 if any run was invalid; else 255 if
 the harness failed on any; else 2 if any run was unknown or not run (a
 shard missing); else 0. Ctrl-C stops the copying (130): the runs not yet
@@ -114,6 +120,14 @@ copied are merged as not run.`,
   chaos merge runs-1/nightly/latest runs-2/nightly/latest --out merged`,
 		Args: badArgs(cobra.MinimumNArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if slices.ContainsFunc(args, sweep.IsSweep) {
+				o, err := sweep.Merge(cmd.Context(), args, out, g.logger())
+				sweep.Print(g.stdout, o)
+				if err != nil {
+					return err
+				}
+				return o.Err()
+			}
 			o, err := matrix.Merge(cmd.Context(), args, out, g.logger())
 			matrix.Print(g.stdout, o)
 			if err != nil {

@@ -59,19 +59,19 @@ func rules(mod string) []rule {
 	return []rule{
 		{
 			name:   "runner-only-from-the-top",
-			why:    "runner knows every package; only the commands and the packages of many runs (matrix, bench) drive it (runner's own tests are runner)",
+			why:    "runner knows every package; only the commands and the packages of many runs (matrix, sweep, bench) drive it (runner's own tests are runner)",
 			pkgs:   []string{m("...")},
-			except: []string{m("cmd/chaos"), m("matrix/..."), m("bench/...")},
+			except: []string{m("cmd/chaos"), m("matrix/..."), m("sweep/..."), m("bench/...")},
 			forbid: []string{m("runner/...")},
 		},
 		{
 			name: "cmd-only-parses-flags",
-			why: "cmd/chaos parses flags into the calls of plan, runner, matrix and bench; " +
+			why: "cmd/chaos parses flags into the calls of plan, runner, matrix, sweep and bench; " +
 				"Docker, compose, netctl, checkers and reports are reached through them",
 			pkgs:    []string{m("cmd/...")},
 			scope:   nonTestFiles,
 			onlyStd: true,
-			allow:   []string{m("plan"), m("runner"), m("matrix"), m("bench"), "github.com/spf13/cobra"},
+			allow:   []string{m("plan"), m("runner"), m("matrix"), m("sweep"), m("bench"), "github.com/spf13/cobra"},
 		},
 		{
 			name: "plan-starts-nothing",
@@ -79,12 +79,12 @@ func rules(mod string) []rule {
 				"plan reads the targets' settings and the nemesis' fault specs, never Docker, compose, external's runner or the workloads",
 			pkgs: []string{m("plan/...")},
 			forbid: slices.Concat(docker, []string{m("compose/..."), m("external"), m("workloads/..."),
-				m("runner/..."), m("matrix/..."), m("bench/...")}),
+				m("runner/..."), m("matrix/..."), m("sweep/..."), m("bench/...")}),
 		},
 		{
 			name:   "many-runs-through-runner",
-			why:    "matrix and bench run plans through runner.Run only: no cluster or client code of their own (a fault spec is a plan value)",
-			pkgs:   []string{m("matrix/..."), m("bench/...")},
+			why:    "matrix, sweep and bench run plans through runner.Run only: no cluster or client code of their own (a fault spec is a plan value)",
+			pkgs:   []string{m("matrix/..."), m("sweep/..."), m("bench/...")},
 			forbid: slices.Concat(docker, backendClients, []string{m("compose/..."), m("targets/..."), m("workloads/..."), m("linkproxy/..."), m("external/...")}),
 		},
 		{
