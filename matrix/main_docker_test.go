@@ -5,9 +5,9 @@ package matrix
 import (
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
+
+	"github.com/chaos-election/chaos/internal/chaosbin"
 )
 
 // chaosBin is the chaos binary the Docker tests run, built from this
@@ -17,19 +17,13 @@ var chaosBin string
 
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
-		dir, err := os.MkdirTemp("", "chaos-matrix-test")
+		bin, cleanup, err := chaosbin.Build("chaos-matrix-test")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
-		chaosBin = filepath.Join(dir, "chaos")
-		build := exec.Command("go", "build", "-trimpath", "-o", chaosBin, "../cmd/chaos")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build chaos: %v\n%s", err, out)
-			return 1
-		}
+		defer cleanup()
+		chaosBin = bin
 		return m.Run()
 	}())
 }

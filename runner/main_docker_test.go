@@ -6,12 +6,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chaos-election/chaos/internal/chaosbin"
 
 	"github.com/chaos-election/chaos/compose"
 )
@@ -22,19 +22,13 @@ var chaosBin string
 
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
-		dir, err := os.MkdirTemp("", "chaos-runner-test")
+		bin, cleanup, err := chaosbin.Build("chaos-runner-test")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		defer os.RemoveAll(dir)
-		chaosBin = filepath.Join(dir, "chaos")
-		build := exec.Command("go", "build", "-trimpath", "-o", chaosBin, "../cmd/chaos")
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			fmt.Fprintf(os.Stderr, "build chaos: %v\n%s", err, out)
-			return 1
-		}
+		defer cleanup()
+		chaosBin = bin
 		ctx := context.Background()
 		dc, err := compose.NewDocker(ctx)
 		if err != nil {
