@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaos-election/chaos/internal/chaosbin"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
 	"github.com/chaos-election/chaos/runner"
@@ -63,8 +64,8 @@ axes:
 	}
 	wg.Wait()
 	for i, log := range logs {
-		t.Logf("shard %d/2 exited %d:\n%s", i+1, codes[i], lastLines(log, 6))
-		checkLeftNothing(t, log, 2)
+		t.Logf("shard %d/2 exited %d:\n%s", i+1, codes[i], chaosbin.LastLines(log, 6))
+		chaosbin.CheckLeftNothing(t, log, 2, runner.Leftovers)
 		sm := readMatrixJSON(t, filepath.Join(dir, "runner"+string(rune('1'+i)), "ci", plan.LatestLink))
 		if sm.ExitCode != codes[i] || sm.Shard != string(rune('1'+i))+"/2" || len(sm.Runs) != 2 {
 			t.Errorf("shard %d/2: exit %d, matrix.json %+v", i+1, codes[i], sm)
@@ -135,31 +136,4 @@ axes:
 			t.Errorf("the merged index does not link %s's report", r.Name)
 		}
 	}
-}
-
-// runStarting finds the run ids in a command's log.
-var runStarting = regexp.MustCompile(`msg="run starting" run=([0-9a-f]+)`)
-
-// checkLeftNothing fails t unless the log names want runs and none of them
-// left a container or network.
-func checkLeftNothing(t *testing.T, log string, want int) {
-	t.Helper()
-	ms := runStarting.FindAllStringSubmatch(log, -1)
-	if len(ms) != want {
-		t.Errorf("%d run ids in the log, want %d", len(ms), want)
-	}
-	for _, m := range ms {
-		left, err := runner.Leftovers(context.Background(), m[1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range left {
-			t.Errorf("run %s left behind: %s", m[1], l)
-		}
-	}
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaos-election/chaos/internal/chaosbin"
 	"github.com/chaos-election/chaos/internal/headless"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/reports"
@@ -68,8 +69,8 @@ seed: 20261203
 		cmd := exec.CommandContext(ctx, chaosBin, "sweep", "--runs", runs, "--shard", shard, file)
 		out, _ := cmd.CombinedOutput()
 		code := cmd.ProcessState.ExitCode()
-		t.Logf("shard %s exited %d after %v:\n%s", shard, code, time.Since(start).Round(time.Second), lastLines(string(out), 9))
-		checkLeftNothing(t, string(out), 4)
+		t.Logf("shard %s exited %d after %v:\n%s", shard, code, time.Since(start).Round(time.Second), chaosbin.LastLines(string(out), 9))
+		chaosbin.CheckLeftNothing(t, string(out), 4, runner.Leftovers)
 		shardDirs[i] = filepath.Join(runs, "ttl", plan.LatestLink)
 		s, err := reports.ReadSweep(filepath.Join(shardDirs[i], reports.SweepJSON))
 		if err != nil || s.Shard != shard || s.ExitCode != code || (code != runner.ExitInvalid && code != runner.ExitValid) {
@@ -218,31 +219,4 @@ func show(v *float64) string {
 		return "–"
 	}
 	return strconv.FormatFloat(*v, 'f', 3, 64)
-}
-
-// runStarting finds the run ids in a command's log.
-var runStarting = regexp.MustCompile(`msg="run starting" run=([0-9a-f]+)`)
-
-// checkLeftNothing fails t unless the log names want runs and none of them
-// left a container or network.
-func checkLeftNothing(t *testing.T, log string, want int) {
-	t.Helper()
-	ms := runStarting.FindAllStringSubmatch(log, -1)
-	if len(ms) != want {
-		t.Errorf("%d run ids in the log, want %d", len(ms), want)
-	}
-	for _, m := range ms {
-		left, err := runner.Leftovers(context.Background(), m[1])
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, l := range left {
-			t.Errorf("run %s left behind: %s", m[1], l)
-		}
-	}
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
