@@ -3,7 +3,6 @@
 package matrix
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
@@ -15,15 +14,4 @@ import (
 // builds only those missing) and check only their own runs' containers.
 var chaosBin string
 
-func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		bin, cleanup, err := chaosbin.Build("chaos-matrix-test")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer cleanup()
-		chaosBin = bin
-		return m.Run()
-	}())
-}
+func TestMain(m *testing.M) { os.Exit(chaosbin.Main(m, "chaos-matrix-test", &chaosBin)) }

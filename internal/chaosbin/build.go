@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"testing"
 )
 
 // Build builds ../cmd/chaos (from a package directory one level below the
@@ -24,4 +25,18 @@ func Build(prefix string) (bin string, cleanup func(), err error) {
 		return "", nil, fmt.Errorf("build chaos: %w\n%s", err, out)
 	}
 	return bin, cleanup, nil
+}
+
+// Main is the TestMain of a package whose Docker tests only need the
+// binary: it builds it into *bin, runs the tests and removes it, and
+// returns the exit code for os.Exit.
+func Main(m *testing.M, prefix string, bin *string) int {
+	b, cleanup, err := Build(prefix)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer cleanup()
+	*bin = b
+	return m.Run()
 }
