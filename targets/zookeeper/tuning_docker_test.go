@@ -51,27 +51,36 @@ func TestZooKeeperServerSettings(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	deadline := time.After(20 * time.Second)
-	for conn.State() != zk.StateHasSession {
-		select {
-		case <-events:
-		case <-deadline:
-			t.Fatalf("no session within 20s: %s", conn.State())
+	go func() {
+		for range events {
 		}
-	}
-	// go-zookeeper logs the timeout the server granted as it takes it.
+	}()
+	// go-zookeeper logs the timeout the server granted just after it sets
+	// StateHasSession, so the test waits for the line, not the state.
 	granted := regexp.MustCompile(`authenticated: id=\d+, timeout=(\d+)`)
-	mu.Lock()
-	defer mu.Unlock()
-	for _, l := range lines {
-		if m := granted.FindStringSubmatch(l); m != nil {
-			if m[1] != "2400" {
-				t.Errorf("a 1s session was granted for %s ms, want 2400 (2 ticks)", m[1])
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		mu.Lock()
+		var got []string
+		for _, l := range lines {
+			if m := granted.FindStringSubmatch(l); m != nil {
+				got = m
+				break
+			}
+		}
+		seen := append([]string(nil), lines...)
+		mu.Unlock()
+		if got != nil {
+			if got[1] != "2400" {
+				t.Errorf("a 1s session was granted for %s ms, want 2400 (2 ticks)", got[1])
 			}
 			return
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no granted timeout in the client's log within 20s (state %s): %q", conn.State(), seen)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
-	t.Errorf("no granted timeout in the client's log: %q", lines)
 }
 
 type loggerFunc func(format string, args ...any)
