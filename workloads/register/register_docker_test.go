@@ -38,7 +38,12 @@ func TestRegisterOnRealBackends(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			time.Sleep(3 * time.Second)
+			// At least 3 s, and until 150 ops completed (fewer in 3 s on a
+			// loaded machine), for at most 30 s.
+			for start := time.Now(); time.Since(start) < 3*time.Second ||
+				completed(rec.Ops()) < 150 && time.Since(start) < 30*time.Second; {
+				time.Sleep(100 * time.Millisecond)
+			}
 			w.Stop()
 			if err := rec.Close(); err != nil {
 				t.Fatal(err)
@@ -51,4 +56,15 @@ func TestRegisterOnRealBackends(t *testing.T) {
 			}
 		})
 	}
+}
+
+// completed counts the ops that completed (ok or fail).
+func completed(ops []history.Op) int {
+	n := 0
+	for _, op := range ops {
+		if op.Type == history.OK || op.Type == history.Fail {
+			n++
+		}
+	}
+	return n
 }
