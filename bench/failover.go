@@ -16,7 +16,7 @@ import (
 // recipe and each fault, one run of the default plan whose only fault is
 // that fault on the leader's node.
 type FailoverConfig struct {
-	Targets []string // default: every known target
+	Targets []string // default: defaultTargets
 	// Recipes are how the candidates elect; default: the base plan's
 	// recipe (native in the default plan).
 	Recipes []RecipeSetting
@@ -53,7 +53,7 @@ type FailoverRow struct {
 // A run that fails is reported in its row; the others still run.
 func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 	if len(cfg.Targets) == 0 {
-		cfg.Targets = plan.Targets()
+		cfg.Targets = defaultTargets()
 	}
 	if len(cfg.Faults) == 0 {
 		cfg.Faults = []string{"pause", "kill"}

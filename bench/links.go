@@ -23,7 +23,7 @@ var DefaultLinkConditions = []LinkCondition{{}, {Delay: 50 * time.Millisecond}, 
 // condition, one run of the default plan whose faults are that condition
 // on the links of the leader's node, again and again.
 type LinksConfig struct {
-	Targets    []string        // default: every known target
+	Targets    []string        // default: defaultTargets
 	Conditions []LinkCondition // default: DefaultLinkConditions
 	// Base is the plan each run starts from (its target, name and faults
 	// are replaced); the zero value means plan.Default().
@@ -58,7 +58,7 @@ type LinksRow struct {
 // apply, say) is reported in its row; the others still run.
 func Links(ctx context.Context, cfg LinksConfig) ([]LinksRow, error) {
 	if len(cfg.Targets) == 0 {
-		cfg.Targets = plan.Targets()
+		cfg.Targets = defaultTargets()
 	}
 	if len(cfg.Conditions) == 0 {
 		cfg.Conditions = DefaultLinkConditions

@@ -78,9 +78,11 @@ func createOwningAgent(ctx context.Context, api containerAPI, runID string, cp c
 	host := &container.HostConfig{NetworkMode: cp.Host.NetworkMode}
 	cfg := agentConfig(runID, cp.Node, cp.IP.String(), host, stage)
 	cfg.Hostname = cp.Config.Hostname
-	created, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{
+	cctx, cancel := createContext(ctx)
+	created, err := api.ContainerCreate(cctx, client.ContainerCreateOptions{
 		Config: cfg, HostConfig: host, NetworkingConfig: cp.Net, Name: agentName(runID, cp.Node),
 	})
+	cancel()
 	if err != nil {
 		return "", fmt.Errorf("create the network agent of %s: %w", cp.Node, err)
 	}
@@ -93,9 +95,11 @@ func createOwningAgent(ctx context.Context, api containerAPI, runID string, cp c
 func (c *Cluster) startJoinedAgent(ctx context.Context, n Node) (*netAgent, error) {
 	host := &container.HostConfig{NetworkMode: container.NetworkMode("container:" + n.ContainerID)}
 	cfg := agentConfig(c.spec.RunID, n.Name, n.IP, host, delayStage{})
-	created, err := c.api.ContainerCreate(ctx, client.ContainerCreateOptions{
+	cctx, cancel := createContext(ctx)
+	created, err := c.api.ContainerCreate(cctx, client.ContainerCreateOptions{
 		Config: cfg, HostConfig: host, Name: agentName(c.spec.RunID, n.Name),
 	})
+	cancel()
 	if err != nil {
 		return nil, fmt.Errorf("create the network agent of %s: %w", n.Name, err)
 	}

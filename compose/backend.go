@@ -25,6 +25,13 @@ const (
 	// ConsulLocalImage is Consul compiled from its Go modules by
 	// BuildImages (no base layer, /bin/consul as in the official image).
 	ConsulLocalImage = "chaos-local/consul:1.22.7"
+	// KubeAPIServerOfficialImage is the image of target kubernetes's API
+	// servers, used when present locally.
+	KubeAPIServerOfficialImage = "registry.k8s.io/kube-apiserver:v1.37.2"
+	// KubeAPIServerLocalImage is kube-apiserver compiled from
+	// k8s.io/kubernetes by BuildImages (no base layer, the official
+	// image's binary path).
+	KubeAPIServerLocalImage = "chaos-local/kube-apiserver:v1.37.2"
 	// NetctlImage is the sidecar image that cuts links (a static chaos
 	// binary, no base layer), built by BuildImages.
 	NetctlImage = "chaos-local/netctl:latest"
@@ -39,6 +46,13 @@ type backend struct {
 	localImage    string
 	clientPort    int
 }
+
+// targetKubernetes is the target of etcd members behind kube-apiservers.
+const targetKubernetes = "kubernetes"
+
+// apiServerImage is the kube-apiserver image, chosen as a backend's is.
+var apiServerImage = backend{name: ImageKubeAPIServer, imageVar: "KUBE_APISERVER_IMAGE",
+	officialImage: KubeAPIServerOfficialImage, localImage: KubeAPIServerLocalImage, clientPort: 6443}
 
 // backends are the targets compose can bring up, in the order help lists
 // them.
@@ -66,6 +80,16 @@ var backends = []backend{
 		officialImage: ConsulOfficialImage,
 		localImage:    ConsulLocalImage,
 		clientPort:    8500,
+	},
+	{
+		// kubernetes is etcd's members with kube-apiservers in front
+		// (Spec.APIServers): the same compose file, the same image.
+		name:          targetKubernetes,
+		template:      "files/etcd.compose.yaml.tmpl",
+		imageVar:      "ETCD_IMAGE",
+		officialImage: EtcdOfficialImage,
+		localImage:    EtcdLocalImage,
+		clientPort:    2379,
 	},
 }
 

@@ -12,7 +12,7 @@ import (
 	"strings"
 )
 
-//go:embed images/etcd/* images/consul/* images/netctl/Dockerfile images/zookeeper/*
+//go:embed images/etcd/* images/consul/* images/netctl/Dockerfile images/zookeeper/* images/kube-apiserver/*
 var imageFiles embed.FS
 
 // goModuleImage is a backend compiled from its Go module by a wrapper
@@ -24,17 +24,27 @@ type goModuleImage struct {
 	ref   string   // the image built
 	pkg   string   // the package go build compiles: "." or a module path
 	files []string // the wrapper module's files, as embedded (without .txt)
+	// ldflags are added to -s -w: the version kube-apiserver reports,
+	// which upstream's build sets the same way.
+	ldflags string
 }
 
 // goImages are the backends compiled from Go modules.
 var goImages = []goModuleImage{
 	{name: ImageEtcd, ref: EtcdLocalImage, pkg: ".", files: []string{"main.go", "go.mod", "go.sum"}},
 	{name: ImageConsul, ref: ConsulLocalImage, pkg: "github.com/hashicorp/consul", files: []string{"go.mod", "go.sum"}},
+	{name: ImageKubeAPIServer, ref: KubeAPIServerLocalImage, pkg: ".", files: []string{"main.go", "go.mod", "go.sum"},
+		ldflags: "-X k8s.io/component-base/version.gitVersion=v1.37.2 -X k8s.io/component-base/version.gitMajor=1 " +
+			"-X k8s.io/component-base/version.gitMinor=37 -X k8s.io/component-base/version.gitTreeState=clean"},
 }
 
 // buildFlags are the go build flags of the image's binary.
 func (g goModuleImage) buildFlags() []string {
-	return []string{"build", "-trimpath", "-ldflags=-s -w", "-o", g.name, g.pkg}
+	ld := "-s -w"
+	if g.ldflags != "" {
+		ld += " " + g.ldflags
+	}
+	return []string{"build", "-trimpath", "-ldflags=" + ld, "-o", g.name, g.pkg}
 }
 
 // build builds g.ref unless it is up to date.

@@ -29,6 +29,11 @@ type Cluster struct {
 	netName string
 	nodes   []Node
 	byName  map[string]int
+	// servers are target kubernetes's API servers, in front of the nodes
+	// (not nodes themselves: the node faults and Names leave them out);
+	// kube is what their clients need.
+	servers []Node
+	kube    KubeCredentials
 
 	// agents are the nodes' network agents, by node index (none on a
 	// cluster attached without partitions). On a cluster Up started each

@@ -86,6 +86,20 @@ var (
 	_ imageBuildAPI = (*client.Client)(nil)
 )
 
+// createTimeout bounds one create request to the Engine.
+const createTimeout = 60 * time.Second
+
+// createContext is the context of a create request: not cancelled with
+// ctx. A create cancelled while the Engine carries it out can still make
+// the network or container after the client gave up, and after the
+// teardown of the interrupted start-up listed what to remove (seen under
+// load: a run's network left behind by a Ctrl-C at start-up). Seen
+// through, what it made is there for the teardown; the next step of
+// start-up then fails on ctx.
+func createContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+}
+
 // createNetwork creates a network and refuses a name already taken, as
 // the Engine does for API 1.44 and later. Older engines (API < 1.44, e.g.
 // Docker 20.10) refuse a duplicate name only when the request asks them to
@@ -93,7 +107,9 @@ var (
 // second network of that name and only warn. Such a duplicate is removed
 // again and the create fails with a conflict, as before.
 func createNetwork(ctx context.Context, api networkAPI, name string, opts client.NetworkCreateOptions) (client.NetworkCreateResult, error) {
-	res, err := api.NetworkCreate(ctx, name, opts)
+	cctx, cancel := createContext(ctx)
+	defer cancel()
+	res, err := api.NetworkCreate(cctx, name, opts)
 	if err != nil {
 		return res, err
 	}

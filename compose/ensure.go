@@ -12,15 +12,16 @@ import (
 // firstBuild is about how long each image takes to build the first time
 // on 2 cores, for the line that says a run is building one.
 var firstBuild = map[string]string{
-	ImageEtcd:      "about 30 s",
-	ImageZooKeeper: "about 1 min",
-	ImageConsul:    "about 6 min",
-	ImageNetctl:    "seconds",
+	ImageEtcd:          "about 30 s",
+	ImageZooKeeper:     "about 1 min",
+	ImageConsul:        "about 6 min",
+	ImageNetctl:        "seconds",
+	ImageKubeAPIServer: "about 4 min",
 }
 
 // EnsureImages builds the images a cluster of target needs and lacks:
 // the backend's (unless its official image is present locally) and the
-// netctl sidecar's. A run builds only what its plan uses, so the first
+// netctl sidecar's, and for target kubernetes the kube-apiserver's. A run builds only what its plan uses, so the first
 // run on a fresh machine does not wait for every backend; it says on one
 // line what it builds and how long that takes the first time. When
 // everything is present it only inspects. opts.Images is ignored.
@@ -37,10 +38,14 @@ func ensureImages(ctx context.Context, api imageAPI, target string, opts BuildOp
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	type image struct{ name, ref, official string }
+	wants := []image{{b.name, b.localImage, b.officialImage}, {ImageNetctl, NetctlImage, ""}}
+	if b.name == targetKubernetes {
+		wants[0].name = ImageEtcd
+		wants = append(wants, image{ImageKubeAPIServer, KubeAPIServerLocalImage, KubeAPIServerOfficialImage})
+	}
 	var missing []string
-	for _, want := range []struct{ name, ref, official string }{
-		{b.name, b.localImage, b.officialImage}, {ImageNetctl, NetctlImage, ""},
-	} {
+	for _, want := range wants {
 		present, err := imageExists(ctx, api, want.ref)
 		if err == nil && !present && want.official != "" {
 			present, err = imageExists(ctx, api, want.official)

@@ -19,14 +19,15 @@ const LogsDir = "logs"
 // CollectLogs writes each node's container log (stdout and stderr,
 // demultiplexed, interleaved as written) to Dir/logs/<node>.log, and its
 // network agent's (what it applied, its proxy's connections) to
-// Dir/logs/<node>-agent.log. Call it before Down, on a context that
+// Dir/logs/<node>-agent.log, and each API server's to
+// Dir/logs/api<i>.log. Call it before Down, on a context that
 // outlives cancellation.
 func (c *Cluster) CollectLogs(ctx context.Context) error {
 	dir := filepath.Join(c.spec.Dir, LogsDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("collect logs: %w", err)
 	}
-	errs := make([]error, len(c.nodes)+len(c.agents))
+	errs := make([]error, len(c.nodes)+len(c.agents)+len(c.servers))
 	var wg sync.WaitGroup
 	for i, n := range c.nodes {
 		wg.Go(func() { errs[i] = c.writeLog(ctx, n.Name, n.ContainerID, filepath.Join(dir, n.Name+".log")) })
@@ -34,6 +35,11 @@ func (c *Cluster) CollectLogs(ctx context.Context) error {
 	for i, ag := range c.agents {
 		name := c.nodes[i].Name + "-agent"
 		wg.Go(func() { errs[len(c.nodes)+i] = c.writeLog(ctx, name, ag.containerID, filepath.Join(dir, name+".log")) })
+	}
+	for i, n := range c.servers {
+		wg.Go(func() {
+			errs[len(c.nodes)+len(c.agents)+i] = c.writeLog(ctx, n.Name, n.ContainerID, filepath.Join(dir, n.Name+".log"))
+		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {

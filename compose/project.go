@@ -23,6 +23,7 @@ type plan struct {
 	NetworkName string
 	Network     client.NetworkCreateOptions
 	Containers  []containerPlan // in node order: n1, n2, ...
+	Servers     []containerPlan // target kubernetes's API servers: api1, ...
 }
 
 // containerPlan is one service as a container create request.
@@ -38,7 +39,7 @@ type containerPlan struct {
 // loadPlan reads a rendered compose file with compose-go (interpolating
 // env, e.g. the image variable) and turns it into the requests that
 // create the network and the nodes' containers.
-func loadPlan(ctx context.Context, path string, content []byte, projectName string, env map[string]string, nodes int) (plan, error) {
+func loadPlan(ctx context.Context, path string, content []byte, projectName string, env map[string]string, nodes, apiServers int) (plan, error) {
 	proj, err := loader.LoadWithContext(ctx, types.ConfigDetails{
 		WorkingDir:  filepath.Dir(path),
 		ConfigFiles: []types.ConfigFile{{Filename: path, Content: content}},
@@ -58,19 +59,33 @@ func loadPlan(ctx context.Context, path string, content []byte, projectName stri
 		return plan{}, fmt.Errorf("load %s: network %q: %w", path, networkKey, err)
 	}
 	p := plan{NetworkName: netCfg.Name, Network: netOpts}
-	for i := 1; i <= nodes; i++ {
-		svc, ok := proj.Services[nodeName(i)]
+	service := func(name string) (containerPlan, error) {
+		svc, ok := proj.Services[name]
 		if !ok {
-			return plan{}, fmt.Errorf("load %s: no service %s", path, nodeName(i))
+			return containerPlan{}, fmt.Errorf("load %s: no service %s", path, name)
 		}
 		cp, err := containerFrom(svc, netCfg.Name)
 		if err != nil {
-			return plan{}, fmt.Errorf("load %s: service %s: %w", path, svc.Name, err)
+			return containerPlan{}, fmt.Errorf("load %s: service %s: %w", path, svc.Name, err)
+		}
+		return cp, nil
+	}
+	for i := 1; i <= nodes; i++ {
+		cp, err := service(nodeName(i))
+		if err != nil {
+			return plan{}, err
 		}
 		p.Containers = append(p.Containers, cp)
 	}
-	if len(proj.Services) != nodes {
-		return plan{}, fmt.Errorf("load %s: %d services, want %d", path, len(proj.Services), nodes)
+	for i := 1; i <= apiServers; i++ {
+		cp, err := service(apiServerName(i))
+		if err != nil {
+			return plan{}, err
+		}
+		p.Servers = append(p.Servers, cp)
+	}
+	if len(proj.Services) != nodes+apiServers {
+		return plan{}, fmt.Errorf("load %s: %d services, want %d", path, len(proj.Services), nodes+apiServers)
 	}
 	return p, nil
 }

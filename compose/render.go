@@ -25,6 +25,9 @@ type renderParams struct {
 	// Tuning are the servers' own settings; zero fields render as the
 	// shipped files.
 	Tuning tuning.Settings
+	// APIServers is how many kube-apiservers front the etcd members
+	// (target kubernetes; 0 otherwise).
+	APIServers int
 }
 
 // member is one node as the template sees it.
@@ -46,6 +49,11 @@ type templateData struct {
 	Etcd           etcdData
 	ZooKeeper      zooKeeperData
 	Consul         consulData
+	// Target kubernetes: its API servers, their image and the members'
+	// client URLs they are given.
+	APIServers     []member
+	APIServerImage string
+	EtcdServers    string
 }
 
 // etcdData is what the etcd template reads of the servers' settings: the
@@ -81,6 +89,13 @@ func nodeIP(subnet netip.Prefix, i int) netip.Addr {
 	b[3] = byte(10 + i)
 	return netip.AddrFrom4(b)
 }
+
+// apiServerName is the name of API server i (1-based).
+func apiServerName(i int) string { return fmt.Sprintf("api%d", i) }
+
+// apiServerIP is the fixed address of API server i (1-based): after every
+// node's.
+func apiServerIP(subnet netip.Prefix, i int) netip.Addr { return nodeIP(subnet, MaxNodes+i) }
 
 // gatewayIP is the bridge's address in subnet: where the harness's
 // packets come from.
@@ -120,6 +135,19 @@ func render(b backend, p renderParams) ([]byte, error) {
 		peers = append(peers, fmt.Sprintf("%s=http://%s:2380", m.Name, m.IP))
 	}
 	d.InitialCluster = strings.Join(peers, ",")
+	if p.APIServers > 0 {
+		if b.name != targetKubernetes {
+			return nil, fmt.Errorf("render %s compose file: API servers are for target %s", b.name, targetKubernetes)
+		}
+		var urls []string
+		for _, m := range d.Members {
+			urls = append(urls, "http://"+m.IP+":2379")
+		}
+		d.EtcdServers, d.APIServerImage = strings.Join(urls, ","), KubeAPIServerOfficialImage
+		for i := 1; i <= p.APIServers; i++ {
+			d.APIServers = append(d.APIServers, member{Index: i, Name: apiServerName(i), IP: apiServerIP(p.Subnet, i).String()})
+		}
+	}
 	t, err := template.New(b.template).Option("missingkey=error").ParseFS(templates, b.template)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", b.template, err)

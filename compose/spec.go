@@ -54,8 +54,14 @@ type Spec struct {
 	// Seed seeds the agents' proxies' random sources (jitter); node i's
 	// is Seed+i.
 	Seed uint64
-	Log  *slog.Logger // nil = discard
+	// APIServers is how many kube-apiservers target kubernetes puts in
+	// front of its etcd members (0 = 1); other targets have none.
+	APIServers int
+	Log        *slog.Logger // nil = discard
 }
+
+// maxAPIServers is the most API servers a cluster is rendered with.
+const maxAPIServers = 9
 
 // shapesLinks says whether the agents need their delay stage: for delays
 // or rates.
@@ -77,6 +83,9 @@ func (s Spec) withDefaults() (Spec, error) {
 	if s.Nodes == 0 {
 		s.Nodes = 3
 	}
+	if s.Target == targetKubernetes && s.APIServers == 0 {
+		s.APIServers = 1
+	}
 	if s.HealthTimeout == 0 {
 		s.HealthTimeout = DefaultHealthTimeout + 2*s.Tuning.ElectionTime(s.Target)
 	}
@@ -89,6 +98,12 @@ func (s Spec) withDefaults() (Spec, error) {
 	}
 	if err := checkRunID(s.RunID); err != nil {
 		errs = append(errs, err)
+	}
+	switch {
+	case s.APIServers != 0 && s.Target != targetKubernetes:
+		errs = append(errs, fmt.Errorf("api servers: %d, but only target %s has API servers", s.APIServers, targetKubernetes))
+	case s.APIServers < 0 || s.APIServers > maxAPIServers:
+		errs = append(errs, fmt.Errorf("api servers: %d (want 1..%d)", s.APIServers, maxAPIServers))
 	}
 	if s.Dir == "" {
 		errs = append(errs, errors.New("dir: empty (compose.yaml and logs are written there)"))

@@ -52,7 +52,7 @@ func TestRenderServerSettings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := loadPlan(context.Background(), filepath.Join(t.TempDir(), ComposeFile), content, "chaos-manual", nil, 3)
+			p, err := loadPlan(context.Background(), filepath.Join(t.TempDir(), ComposeFile), content, "chaos-manual", nil, 3, 0)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -69,14 +69,14 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 	env := map[string]string{b.imageVar: choice.Ref}
 	var p plan
 	c.subnet, err = createNetworkIn(ctx, api, spec.RunID, func(subnet netip.Prefix) error {
-		content, err := render(b, renderParams{Nodes: spec.Nodes, RunID: spec.RunID, Subnet: subnet, Tuning: spec.Tuning})
+		content, err := render(b, renderParams{Nodes: spec.Nodes, RunID: spec.RunID, Subnet: subnet, Tuning: spec.Tuning, APIServers: spec.APIServers})
 		if err != nil {
 			return err
 		}
 		if err := os.WriteFile(path, content, 0o644); err != nil {
 			return fmt.Errorf("write compose file: %w", err)
 		}
-		if p, err = loadPlan(ctx, path, content, prefix(spec.RunID), env, spec.Nodes); err != nil {
+		if p, err = loadPlan(ctx, path, content, prefix(spec.RunID), env, spec.Nodes, spec.APIServers); err != nil {
 			return err
 		}
 		if _, err := createNetwork(ctx, api, p.NetworkName, p.Network); err != nil {
@@ -112,9 +112,11 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 	}
 	for i, cp := range p.Containers {
 		joinAgent(&cp, c.agents[i].containerID)
-		created, err := api.ContainerCreate(ctx, client.ContainerCreateOptions{
+		cctx, cancel := createContext(ctx)
+		created, err := api.ContainerCreate(cctx, client.ContainerCreateOptions{
 			Config: cp.Config, HostConfig: cp.Host, NetworkingConfig: cp.Net, Name: cp.Name,
 		})
+		cancel()
 		if err != nil {
 			return nil, fmt.Errorf("create %s: %w", cp.Name, err)
 		}
@@ -126,6 +128,9 @@ func up(ctx context.Context, api engine, spec Spec) (_ *Cluster, err error) {
 		}
 	}
 	if err := c.waitHealthy(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.startAPIServers(ctx, p.Servers); err != nil {
 		return nil, err
 	}
 	log.Info("cluster up", "nodes", len(c.nodes), "network", c.netName, "subnet", c.subnet,

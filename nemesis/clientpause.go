@@ -26,7 +26,7 @@ func (c *clientPause) Name() string { return "client-pause(" + c.victim + ")" }
 
 func (c *clientPause) Start(ctx context.Context, env Env) (history.Fault, error) {
 	v := history.Fault{Kind: "client-pause", Victim: c.victim, For: c.d.String()}
-	err := chooseVictims(c.rng, env, c.victim, &v)
+	err := chooseClientVictims(c.rng, env, c.victim, &v)
 	nodes := v.Nodes
 	v.Nodes = nil // recorded once there is a client to freeze
 	if err != nil {

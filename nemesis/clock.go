@@ -57,7 +57,7 @@ func (c *clockFault) Start(ctx context.Context, env Env) (history.Fault, error) 
 	if c.offset != 0 {
 		v.Offset = c.offset.String()
 	}
-	if err := chooseVictims(c.rng, env, c.victim, &v); err != nil {
+	if err := chooseClientVictims(c.rng, env, c.victim, &v); err != nil {
 		return v, err
 	}
 	if env.Clocks == nil {

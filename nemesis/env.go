@@ -86,8 +86,20 @@ type Env struct {
 	// Clocks are the candidates' clocks; nil when the run has no election
 	// workload.
 	Clocks Clocks
-	Rec    Recorder
-	Log    *slog.Logger
+	// Servers, when set, is who leads among the nodes themselves, for
+	// targets whose candidates run apart from the nodes (kubernetes: the
+	// candidates talk to API servers, the nodes are etcd members): the
+	// faults on nodes aimed at "leader" (and "follower") take its answer,
+	// the faults on candidates still the leading candidate's. nil: the
+	// node of the leading candidate is the leader for both.
+	Servers Servers
+	Rec     Recorder
+	Log     *slog.Logger
+}
+
+// Servers says which node the servers' own consensus has as leader.
+type Servers interface {
+	Leader() (node string, ok bool)
 }
 
 // FaultSpec is one fault of a plan.

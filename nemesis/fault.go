@@ -58,9 +58,31 @@ func label(spec FaultSpec) string {
 	return spec.Kind + " " + spec.Victim
 }
 
-// chooseVictims resolves the victim into v (its nodes and fallback).
+// chooseVictims resolves the victim of a fault on nodes into v (its nodes
+// and fallback): "leader" is the servers' own leader where the run knows
+// one apart from the candidates' (Env.Servers), else the leading
+// candidate's node.
 func chooseVictims(rng *rand.Rand, env Env, victim string, v *history.Fault) error {
-	nodes, fallback, err := victims(rng, env, victim)
+	switch {
+	case env.Servers != nil:
+		return chooseFrom(rng, env, env.Servers.Leader, victim, v)
+	case env.Clients != nil:
+		return chooseFrom(rng, env, env.Clients.Leader, victim, v)
+	}
+	return chooseFrom(rng, env, nil, victim, v)
+}
+
+// chooseClientVictims resolves the victim of a fault on candidates
+// (client pauses, clocks) into v: "leader" is the leading candidate.
+func chooseClientVictims(rng *rand.Rand, env Env, victim string, v *history.Fault) error {
+	if env.Clients != nil {
+		return chooseFrom(rng, env, env.Clients.Leader, victim, v)
+	}
+	return chooseFrom(rng, env, nil, victim, v)
+}
+
+func chooseFrom(rng *rand.Rand, env Env, leader func() (string, bool), victim string, v *history.Fault) error {
+	nodes, fallback, err := victims(rng, env, leader, victim)
 	v.Nodes = nodes
 	if fallback {
 		v.Fallback = "random"

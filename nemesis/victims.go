@@ -9,24 +9,24 @@ import (
 // Roles a fault can name instead of a node.
 var roles = []string{"leader", "follower", "minority", "majority", "random"}
 
-// victims resolves a role or node name to nodes. fallback is true when the
-// role was "leader" and there was none, so a random node was taken.
-func victims(rng *rand.Rand, env Env, victim string) (nodes []string, fallback bool, err error) {
+// victims resolves a role or node name to nodes; leader says who leads
+// (nil: nobody known). fallback is true when the role was "leader" and
+// there was none, so a random node was taken.
+func victims(rng *rand.Rand, env Env, leader func() (string, bool), victim string) (nodes []string, fallback bool, err error) {
 	all := sorted(env.Cluster.Names())
+	if leader == nil {
+		leader = func() (string, bool) { return "", false }
+	}
 	switch victim {
 	case "leader":
-		if env.Clients != nil {
-			if l, ok := env.Clients.Leader(); ok && slices.Contains(all, l) {
-				return []string{l}, false, nil
-			}
+		if l, ok := leader(); ok && slices.Contains(all, l) {
+			return []string{l}, false, nil
 		}
 		return []string{all[rng.IntN(len(all))]}, true, nil
 	case "follower": // a node other than the leader's; any node when none leads
 		others := all
-		if env.Clients != nil {
-			if l, ok := env.Clients.Leader(); ok {
-				others = slices.DeleteFunc(slices.Clone(all), func(n string) bool { return n == l })
-			}
+		if l, ok := leader(); ok {
+			others = slices.DeleteFunc(slices.Clone(all), func(n string) bool { return n == l })
 		}
 		if len(others) == 0 {
 			others = all

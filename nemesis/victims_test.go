@@ -3,6 +3,8 @@ package nemesis
 import (
 	"slices"
 	"testing"
+
+	"github.com/chaos-election/chaos/history"
 )
 
 // The follower role is a node other than the leader's, each of them in
@@ -13,7 +15,7 @@ func TestVictimFollower(t *testing.T) {
 	r := rng(5)
 	seen := map[string]int{}
 	for range 200 {
-		nodes, fallback, err := victims(r, f.env(), "follower")
+		nodes, fallback, err := victims(r, f.env(), f.env().Clients.Leader, "follower")
 		if err != nil || fallback || len(nodes) != 1 {
 			t.Fatalf("follower: %v %v %v", nodes, fallback, err)
 		}
@@ -25,7 +27,7 @@ func TestVictimFollower(t *testing.T) {
 	f.leader = ""
 	clear(seen)
 	for range 200 {
-		nodes, _, _ := victims(r, f.env(), "follower")
+		nodes, _, _ := victims(r, f.env(), f.env().Clients.Leader, "follower")
 		seen[nodes[0]]++
 	}
 	if len(seen) != 3 {
@@ -36,5 +38,44 @@ func TestVictimFollower(t *testing.T) {
 	}
 	if !slices.Contains(roles, "follower") {
 		t.Fatal("follower is not a role")
+	}
+}
+
+type serverLeader string
+
+func (s serverLeader) Leader() (string, bool) { return string(s), s != "" }
+
+// With the servers' own leader known apart from the candidates' (target
+// kubernetes: etcd's raft leader, candidates on API servers), faults on
+// nodes aimed at the leader hit the servers' leader, and faults on
+// candidates the leading candidate.
+func TestVictimLeaderOfServersAndOfCandidates(t *testing.T) {
+	f := newFake(3)
+	f.leader = "n2" // the leading candidate's node
+	env := f.env()
+	env.Servers = serverLeader("n3")
+	r := rng(1)
+	var node, client history.Fault
+	if err := chooseVictims(r, env, "leader", &node); err != nil {
+		t.Fatal(err)
+	}
+	if err := chooseClientVictims(r, env, "leader", &client); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(node.Nodes, []string{"n3"}) || !slices.Equal(client.Nodes, []string{"n2"}) {
+		t.Fatalf("leader of the nodes %v, of the candidates %v: want [n3] and [n2]", node.Nodes, client.Nodes)
+	}
+	var follower history.Fault
+	for range 50 {
+		if err := chooseVictims(r, env, "follower", &follower); err != nil {
+			t.Fatal(err)
+		}
+		if follower.Nodes[0] == "n3" {
+			t.Fatalf("a follower fault hit the servers' leader n3")
+		}
+	}
+	env.Servers = nil
+	if err := chooseVictims(r, env, "leader", &node); err != nil || !slices.Equal(node.Nodes, []string{"n2"}) {
+		t.Fatalf("without Servers the leader of the nodes is %v (%v), want the candidate's n2", node.Nodes, err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/targets/kubernetes"
 	"github.com/chaos-election/chaos/targets/lease"
 )
 
@@ -24,9 +25,9 @@ func (p Plan) Timings() Lease {
 // checkLease checks the recipe against the workload and the lease
 // timings against the lease duration, as client-go checks its own.
 func (p Plan) checkLease(bad func(field, format string, args ...any)) {
-	if !p.LeaseRecipe() {
+	if !p.LeaseRecipe() && p.Target != TargetKubernetes {
 		if p.Lease != (Lease{}) {
-			bad("lease", "the lease timings apply to recipe lease-timestamp or lease-observed; the plan's recipe is %q", p.Recipe)
+			bad("lease", "the lease timings apply to recipe lease-timestamp or lease-observed, and to target kubernetes; the plan's recipe is %q", p.Recipe)
 		}
 		return
 	}
@@ -42,15 +43,19 @@ func (p Plan) checkLease(bad func(field, format string, args ...any)) {
 		}
 	}
 	t := p.Timings()
-	switch p.Recipe {
-	case RecipeLeaseTimestamp:
+	switch {
+	case p.Recipe == RecipeLeaseTimestamp:
 		if p.Lease.RenewDeadline != 0 || p.Lease.RetryPeriod != 0 {
 			bad("lease", "renew_deadline and retry_period are client-go's: they apply to recipe lease-observed; lease-timestamp takes renew_every")
 		}
 		if t.RenewEvery <= 0 || t.RenewEvery >= p.LeaseTTL {
 			bad("lease.renew_every", "must be shorter than lease_ttl (%s), got %s: a holder renews several times a lease", FormatDuration(p.LeaseTTL), FormatDuration(t.RenewEvery))
 		}
-	case RecipeLeaseObserved:
+	case p.Recipe == RecipeLeaseObserved || p.Target == TargetKubernetes:
+		if p.Target == TargetKubernetes && !kubernetes.Available {
+			bad("target", "kubernetes needs client-go, which this chaos was built without (-tags nokube, as ./scripts/run-default builds it for a fast first run): build it with `go build ./cmd/chaos`, or run ./scripts/test, which does")
+			return
+		}
 		if !lease.ObservedAvailable {
 			bad("recipe", "lease-observed needs client-go, which this chaos was built without (-tags nokube, as ./scripts/run-default builds it for a fast first run): build it with `go build ./cmd/chaos`, or run ./scripts/test, which does")
 			return

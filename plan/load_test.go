@@ -126,7 +126,7 @@ func TestLoadPlanErrors(t *testing.T) {
 		{"write_every zero", "write_every: 0\n",
 			[]wantErr{{1, "write_every", "at least 1ms"}}},
 		{"unknown target", "name: x\ntarget: etcdd\n",
-			[]wantErr{{2, "target", `unknown target "etcdd" (known: etcd, zookeeper, consul)`}}},
+			[]wantErr{{2, "target", `unknown target "etcdd" (known: etcd, zookeeper, consul, kubernetes)`}}},
 		{"unknown workload", "workload: registers\n",
 			[]wantErr{{1, "workload", `unknown workload "registers" (known: election, register, election+register)`}}},
 		{"unknown read mode", "target: zookeeper\nworkload: register\nregister:\n  read_mode: linearizable\n",

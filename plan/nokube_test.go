@@ -21,3 +21,13 @@ func TestObservedNeedsClientGo(t *testing.T) {
 		t.Fatalf("lease-timestamp needs no client-go: %v", err)
 	}
 }
+
+// ... and so does target kubernetes.
+func TestKubernetesNeedsClientGo(t *testing.T) {
+	p := Default()
+	p.SetTarget(TargetKubernetes)
+	err := p.Validate()
+	if !IsError(err) || !strings.Contains(err.Error(), `field "target": kubernetes needs client-go`) {
+		t.Fatalf("got %v", err)
+	}
+}

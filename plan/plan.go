@@ -169,7 +169,7 @@ type Consul struct {
 
 // Known values of the plan's enumerated fields.
 var (
-	knownTargets   = []string{"etcd", "zookeeper", "consul"}
+	knownTargets   = []string{"etcd", "zookeeper", "consul", TargetKubernetes}
 	knownBehaviors = []string{"release", "delete"}
 	knownWorkloads = []string{"election", "register", "election+register"}
 	knownResources = []string{"none", "token", "backend"}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/nemesis"
+	"github.com/chaos-election/chaos/targets/kubernetes"
 	"github.com/chaos-election/chaos/targets/lease"
 	"github.com/chaos-election/chaos/tuning"
 )
@@ -350,6 +351,9 @@ func TestExamplesLoad(t *testing.T) {
 		}
 		if strings.HasPrefix(filepath.Base(path), "sweep-") {
 			continue // a sweep: TestShippedSweepLoads
+		}
+		if strings.HasPrefix(filepath.Base(path), "kubernetes-") && !kubernetes.Available {
+			continue // refused without client-go: TestKubernetesNeedsClientGo
 		}
 		// Over an empty base: an example must say everything it needs.
 		p, err := Load(path, Plan{})

@@ -7,6 +7,7 @@ import (
 	"github.com/chaos-election/chaos/targets"
 	"github.com/chaos-election/chaos/targets/consul"
 	"github.com/chaos-election/chaos/targets/etcd"
+	"github.com/chaos-election/chaos/targets/kubernetes"
 	"github.com/chaos-election/chaos/targets/zookeeper"
 )
 
@@ -23,6 +24,9 @@ func (p Plan) NewTarget(access targets.Access) (targets.Target, error) {
 		t = etcd.New(etcd.Options{Root: root, Access: access})
 	case "zookeeper":
 		t = zookeeper.New(zookeeper.Options{Root: root, Access: access})
+	case TargetKubernetes:
+		tm := p.Timings()
+		t = kubernetes.New(kubernetes.Options{RenewDeadline: tm.RenewDeadline, RetryPeriod: tm.RetryPeriod})
 	case "consul":
 		t = consul.New(consul.Options{Root: root, Access: access, LockDelay: max(p.Consul.LockDelay, consulMinLockDelay), Behavior: p.Consul.Behavior})
 	default:

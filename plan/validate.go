@@ -108,11 +108,12 @@ func (p Plan) check() []fieldErr {
 		oneOf("recipe", p.Recipe, knownRecipes)
 	}
 	p.checkLease(bad)
+	p.checkKubernetes(bad)
 	tuned := p.checkTuning(bad)
 	switch {
 	case p.LeaseTTL < minLeaseTTL:
 		bad("lease_ttl", "must be at least %s, got %s", FormatDuration(minLeaseTTL), FormatDuration(p.LeaseTTL))
-	case p.LeaseRecipe(): // the lease duration is the recipe's own, not a backend session's
+	case p.LeaseRecipe() || p.Target == TargetKubernetes: // the lease duration is the recipe's own (client-go's), not a backend session's
 	case p.Target == "etcd" && p.LeaseTTL%time.Second != 0:
 		bad("lease_ttl", "etcd leases are whole seconds, got %s", FormatDuration(p.LeaseTTL))
 	case tuned && p.Election(): // the candidates' sessions, as the servers' settings grant them

@@ -147,6 +147,9 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	if err := checkLinkMethods(pl, cluster, log); err != nil {
 		return out, err
 	}
+	if err := connectAPIServers(target, cluster); err != nil {
+		return out, err
+	}
 	eps := cluster.Endpoints()
 	cutShort := func(err error) error {
 		if ctx.Err() != nil {
@@ -189,6 +192,9 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 	if lk != nil {
 		env.Links = lk
+	}
+	if wl.servers != nil {
+		env.Servers = wl.servers
 	}
 	nem, err := nemesis.New(pl.NemesisSpec(), env, rng)
 	if err != nil {

@@ -21,6 +21,10 @@ type clients struct {
 	el     *election.Workload // nil without the election workload
 	reg    *register.Workload // nil without the register workload
 	leader *backendLeader     // the backend's own leader, without election
+	// servers is the nodes' own leader where the candidates run apart
+	// from the nodes (target kubernetes: etcd's raft leader), for the
+	// faults on nodes aimed at the leader.
+	servers *backendLeader
 }
 
 // startWorkloads starts the plan's workloads on eps; with links, the
@@ -47,6 +51,9 @@ func startWorkloads(ctx context.Context, pl plan.Plan, target targets.Target, ep
 			return nil, fmt.Errorf("election workload: %w", err)
 		}
 		c.el = el
+		if lr, ok := target.(targets.LeaderReporter); ok && pl.Target == plan.TargetKubernetes {
+			c.servers = watchBackendLeader(ctx, lr, eps, log)
+		}
 	} else if lr, ok := target.(targets.LeaderReporter); ok {
 		c.leader = watchBackendLeader(ctx, lr, eps, log)
 	}
@@ -117,6 +124,9 @@ func (c *clients) Stop(ctx context.Context) error {
 	}
 	if c.leader != nil {
 		c.leader.Stop()
+	}
+	if c.servers != nil {
+		c.servers.Stop()
 	}
 	return err
 }

@@ -22,7 +22,7 @@ func (s Settings) IsZero() bool { return s == Settings{} }
 // settings are not read.
 func (s Settings) For(target string) []Problem {
 	switch target {
-	case "etcd":
+	case "etcd", "kubernetes": // kubernetes: etcd members behind API servers
 		return s.Etcd.Problems()
 	case "zookeeper":
 		return s.ZooKeeper.Problems()
@@ -38,7 +38,7 @@ func (s Settings) For(target string) []Problem {
 // take twice as long (randomized timeouts, a vote that splits).
 func (s Settings) ElectionTime(target string) time.Duration {
 	switch target {
-	case "etcd":
+	case "etcd", "kubernetes":
 		return s.Etcd.Election()
 	case "zookeeper":
 		return ZooKeeperInitLimit * s.ZooKeeper.Tick()

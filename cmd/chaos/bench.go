@@ -74,7 +74,7 @@ runs' fault window to hold three faults.`,
 		},
 	}
 	f := failover.Flags()
-	f.StringSliceVar(&cfg.Targets, "targets", nil, "backends to measure (default all)")
+	f.StringSliceVar(&cfg.Targets, "targets", nil, "backends to measure (default etcd, zookeeper, consul; kubernetes by name)")
 	f.StringSliceVar(&recipes, "recipes", nil, "how the candidates elect: native, lease-timestamp[@TTL[/RENEW_EVERY]], lease-observed[@TTL[/RENEW_DEADLINE/RETRY_PERIOD]] (default the plan's recipe: native)")
 	f.StringSliceVar(&cfg.Faults, "faults", nil, "faults on the leader's node: pause, kill (default both)")
 	f.DurationVar(&cfg.Hold, "hold", 8*time.Second, "how long each fault lasts at least (a row holds it its lease TTL + 5s when that is longer)")
@@ -142,7 +142,7 @@ backends' 1 s election timeouts).`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringSliceVar(&cfg.Targets, "targets", nil, "backends to measure (default all)")
+	f.StringSliceVar(&cfg.Targets, "targets", nil, "backends to measure (default etcd, zookeeper, consul; kubernetes by name)")
 	f.StringSliceVar(&conditions, "conditions", nil, "what the leader's links suffer: none, delay=D[/JITTER], loss=P (default none,delay=50ms,delay=1200ms/600ms,loss=0.3)")
 	f.DurationVar(&cfg.Hold, "hold", 10*time.Second, "how long each fault lasts")
 	f.StringVar(&cfg.Root, "runs", "runs", "directory that holds the run directories")

@@ -89,3 +89,7 @@ func (c *Cluster) Log(ctx context.Context, node string) (string, error) {
 	}
 	return string(b), nil
 }
+
+// Compose is the cluster as compose started it (its API servers and
+// credentials, for target kubernetes).
+func (c *Cluster) Compose() *compose.Cluster { return c.c }

@@ -47,16 +47,16 @@ type storeLock struct {
 	lastErr error    // the outcome of the last call to the store
 }
 
-var _ rl.Interface = (*storeLock)(nil)
+var _ TenureLock = (*storeLock)(nil)
 
 func newStoreLock(store Store, id string, log *slog.Logger) *storeLock {
 	return &storeLock{store: store, id: id, log: log}
 }
 
-// begin starts a tenure: the next write naming this process is a
+// Begin starts a tenure: the next write naming this process is a
 // takeover. retaken is called (not under the lock's mutex) when a later
 // takeover of the same tenure moves the epoch.
-func (l *storeLock) begin(retaken func()) {
+func (l *storeLock) Begin(retaken func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.tenure, l.token, l.retaken, l.lastErr = false, 0, retaken, nil

@@ -28,8 +28,8 @@ func TestStoreLock(t *testing.T) {
 	discard := slog.New(slog.DiscardHandler)
 	a, b := newStoreLock(m, "a", discard), newStoreLock(m, "b", discard)
 	var retakenB int
-	a.begin(nil)
-	b.begin(func() { retakenB++ })
+	a.Begin(nil)
+	b.Begin(func() { retakenB++ })
 	if a.Identity() != "a" || a.Describe() == "" {
 		t.Errorf("identity %q, describe %q", a.Identity(), a.Describe())
 	}
@@ -110,7 +110,7 @@ func TestStoreLock(t *testing.T) {
 	// again: a takeover under a new token, which ends the tenure its
 	// campaign reported.
 	c := newStoreLock(m, "c", discard)
-	c.begin(nil)
+	c.Begin(nil)
 	if _, _, err := c.Get(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestStoreLock(t *testing.T) {
 		t.Errorf("b's takeover during its tenure: token %d (c's %d, epoch %d), retaken %d times", b.Token(), c.Token(), m.Epoch(), retakenB)
 	}
 	// A new tenure starts with a takeover, even over its own record.
-	a.begin(nil)
+	a.Begin(nil)
 	before := a.Token()
 	if _, _, err := a.Get(ctx); err != nil {
 		t.Fatal(err)

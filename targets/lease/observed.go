@@ -10,6 +10,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"k8s.io/client-go/tools/leaderelection"
+	rl "k8s.io/client-go/tools/leaderelection/resourcelock"
 	"k8s.io/klog/v2"
 
 	"github.com/chaos-election/chaos/targets"
@@ -20,11 +21,11 @@ import (
 // record change, on the real clock (its clock is not settable): cfg.Clock
 // does not reach it, so clock offsets do not either.
 type observed struct {
-	store Store
-	cfg   Config // Defaults applied
-	log   *slog.Logger
-	klog  logr.Logger
-	lock  *storeLock
+	res  Resource
+	cfg  Config // Defaults applied
+	log  *slog.Logger
+	klog logr.Logger
+	lock TenureLock
 
 	targets.Leadership
 	watch targets.Watch // of the elector's Run: closes lost when it returns
@@ -63,14 +64,43 @@ var _ targets.Candidate = (*observed)(nil)
 func NewObserved(store Store, cfg Config) targets.Candidate {
 	cfg = cfg.Defaults()
 	log := logger(cfg.Log).With("process", cfg.Process, "recipe", RecipeObserved)
+	store = withPause(store, cfg.Pause)
+	return NewElector(newStoreLock(store, cfg.Process, log), store, cfg, log)
+}
+
+// TenureLock is the resourcelock.Interface a client-go candidate runs on,
+// which also knows the tenures its writes began: Begin starts one (the
+// next write naming this process the holder is a takeover, retaken is
+// called when a later takeover in the same tenure moves the token),
+// Token is the token of the tenure's takeover (0 = none yet), LastErr the
+// outcome of its last request. Its requests wait through the
+// candidate's client pause.
+type TenureLock interface {
+	rl.Interface
+	Begin(retaken func())
+	Token() uint64
+	LastErr() error
+}
+
+// Resource is where a client-go candidate's fenced writes go, and what it
+// closes with itself.
+type Resource interface {
+	FencedWrite(ctx context.Context, token uint64, value []byte) error
+	Close() error
+}
+
+// NewElector is a candidate that elects with client-go's LeaderElector
+// on lock, as lease-observed does on a Store (NewObserved) and target
+// kubernetes on client-go's own LeaseLock, fencing through res; log
+// already names the process.
+func NewElector(lock TenureLock, res Resource, cfg Config, log *slog.Logger) targets.Candidate {
+	cfg = cfg.Defaults()
 	base, cancel := context.WithCancel(context.Background())
 	kl := logr.Discard()
 	if cfg.Log != nil {
 		kl = electorLogger(log)
 	}
-	store = withPause(store, cfg.Pause)
-	return &observed{store: store, cfg: cfg, log: log, klog: kl,
-		lock: newStoreLock(store, cfg.Process, log), base: base, cancel: cancel}
+	return &observed{res: res, cfg: cfg, log: log, klog: kl, lock: lock, base: base, cancel: cancel}
 }
 
 // Campaign stops the elector of the last campaign (which releases the
@@ -84,7 +114,7 @@ func (c *observed) Campaign(ctx context.Context) (uint64, error) {
 		return 0, fmt.Errorf("campaign: %w", err)
 	}
 	lost := c.Lost()
-	c.lock.begin(func() { c.End(lost, ReasonRetaken) })
+	c.lock.Begin(func() { c.End(lost, ReasonRetaken) })
 	started := make(chan struct{})
 	le, err := leaderelection.NewLeaderElector(leaderelection.LeaderElectionConfig{
 		Lock:            c.lock,
@@ -128,7 +158,7 @@ func (c *observed) Campaign(ctx context.Context) (uint64, error) {
 			_ = c.cfg.Pause.Wait(c.base) // a paused process learns it lost when it runs again
 			return ReasonRenewDeadline
 		}))
-	c.log.Debug("lease-observed: leading", "token", tok)
+	c.log.Debug("client-go: leading", "token", tok)
 	return tok, nil
 }
 
@@ -176,7 +206,7 @@ func (c *observed) Resign(ctx context.Context) error {
 
 // FencedWrite is the store's: accepted only while the epoch is token.
 func (c *observed) FencedWrite(ctx context.Context, token uint64, value []byte) error {
-	if err := c.store.FencedWrite(ctx, token, value); err != nil {
+	if err := c.res.FencedWrite(ctx, token, value); err != nil {
 		return fmt.Errorf("fenced write: %w", err)
 	}
 	return nil
@@ -190,7 +220,7 @@ func (c *observed) Close() error {
 		c.watch.Stop()
 		c.cancel()
 		c.stopRun()
-		err = c.store.Close()
+		err = c.res.Close()
 	})
 	return err
 }

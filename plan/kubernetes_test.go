@@ -1,0 +1,52 @@
+//go:build !nokube
+
+package plan
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chaos-election/chaos/nemesis"
+)
+
+// Target kubernetes takes client-go's timings and checks them as
+// client-go does, and refuses, naming the field, what it does not run.
+func TestKubernetesPlanChecks(t *testing.T) {
+	base := func() Plan {
+		p := Default()
+		p.SetTarget(TargetKubernetes)
+		return p
+	}
+	if err := base().Validate(); err != nil {
+		t.Fatalf("the default plan on kubernetes: %v", err)
+	}
+	tuned := base()
+	tuned.LeaseTTL, tuned.Lease.RenewDeadline, tuned.Lease.RetryPeriod = 4*time.Second, 3*time.Second, time.Second
+	if err := tuned.Validate(); err != nil {
+		t.Fatalf("4s / 3s / 1s: %v", err)
+	}
+	for _, c := range []struct {
+		name, want string
+		edit       func(p *Plan)
+	}{
+		{"recipe", `field "recipe": target kubernetes elects with client-go's LeaderElector`, func(p *Plan) { p.Recipe = RecipeLeaseObserved }},
+		{"external", `field "cluster": target kubernetes runs on the cluster chaos starts`, func(p *Plan) {
+			p.Cluster = ClusterExternal
+			p.External.Nodes = []ExternalNode{{Endpoint: "127.0.0.1:2379"}}
+		}},
+		{"register", `field "workload": target kubernetes has no register client`, func(p *Plan) { p.Workload = "election+register" }},
+		{"client link", `field "nemesis.faults[0].kind": client-delay acts on a client's link`, func(p *Plan) {
+			p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: "client-delay", Victim: "leader", Delay: time.Second, Duration: time.Second}}
+		}},
+		{"half seconds", `field "lease_ttl": client-go records the lease duration in whole seconds`, func(p *Plan) { p.LeaseTTL = 2500 * time.Millisecond }},
+		{"renew deadline", `field "lease.renew_deadline": client-go needs lease_ttl (3s) > renew_deadline`, func(p *Plan) { p.Lease.RenewDeadline = 3 * time.Second }},
+	} {
+		p := base()
+		c.edit(&p)
+		err := p.Validate()
+		if !IsError(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
+		}
+	}
+}
