@@ -90,6 +90,11 @@ func (c *Cluster) Gateway() string { return gatewayIP(c.subnet).String() }
 func (c *Cluster) node(name string) (Node, error) {
 	i, ok := c.byName[name]
 	if !ok {
+		for _, s := range c.servers {
+			if s.Name == name {
+				return s, nil
+			}
+		}
 		return Node{}, fmt.Errorf("unknown node %q (nodes: %v)", name, c.Names())
 	}
 	return c.nodes[i], nil

@@ -27,6 +27,16 @@ type copyAPI interface {
 // targets): name "api1", ..., ClientAddr "IP:6443".
 func (c *Cluster) APIServers() []Node { return slices.Clone(c.servers) }
 
+// APIServerNames are the API servers' names ("api1", ...), which Pause,
+// Unpause, Kill and Start take beside the nodes'.
+func (c *Cluster) APIServerNames() []string {
+	names := make([]string, len(c.servers))
+	for i, s := range c.servers {
+		names[i] = s.Name
+	}
+	return names
+}
+
 // KubeCredentials returns what a client of the API servers needs (zero
 // for the other targets).
 func (c *Cluster) KubeCredentials() KubeCredentials { return c.kube }

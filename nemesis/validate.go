@@ -60,6 +60,12 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	if field, err := validateSettings(f); err != nil {
 		return field, err
 	}
+	if f.Victim == VictimAPIServer {
+		if f.Kind != "pause" && f.Kind != "kill" {
+			return "victim", fmt.Errorf("victim %s (one of target kubernetes's API servers) takes a pause or a kill, not a %s", VictimAPIServer, f.Kind)
+		}
+		return "", nil
+	}
 	if f.Victim == "" || slices.Contains(roles, f.Victim) {
 		if f.Kind == "client-pause" && (f.Victim == "minority" || f.Victim == "majority") {
 			return "victim", errors.New("a client pause freezes one candidate: leader, random or a node name")

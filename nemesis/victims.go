@@ -9,6 +9,18 @@ import (
 // Roles a fault can name instead of a node.
 var roles = []string{"leader", "follower", "minority", "majority", "random"}
 
+// VictimAPIServer is the victim of a pause or kill of one of target
+// kubernetes's API servers (not nodes: they front the etcd members), drawn
+// at random among them.
+const VictimAPIServer = "apiserver"
+
+// APIServers is a cluster with API servers in front of its nodes
+// (compose.Cluster of target kubernetes), an optional capability: their
+// names, which Pause, Unpause, Kill and Start also take.
+type APIServers interface {
+	APIServerNames() []string
+}
+
 // victims resolves a role or node name to nodes; leader says who leads
 // (nil: nobody known). fallback is true when the role was "leader" and
 // there was none, so a random node was taken.
@@ -32,6 +44,13 @@ func victims(rng *rand.Rand, env Env, leader func() (string, bool), victim strin
 			others = all
 		}
 		return []string{others[rng.IntN(len(others))]}, false, nil
+	case VictimAPIServer:
+		as, ok := env.Cluster.(APIServers)
+		if !ok || len(as.APIServerNames()) == 0 {
+			return nil, false, fmt.Errorf("victim %s: this cluster has no API servers (target kubernetes has)", VictimAPIServer)
+		}
+		names := as.APIServerNames()
+		return []string{names[rng.IntN(len(names))]}, false, nil
 	case "random", "":
 		return []string{all[rng.IntN(len(all))]}, false, nil
 	case "minority":

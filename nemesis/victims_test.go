@@ -3,6 +3,7 @@ package nemesis
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/chaos-election/chaos/history"
 )
@@ -77,5 +78,43 @@ func TestVictimLeaderOfServersAndOfCandidates(t *testing.T) {
 	env.Servers = nil
 	if err := chooseVictims(r, env, "leader", &node); err != nil || !slices.Equal(node.Nodes, []string{"n2"}) {
 		t.Fatalf("without Servers the leader of the nodes is %v (%v), want the candidate's n2", node.Nodes, err)
+	}
+}
+
+// withAPIServers is the fake cluster with API servers in front.
+type withAPIServers struct {
+	*fake
+	servers []string
+}
+
+func (w withAPIServers) APIServerNames() []string { return w.servers }
+
+// Victim apiserver draws one of the API servers, never a node; a cluster
+// without them refuses it; only pause and kill take it.
+func TestVictimAPIServer(t *testing.T) {
+	f := newFake(3)
+	env := f.env()
+	env.Cluster = withAPIServers{fake: f, servers: []string{"api1", "api2"}}
+	r := rng(2)
+	seen := map[string]bool{}
+	for range 40 {
+		var v history.Fault
+		if err := chooseVictims(r, env, VictimAPIServer, &v); err != nil {
+			t.Fatal(err)
+		}
+		seen[v.Nodes[0]] = true
+	}
+	if len(seen) != 2 || !seen["api1"] || !seen["api2"] {
+		t.Fatalf("apiserver victims %v, want api1 and api2", seen)
+	}
+	var v history.Fault
+	if err := chooseVictims(r, f.env(), VictimAPIServer, &v); err == nil {
+		t.Fatal("a cluster without API servers gave an apiserver victim")
+	}
+	for kind, ok := range map[string]bool{"pause": true, "kill": true, "client-pause": false} {
+		_, err := ValidateFault(FaultSpec{Kind: kind, Victim: VictimAPIServer, Duration: time.Second}, 3)
+		if (err == nil) != ok {
+			t.Errorf("%s of victim apiserver: %v", kind, err)
+		}
 	}
 }

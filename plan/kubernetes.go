@@ -20,6 +20,11 @@ const TargetKubernetes = "kubernetes"
 // harness's proxy sits in front of etcd members, not the API servers).
 func (p Plan) checkKubernetes(bad func(field, format string, args ...any)) {
 	if p.Target != TargetKubernetes {
+		for i, f := range p.Nemesis.Faults {
+			if f.Victim == nemesis.VictimAPIServer {
+				bad(fmt.Sprintf("nemesis.faults[%d].victim", i), "%s: only target kubernetes has API servers", f.Victim)
+			}
+		}
 		return
 	}
 	if p.Recipe != "" && p.Recipe != RecipeNative {

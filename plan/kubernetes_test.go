@@ -26,6 +26,15 @@ func TestKubernetesPlanChecks(t *testing.T) {
 	if err := tuned.Validate(); err != nil {
 		t.Fatalf("4s / 3s / 1s: %v", err)
 	}
+	p := Default()
+	p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: "kill", Victim: nemesis.VictimAPIServer, Duration: time.Second}}
+	if err := p.Validate(); !IsError(err) || !strings.Contains(err.Error(), `field "nemesis.faults[0].victim": apiserver: only target kubernetes has API servers`) {
+		t.Errorf("victim apiserver on etcd: %v", err)
+	}
+	p.SetTarget(TargetKubernetes)
+	if err := p.Validate(); err != nil {
+		t.Errorf("victim apiserver on kubernetes: %v", err)
+	}
 	for _, c := range []struct {
 		name, want string
 		edit       func(p *Plan)

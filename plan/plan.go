@@ -23,7 +23,7 @@ const FileName = "plan.yaml"
 type Plan struct {
 	// Name names the run directory: runs/<name>/<time>/.
 	Name string
-	// Target is the backend: "etcd", "zookeeper" or "consul". Setting it
+	// Target is the backend: "etcd", "zookeeper", "consul" or "kubernetes". Setting it
 	// or Workload (in a file or by flag) without a name names the run
 	// "<target>-default" (election), "<target>-register" or
 	// "<target>-election-register".

@@ -103,3 +103,42 @@ func TestKubernetesZombieController(t *testing.T) {
 		})
 	}
 }
+
+// An API server killed or paused for longer than client-go's
+// RenewDeadline (2 s here, for 6 s): the leader cannot renew and stops
+// leading about one RenewDeadline after its last renewal; once the API
+// server is back a candidate takes the Lease again. Fenced, valid.
+func TestKubernetesAPIServerDown(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"kill", "pause"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			p := kubePlan(t, "apiserver-"+kind, "token", nemesis.FaultSpec{Kind: kind, Victim: nemesis.VictimAPIServer, Duration: 6 * time.Second})
+			p.Duration = 12 * time.Second
+			out, ops := runPlan(t, p)
+			var start, heal, lost, regrant = -1.0, -1.0, -1.0, -1.0
+			for _, op := range ops {
+				at := op.Time.Seconds()
+				switch {
+				case op.F == history.FFaultStart && op.Type == history.Info && start < 0:
+					if f, ok := op.Fault(); !ok || len(f.Nodes) != 1 || f.Nodes[0] != "api1" {
+						t.Fatalf("the fault struck %v (%v), want api1", f.Nodes, ok)
+					}
+					start = at
+				case op.F == history.FFaultHeal && start >= 0 && heal < 0:
+					heal = at
+				case op.F == history.FLost && start >= 0 && heal < 0 && lost < 0:
+					lost = at
+				case op.F == history.FCampaign && op.Type == history.OK && heal >= 0 && regrant < 0:
+					regrant = at
+				}
+			}
+			t.Logf("%s api1: %s; leader lost %.2f s after the fault began, a new grant %.2f s after the heal (%d grants)",
+				kind, out.Results.Validity, lost-start, regrant-heal, grants(ops))
+			if out.Results.Validity != checkers.Valid || start < 0 || lost < 0 || regrant < 0 {
+				logNonWrites(t, ops)
+				t.Fatalf("%s of the API server: %s, fault at %.2f, lost at %.2f, regrant at %.2f", kind, out.Results.Validity, start, lost, regrant)
+			}
+		})
+	}
+}
