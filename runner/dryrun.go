@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/chaos-election/chaos/compose"
 	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/netfault"
@@ -29,12 +30,20 @@ func WriteDryRun(w io.Writer, root string, pl plan.Plan, target targets.Target) 
 	pf("plan %s: %s; %s of faults, then %s of recovery; %s", pl.Name, pl.Summary(),
 		plan.FormatDuration(pl.Duration), plan.FormatDuration(pl.Recovery), seed)
 	e := pl.External
-	if pl.Cluster != plan.ClusterExternal {
+	switch {
+	case pl.Target == plan.TargetKubernetes:
+		pf("cluster: %d etcd containers and 1 kube-apiserver in front (%s) started in Docker (%s) on a private network, removed at the end; "+
+			"the API server's certificate, keys and token are made for the run, copied into its container and kept out of the run directory",
+			pl.Nodes, compose.KubeAPIServerLocalImage, dockerHost())
+		if s := pl.TuningSummary(); s != "" {
+			pf("servers: %s", s)
+		}
+	case pl.Cluster != plan.ClusterExternal:
 		pf("cluster: %d %s containers started in Docker (%s) on a private network, removed at the end", pl.Nodes, pl.Target, dockerHost())
 		if s := pl.TuningSummary(); s != "" {
 			pf("servers: %s", s)
 		}
-	} else {
+	default:
 		pf("cluster: external, %d nodes (the harness starts and removes none of them)", len(e.Nodes))
 		for i, n := range e.Nodes {
 			line := fmt.Sprintf("  n%d  %s", i+1, n.Endpoint)
@@ -55,7 +64,14 @@ func WriteDryRun(w io.Writer, root string, pl plan.Plan, target targets.Target) 
 	if pl.LinkFaults() {
 		via = "through the harness's link proxy on 127.0.0.1, one per node (the observer connects directly)"
 	}
-	pf("clients: one candidate per node%s, each talking only to its own node, %s", registerClients(pl), via)
+	if pl.Target == plan.TargetKubernetes {
+		t := pl.Timings()
+		pf("clients: one candidate per etcd member's name (n1, n2, ...), each client-go's LeaderElector on a LeaseLock "+
+			"(LeaseDuration %s, RenewDeadline %s, RetryPeriod %s) through the API server, %s",
+			plan.FormatDuration(pl.LeaseTTL), plan.FormatDuration(t.RenewDeadline), plan.FormatDuration(t.RetryPeriod), via)
+	} else {
+		pf("clients: one candidate per node%s, each talking only to its own node, %s", registerClients(pl), via)
+	}
 	if len(pl.Nemesis.Faults) == 0 {
 		pf("faults: none")
 	} else {

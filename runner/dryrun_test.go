@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
@@ -106,6 +107,29 @@ func TestDryRunServerSettings(t *testing.T) {
 			}
 		} else if !strings.Contains(b.String(), tc.want+"\n") {
 			t.Errorf("%s: the dry run lacks %q:\n%s", tc.flags, tc.want, b.String())
+		}
+	}
+}
+
+// The dry run of target kubernetes says what it starts (etcd and an API
+// server, credentials kept out of the run directory) and how the
+// candidates elect, with client-go's timings.
+func TestDryRunKubernetes(t *testing.T) {
+	p := plan.Default()
+	p.SetTarget(plan.TargetKubernetes)
+	p.LeaseTTL, p.Lease.RenewDeadline, p.Lease.RetryPeriod = 4*time.Second, 3*time.Second, time.Second
+	tgt, err := p.NewTarget(targets.Access{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dry bytes.Buffer
+	if err := WriteDryRun(&dry, "runs", p, tgt); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"3 etcd containers and 1 kube-apiserver", "kept out of the run directory",
+		"client-go's LeaderElector on a LeaseLock (LeaseDuration 4s, RenewDeadline 3s, RetryPeriod 1s)"} {
+		if !strings.Contains(dry.String(), want) {
+			t.Errorf("the dry run lacks %q:\n%s", want, dry.String())
 		}
 	}
 }

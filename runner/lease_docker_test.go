@@ -43,23 +43,16 @@ func TestLeaseTimestampClockSkew(t *testing.T) { forEachTarget(t, testLeaseTimes
 func testLeaseTimestampClockSkew(t *testing.T, target string) {
 	t.Run("none", func(t *testing.T) {
 		t.Parallel()
-		found := 0
-		for i := 1; i <= 5 && found < 4; i++ {
-			if 5-i+1+found < 4 {
-				break
-			}
+		fourOfFive(t, "two holders caught", func(i int) bool {
 			out, ops := runPlan(t, leasePlan(t, target, plan.RecipeLeaseTimestamp, "skew", "none", leaderClockBack))
 			t.Logf("run %d: %s, %d leaderships, %v stale writes accepted: %s", i, out.Results.Validity,
 				grants(ops), figure(out.Results, "stale-writes", "stale_accepted"), summary(out.Results, "dual-leaders"))
 			if out.Results.Validity == checkers.Invalid {
-				found++
-				continue
+				return true
 			}
 			logNonWrites(t, ops)
-		}
-		if found < 4 {
-			t.Fatalf("two holders caught in %d runs, want at least 4 of 5", found)
-		}
+			return false
+		})
 	})
 	for _, mode := range []string{"token", "backend"} {
 		t.Run(mode, func(t *testing.T) {
@@ -98,25 +91,18 @@ func TestLeaseObservedClientPause(t *testing.T) {
 		pause := nemesis.FaultSpec{Kind: "client-pause", Victim: "leader", Duration: 6 * time.Second}
 		t.Run("none", func(t *testing.T) {
 			t.Parallel()
-			found := 0
-			for i := 1; i <= 5 && found < 4; i++ {
-				if 5-i+1+found < 4 {
-					break
-				}
+			fourOfFive(t, "stale writes caught", func(i int) bool {
 				p := leasePlan(t, target, plan.RecipeLeaseObserved, "pause", "none", pause)
 				p.Duration = 20 * time.Second
 				out, ops := runPlan(t, p)
 				t.Logf("run %d: %s, %d leaderships, %v stale writes accepted", i, out.Results.Validity, grants(ops),
 					figure(out.Results, "stale-writes", "stale_accepted"))
 				if out.Results.Validity == checkers.Invalid {
-					found++
-					continue
+					return true
 				}
 				logNonWrites(t, ops)
-			}
-			if found < 4 {
-				t.Fatalf("stale writes caught in %d runs, want at least 4 of 5", found)
-			}
+				return false
+			})
 		})
 		t.Run("token", func(t *testing.T) {
 			t.Parallel()

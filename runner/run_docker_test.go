@@ -162,24 +162,33 @@ var leaderPause = nemesis.FaultSpec{Kind: "client-pause", Victim: "leader", Dura
 func TestUnfencedFindsStaleWrites(t *testing.T) { forEachTarget(t, testUnfencedFindsStaleWrites) }
 
 func testUnfencedFindsStaleWrites(t *testing.T, target string) {
-	found := 0
-	for i := 1; i <= 5 && found < 4; i++ {
-		if 5-i+1+found < 4 {
-			break
-		}
+	fourOfFive(t, "stale writes found", func(i int) bool {
 		p := shortPlan(t, target, "unfenced", "none", leaderPause)
 		p.Duration = 15 * time.Second
 		out, ops := runPlan(t, p)
 		accepted := figure(out.Results, "stale-writes", "stale_accepted")
 		t.Logf("run %d: %s, %v stale writes accepted", i, out.Results.Validity, accepted)
 		if out.Results.Validity == checkers.Invalid && accepted > 0 {
-			found++
-			continue
+			return true
 		}
 		logNonWrites(t, ops) // what happened instead
+		return false
+	})
+}
+
+// fourOfFive runs found (run 1, 2, ...) until it returned true 4 times,
+// at most 5 times, stopping once 4 can no longer be reached; it fails t
+// unless 4 runs found what they look for (what: "stale writes found").
+func fourOfFive(t *testing.T, what string, found func(run int) bool) {
+	t.Helper()
+	n := 0
+	for i := 1; i <= 5 && n < 4 && 5-i+1+n >= 4; i++ {
+		if found(i) {
+			n++
+		}
 	}
-	if found < 4 {
-		t.Fatalf("stale writes found in %d runs, want at least 4 of 5", found)
+	if n < 4 {
+		t.Fatalf("%s in %d runs, want at least 4 of 5", what, n)
 	}
 }
 
