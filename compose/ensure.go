@@ -20,11 +20,12 @@ var firstBuild = map[string]string{
 }
 
 // EnsureImages builds the images a cluster of target needs and lacks:
-// the backend's (unless its official image is present locally) and the
-// netctl sidecar's, and for target kubernetes the kube-apiserver's. A run builds only what its plan uses, so the first
-// run on a fresh machine does not wait for every backend; it says on one
-// line what it builds and how long that takes the first time. When
-// everything is present it only inspects. opts.Images is ignored.
+// the backend's (unless its official image is present locally), the
+// netctl sidecar's, and for target kubernetes the kube-apiserver's. A run
+// builds only what its plan uses, so the first run on a fresh machine
+// does not wait for every backend; it says on one line what it builds and
+// how long that takes the first time. When everything is present it only
+// inspects. opts.Images is ignored.
 func EnsureImages(ctx context.Context, dc *client.Client, target string, opts BuildOptions) error {
 	return ensureImages(ctx, dc, target, opts, func(ctx context.Context, o BuildOptions) error { return BuildImages(ctx, dc, o) })
 }

@@ -24,8 +24,10 @@ const ComposeFile = "compose.yaml"
 // 172.29.0.0/16), then for each node its network agent (which holds the
 // node's address and network namespace) and the node's container, which
 // joins the agent's namespace, through the Engine API; it starts them and
-// waits until every agent answers and every node is healthy. On any error — cancellation
-// included — it removes everything it created before returning.
+// waits until every agent answers and every node is healthy. Target
+// kubernetes's API servers start then, with the run's credentials
+// (startAPIServers). On any error — cancellation included — it removes
+// everything it created before returning.
 func Up(ctx context.Context, dc *client.Client, spec Spec) (*Cluster, error) {
 	return up(ctx, dc, spec)
 }

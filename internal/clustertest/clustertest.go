@@ -93,3 +93,6 @@ func (c *Cluster) Log(ctx context.Context, node string) (string, error) {
 // Compose is the cluster as compose started it (its API servers and
 // credentials, for target kubernetes).
 func (c *Cluster) Compose() *compose.Cluster { return c.c }
+
+// Dir is the cluster's run directory (compose.yaml, logs/).
+func (c *Cluster) Dir() string { return c.dir }

@@ -5,6 +5,10 @@ package kubernetes
 import (
 	"context"
 	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -20,6 +24,11 @@ type leaseObject = coordinationv1.Lease
 
 // up starts 3 etcd members and an API server and connects a target.
 func up(t *testing.T) (*Target, []targets.Endpoint) {
+	tgt, _, eps := upCluster(t)
+	return tgt, eps
+}
+
+func upCluster(t *testing.T) (*Target, *clustertest.Cluster, []targets.Endpoint) {
 	t.Helper()
 	tgt := New(Options{RenewDeadline: 2 * time.Second, RetryPeriod: 400 * time.Millisecond})
 	c := clustertest.UpTuned(t, tgt, 3, tuning.Settings{})
@@ -31,7 +40,50 @@ func up(t *testing.T) (*Target, []targets.Endpoint) {
 	if err := tgt.Connect(servers, Credentials{CA: creds.CA, Token: creds.Token}); err != nil {
 		t.Fatal(err)
 	}
-	return tgt, c.Endpoints
+	return tgt, c, c.Endpoints
+}
+
+// The run's token reaches the API server's container and the harness's
+// memory only: the run directory (compose.yaml, every container's log)
+// never holds it, nor the service-account key.
+func TestCredentialsStayOutOfTheRunDirectory(t *testing.T) {
+	tgt, c, eps := upCluster(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cand, err := tgt.NewCandidate(ctx, eps[0], targets.CandidateConfig{Process: "n1", TTL: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cand.Close()
+	if _, err := cand.Campaign(ctx); err != nil { // the token in use: the API server accepted it
+		t.Fatal(err)
+	}
+	if err := c.Compose().CollectLogs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	token := c.Compose().KubeCredentials().Token
+	files := 0
+	err = filepath.WalkDir(c.Dir(), func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		files++
+		if strings.Contains(string(b), token) || strings.Contains(string(b), "PRIVATE KEY") {
+			t.Errorf("%s holds the token or a private key", path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 5 { // compose.yaml, 3 members' logs, their agents', api1's
+		t.Fatalf("only %d files in the run directory: nothing was looked at", files)
+	}
+	t.Logf("%d files, none with the token", files)
 }
 
 // Against a real kube-apiserver: each new holder's token (the
