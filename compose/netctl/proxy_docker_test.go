@@ -81,16 +81,19 @@ func TestDelayStageProxyInNetns(t *testing.T) {
 	if err := s.Apply(NodeRules{Into: map[netip.Addr]netfault.Effect{peerA: {Delay: delay, Jitter: jitter}}}); err != nil {
 		t.Fatal(err)
 	}
-	lo, hi := time.Hour, time.Duration(0)
+	var rts []time.Duration
 	for range 20 {
-		d := rtt(t, a, 1)
-		lo, hi = min(lo, d), max(hi, d)
+		rts = append(rts, rtt(t, a, 1))
 	}
-	t.Logf("20 round trips from %s under %v±%v in: %v to %v", peerA, delay, jitter, lo, hi)
-	// The slack above is for -race, which adds an outlier of 15–35ms now
-	// and then; without it the highest is within a millisecond.
-	if lo < delay || hi > delay+jitter+50*time.Millisecond || hi-lo < jitter/4 {
-		t.Errorf("round trips from %s in [%v, %v], want within [%v, %v) and spread by the jitter", peerA, lo, hi, delay, delay+jitter)
+	slices.Sort(rts)
+	// The 18th of 20 rather than the highest: a loaded machine (and
+	// -race) delays a round trip now and then by tens of milliseconds or
+	// more (233 ms seen beside a CI run), which is the scheduler's, not
+	// the proxy's; without load the highest is within a millisecond.
+	lo, p90, hi := rts[0], rts[17], rts[19]
+	t.Logf("20 round trips from %s under %v±%v in: %v to %v (18th %v)", peerA, delay, jitter, lo, hi, p90)
+	if lo < delay || p90 > delay+jitter+20*time.Millisecond || p90-lo < jitter/4 {
+		t.Errorf("round trips from %s in [%v, %v] (18th of 20 %v), want within [%v, %v) and spread by the jitter", peerA, lo, hi, p90, delay, delay+jitter)
 	}
 
 	if err := s.Clear(); err != nil {
