@@ -180,10 +180,14 @@ func leaders(ops []history.Op) int {
 // but a node (a fallback) when none is. On a loaded machine the first
 // fault can start before the first leader is known (CI once met kill,
 // partition, kill): the seed covers the faults with and without a
-// fallback draw after the first pick. (No seed covers every pattern: a
-// fallback after the first pick and one after the second need the
-// fourth draw to equal the second and to differ from it.)
-func coveringSeed(p plan.Plan) int64 {
+// fallback draw after the first pick (patterns, bit i a fallback after
+// pick i: default 0 and 1). (No seed covers every pattern: a fallback
+// after the first pick and one after the second need the fourth draw to
+// equal the second and to differ from it.)
+func coveringSeed(p plan.Plan, patterns ...int) int64 {
+	if len(patterns) == 0 {
+		patterns = []int{0, 1}
+	}
 	n := len(p.Nemesis.Faults)
 	covers := func(seed int64, fallbacks int) bool {
 		rng := mrand.New(mrand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
@@ -203,7 +207,7 @@ func coveringSeed(p plan.Plan) int64 {
 	}
 	for seed := int64(1); ; seed++ {
 		all := true
-		for _, fb := range []int{0, 1} {
+		for _, fb := range patterns {
 			all = all && covers(seed, fb)
 		}
 		if all {
