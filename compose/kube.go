@@ -62,7 +62,7 @@ func (c *Cluster) startAPIServers(ctx context.Context, servers []containerPlan) 
 	for _, s := range servers {
 		names, ips = append(names, s.Node), append(ips, s.IP.String())
 	}
-	files, creds, err := newKubeCredentials(names, ips)
+	files, creds, err := NewKubeCredentials(names, ips)
 	if err != nil {
 		return fmt.Errorf("API servers: %w", err)
 	}
@@ -107,7 +107,7 @@ func (c *Cluster) startAPIServers(ctx context.Context, servers []containerPlan) 
 
 // kubeArchive is files under kubeDir as the tar stream CopyToContainer
 // takes; the keys are readable by their owner only.
-func kubeArchive(files kubeFiles) ([]byte, error) {
+func kubeArchive(files KubeFiles) ([]byte, error) {
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
 	if err := tw.WriteHeader(&tar.Header{Name: kubeDir[1:] + "/", Mode: 0o700, Typeflag: tar.TypeDir}); err != nil {

@@ -59,7 +59,7 @@ func TestRenderKubernetesAPIServers(t *testing.T) {
 // token in the token file, the keys readable by their owner only, and
 // nothing of the token in how the credentials print.
 func TestKubeCredentials(t *testing.T) {
-	files, creds, err := newKubeCredentials([]string{"api1"}, []string{"172.29.7.61"})
+	files, creds, err := NewKubeCredentials([]string{"api1"}, []string{"172.29.7.61"})
 	if err != nil {
 		t.Fatal(err)
 	}

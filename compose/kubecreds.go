@@ -27,17 +27,19 @@ type KubeCredentials struct {
 // String keeps the token out of logs and errors.
 func (KubeCredentials) String() string { return "KubeCredentials{token: redacted}" }
 
-// kubeFiles are the files an API server reads, by name under kubeDir.
-type kubeFiles map[string][]byte
+// KubeFiles are the files an API server reads, by name (tls.crt, tls.key,
+// sa.key, sa.pub, tokens.csv), under /kube in its container.
+type KubeFiles map[string][]byte
 
 // kubeDir is where the API servers' files are written in their containers.
 const kubeDir = "/kube"
 
-// newKubeCredentials makes a fresh service-account key pair, a serving
+// NewKubeCredentials makes a fresh service-account key pair, a serving
 // certificate for the API servers' addresses (and their names), and a
 // random token: the files every API server of the run reads, and what
-// clients need.
-func newKubeCredentials(names, ips []string) (kubeFiles, KubeCredentials, error) {
+// clients need. (The tests also give them to an API server started
+// outside the harness, as a user's own.)
+func NewKubeCredentials(names, ips []string) (KubeFiles, KubeCredentials, error) {
 	sa, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		return nil, KubeCredentials{}, fmt.Errorf("service-account key: %w", err)
@@ -85,7 +87,7 @@ func newKubeCredentials(names, ips []string) (kubeFiles, KubeCredentials, error)
 		CA:    pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		Token: hex.EncodeToString(tok),
 	}
-	files := kubeFiles{
+	files := KubeFiles{
 		"sa.key":     pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(sa)}),
 		"sa.pub":     pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: saPub}),
 		"tls.crt":    creds.CA,

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/targets/kubernetes"
 )
 
 // fieldError is a PlanError for field, located where the plan set it.
@@ -28,6 +30,9 @@ func (p Plan) LoadAccess() (targets.Access, error) {
 		return a, nil
 	}
 	e := p.External
+	if p.Target == TargetKubernetes {
+		return p.loadKubeconfig()
+	}
 	var errs []error
 	if t := e.TLS; t.CAFile != "" || t.CertFile != "" {
 		cfg, err := targets.LoadTLS(t.CAFile, t.CertFile, t.KeyFile, t.ServerName)
@@ -71,4 +76,32 @@ func (p Plan) LoadAccess() (targets.Access, error) {
 		return targets.Access{}, err
 	}
 	return a, nil
+}
+
+// loadKubeconfig reads the staging Kubernetes cluster's kubeconfig and
+// checks it as client-go reads it: its context, cluster and user. Errors
+// name the file and the field, never what the file holds.
+func (p Plan) loadKubeconfig() (targets.Access, error) {
+	e := p.External
+	path := e.Kubeconfig
+	if rest, ok := strings.CutPrefix(path, "~/"); ok { // as a shell would
+		if home, err := os.UserHomeDir(); err == nil {
+			path = filepath.Join(home, rest)
+		}
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return targets.Access{}, p.fieldError("external.kubeconfig", "%v", err)
+	}
+	k := &targets.Kubeconfig{Path: path, Context: e.Context, Data: b}
+	if err := kubernetes.CheckKubeconfig(k); err != nil {
+		field := "external.kubeconfig"
+		if errors.Is(err, kubernetes.ErrNoContext) {
+			field = "external.context"
+		}
+		fe := p.fieldError(field, "%s: %v", e.Kubeconfig, err)
+		fe.Err = err
+		return targets.Access{}, fe
+	}
+	return targets.Access{Kubeconfig: k}, nil
 }

@@ -102,6 +102,11 @@ func (d *decoder) top(n *yaml.Node) {
 				{"raft_multiplier", func(f string, v *yaml.Node) { d.integer(f, v, &p.Consul.RaftMultiplier) }},
 			})
 		}},
+		{"kubernetes", func(f string, v *yaml.Node) {
+			d.mapping(v, f, []fieldDef{
+				{"apiservers", func(f string, v *yaml.Node) { d.integer(f, v, &p.Kubernetes.APIServers) }},
+			})
+		}},
 		{"register", func(f string, v *yaml.Node) {
 			r := &p.Register
 			d.mapping(v, f, []fieldDef{

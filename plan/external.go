@@ -49,6 +49,15 @@ type External struct {
 	HealthTimeout time.Duration
 	TLS           TLS
 	Auth          Auth
+	// Kubeconfig, Context and Namespace are a staging Kubernetes cluster
+	// (target kubernetes): the kubeconfig file the candidates connect
+	// with (read when the run starts, as client-go reads it; nothing of
+	// it but its path reaches the run directory), its context ("" = its
+	// current-context), and the namespace of the candidates' Lease, which
+	// must exist: the run refuses one holding Leases (unless --reuse) and
+	// removes the Leases in it at the end. Such a cluster has no nodes to
+	// list: its candidates are n1..n<nodes>.
+	Kubeconfig, Context, Namespace string
 }
 
 // ExternalNode is one node of an external cluster.
@@ -78,6 +87,9 @@ func (d *decoder) decodeExternal(field string, v *yaml.Node) {
 	e := &d.plan.External
 	d.mapping(v, field, []fieldDef{
 		{"prefix", func(f string, v *yaml.Node) { d.str(f, v, &e.Prefix) }},
+		{"kubeconfig", func(f string, v *yaml.Node) { d.str(f, v, &e.Kubeconfig) }},
+		{"context", func(f string, v *yaml.Node) { d.str(f, v, &e.Context) }},
+		{"namespace", func(f string, v *yaml.Node) { d.str(f, v, &e.Namespace) }},
 		{"docker", func(f string, v *yaml.Node) { d.boolean(f, v, &e.Docker) }},
 		{"command_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &e.CommandTimeout) }},
 		{"health_timeout", func(f string, v *yaml.Node) { d.duration(f, v, &e.HealthTimeout) }},
@@ -173,6 +185,15 @@ func (p Plan) externalYAML() *yaml.Node {
 	}
 	e := p.External
 	m := mapNode(0)
+	if e.Kubeconfig != "" || e.Namespace != "" {
+		add(m, "kubeconfig", strNode(e.Kubeconfig))
+		if e.Context != "" {
+			add(m, "context", strNode(e.Context))
+		}
+		add(m, "namespace", strNode(e.Namespace))
+		add(m, "health_timeout", durNode(e.HealthTimeout))
+		return m
+	}
 	add(m, "prefix", strNode(e.Prefix))
 	add(m, "docker", boolNode(e.Docker))
 	add(m, "command_timeout", durNode(e.CommandTimeout))
@@ -232,10 +253,19 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 	}
 	e := p.External
 	if p.Cluster != ClusterExternal {
-		if len(e.Nodes) > 0 || e.Docker || len(e.Commands) > 0 || e.Prefix != "" {
+		if len(e.Nodes) > 0 || e.Docker || len(e.Commands) > 0 || e.Prefix != "" || e.Kubeconfig != "" || e.Namespace != "" {
 			bad("external", "set, but cluster is %s: add cluster: external to run against these nodes", ClusterCompose)
 		}
 		return
+	}
+	if p.Target == TargetKubernetes {
+		p.checkExternalKubernetes(bad)
+		return
+	}
+	for _, f := range [][2]string{{"kubeconfig", e.Kubeconfig}, {"context", e.Context}, {"namespace", e.Namespace}} {
+		if f[1] != "" {
+			bad("external."+f[0], "is for target kubernetes (a staging Kubernetes cluster); target %s names its nodes in external.nodes and its key root in external.prefix", p.Target)
+		}
 	}
 	if len(e.Nodes) == 0 {
 		bad("external.nodes", "cluster external needs its nodes: a list of {endpoint: host:port}")

@@ -2,7 +2,11 @@ package plan
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
 )
 
@@ -15,10 +19,18 @@ import (
 const TargetKubernetes = "kubernetes"
 
 // checkKubernetes refuses what target kubernetes does not run: another
-// recipe than its own, an external cluster (a kubeconfig is not read
-// yet), the register workload, and faults on the client's links (the
-// harness's proxy sits in front of etcd members, not the API servers).
+// recipe than its own and the register workload.
 func (p Plan) checkKubernetes(bad func(field, format string, args ...any)) {
+	if p.Kubernetes.APIServers != 0 {
+		switch {
+		case p.Target != TargetKubernetes:
+			bad("kubernetes.apiservers", "only target kubernetes has API servers; the plan's target is %s", p.Target)
+		case p.Cluster == ClusterExternal:
+			bad("kubernetes.apiservers", "a setting of the cluster chaos starts: a staging cluster's API servers are its own (its kubeconfig names one)")
+		case p.Kubernetes.APIServers < 1 || p.Kubernetes.APIServers > MaxAPIServers:
+			bad("kubernetes.apiservers", "want 1 to %d, got %d", MaxAPIServers, p.Kubernetes.APIServers)
+		}
+	}
 	if p.Target != TargetKubernetes {
 		for i, f := range p.Nemesis.Faults {
 			if f.Victim == nemesis.VictimAPIServer {
@@ -30,15 +42,65 @@ func (p Plan) checkKubernetes(bad func(field, format string, args ...any)) {
 	if p.Recipe != "" && p.Recipe != RecipeNative {
 		bad("recipe", "target kubernetes elects with client-go's LeaderElector on a Lease (its native recipe); %s is for etcd, zookeeper and consul", p.Recipe)
 	}
-	if p.Cluster == ClusterExternal {
-		bad("cluster", "target kubernetes runs on the cluster chaos starts (etcd and kube-apiserver containers); a staging cluster by kubeconfig is not supported yet")
-	}
 	if p.RegisterWorkload() {
 		bad("workload", "target kubernetes has no register client: use workload election")
 	}
+}
+
+// checkExternalKubernetes checks a staging Kubernetes cluster: a
+// kubeconfig and a namespace, none of the settings of the other targets'
+// external clusters (the kubeconfig says how to connect), and faults on
+// the client side only: chaos reaches such a cluster only through its
+// API server, and grants for its servers are not read.
+func (p Plan) checkExternalKubernetes(bad func(field, format string, args ...any)) {
+	e := p.External
+	if e.Kubeconfig == "" {
+		bad("external.kubeconfig", "missing: target kubernetes on cluster external connects with a kubeconfig file (the one kubectl uses for the staging cluster)")
+	}
+	switch {
+	case e.Namespace == "":
+		bad("external.namespace", "missing: name the namespace the candidates' Lease goes in (it must exist; the run refuses one holding Leases, unless --reuse, and removes the Leases in it at the end)")
+	case !dnsLabel.MatchString(e.Namespace):
+		bad("external.namespace", "%q is not a Kubernetes namespace name (lower-case letters, digits and '-', at most 63, starting and ending with a letter or digit)", e.Namespace)
+	}
+	if p.Nodes < 1 {
+		bad("nodes", "target kubernetes on cluster external runs nodes candidates: want at least 1, got %d", p.Nodes)
+	}
+	for _, f := range []struct {
+		name string
+		set  bool
+	}{
+		{"nodes", len(e.Nodes) > 0}, {"prefix", e.Prefix != ""}, {"docker", e.Docker}, {"commands", len(e.Commands) > 0},
+		{"tls", e.TLS != (TLS{})}, {"auth", e.Auth != (Auth{})},
+	} {
+		if f.set {
+			bad("external."+f.name, "is not read on a staging Kubernetes cluster: the kubeconfig says where its API server is and how to authenticate, "+
+				"the candidates are n1..n<nodes>, their Lease lives in external.namespace, and faults are the client side's")
+		}
+	}
 	for i, f := range p.Nemesis.Faults {
-		if nemesis.IsLinkFault(f.Kind) {
-			bad(fmt.Sprintf("nemesis.faults[%d].kind", i), "%s acts on a client's link to its node through the harness's proxy, which target kubernetes does not put in front of its API servers yet", f.Kind)
+		field := fmt.Sprintf("nemesis.faults[%d]", i)
+		switch {
+		case f.Victim == nemesis.VictimAPIServer:
+			bad(field+".victim", "%s: a staging cluster's API servers are not chaos's to pause or kill (only a cluster chaos starts has them as victims)", f.Victim)
+		case slices.Contains(grant.NodeFaults, f.Kind) || nemesis.IsNodeLinkFault(f.Kind) || f.Kind == "flaky" || f.NodeClock():
+			bad(field+".kind", "%s acts on the cluster's servers, which chaos does not reach on a staging Kubernetes cluster: use the client side's faults (%s)",
+				f.Kind, strings.Join(linkFaultKinds(), ", "))
 		}
 	}
 }
+
+// MaxAPIServers is the most kube-apiservers a plan may start.
+const MaxAPIServers = 9
+
+// APIServers is how many kube-apiservers the plan's cluster has in front
+// of its etcd members: 0 off target kubernetes or on a staging cluster.
+func (p Plan) APIServers() int {
+	if p.Target != TargetKubernetes || p.Cluster == ClusterExternal {
+		return 0
+	}
+	return max(p.Kubernetes.APIServers, 1)
+}
+
+// dnsLabel is a Kubernetes namespace name (an RFC 1123 label).
+var dnsLabel = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$`)

@@ -35,19 +35,27 @@ func TestKubernetesPlanChecks(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Errorf("victim apiserver on kubernetes: %v", err)
 	}
+	three, err := Parse("three.yaml", []byte("target: kubernetes\nkubernetes: {apiservers: 3}\n"), Default())
+	if err != nil || three.APIServers() != 3 {
+		t.Fatalf("kubernetes.apiservers 3: %d, %v", three.APIServers(), err)
+	}
+	if text, err := three.YAML(); err != nil || !strings.Contains(string(text), "kubernetes:\n  apiservers: 3\n") {
+		t.Errorf("the written plan: %v\n%s", err, text)
+	}
+	if _, err := Parse("etcd.yaml", []byte("target: etcd\nkubernetes: {apiservers: 3}\n"), Default()); !IsError(err) ||
+		!strings.Contains(err.Error(), `etcd.yaml:2: field "kubernetes.apiservers": only target kubernetes has API servers`) {
+		t.Errorf("kubernetes.apiservers on etcd: %v", err)
+	}
+	if Default().APIServers() != 0 || base().APIServers() != 1 {
+		t.Errorf("API servers: etcd %d, kubernetes %d; want 0 and 1", Default().APIServers(), base().APIServers())
+	}
 	for _, c := range []struct {
 		name, want string
 		edit       func(p *Plan)
 	}{
 		{"recipe", `field "recipe": target kubernetes elects with client-go's LeaderElector`, func(p *Plan) { p.Recipe = RecipeLeaseObserved }},
-		{"external", `field "cluster": target kubernetes runs on the cluster chaos starts`, func(p *Plan) {
-			p.Cluster = ClusterExternal
-			p.External.Nodes = []ExternalNode{{Endpoint: "127.0.0.1:2379"}}
-		}},
 		{"register", `field "workload": target kubernetes has no register client`, func(p *Plan) { p.Workload = "election+register" }},
-		{"client link", `field "nemesis.faults[0].kind": client-delay acts on a client's link`, func(p *Plan) {
-			p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: "client-delay", Victim: "leader", Delay: time.Second, Duration: time.Second}}
-		}},
+		{"apiservers", `field "kubernetes.apiservers": want 1 to 9, got 10`, func(p *Plan) { p.Kubernetes.APIServers = 10 }},
 		{"half seconds", `field "lease_ttl": client-go records the lease duration in whole seconds`, func(p *Plan) { p.LeaseTTL = 2500 * time.Millisecond }},
 		{"renew deadline", `field "lease.renew_deadline": client-go needs lease_ttl (3s) > renew_deadline`, func(p *Plan) { p.Lease.RenewDeadline = 3 * time.Second }},
 	} {

@@ -85,6 +85,8 @@ type Plan struct {
 	ZooKeeper tuning.ZooKeeper
 	// Consul holds the settings only the Consul target reads.
 	Consul Consul
+	// Kubernetes holds the settings only target kubernetes reads.
+	Kubernetes Kubernetes
 	// Register holds the settings of the register workload.
 	Register Register
 
@@ -167,6 +169,17 @@ type Consul struct {
 	RaftMultiplier int
 }
 
+// Kubernetes is target kubernetes's cluster: how many kube-apiservers
+// front its etcd members.
+type Kubernetes struct {
+	// APIServers is how many (1 to 9; 0 = 1). The candidates are spread
+	// over them, n1 on api1, n2 on api2, ..., round robin: with more than
+	// one, a candidate cut from its own API server is out of touch while
+	// its peers reach theirs. A setting of chaos's own cluster: refused
+	// with cluster external.
+	APIServers int
+}
+
 // Known values of the plan's enumerated fields.
 var (
 	knownTargets   = []string{"etcd", "zookeeper", "consul", TargetKubernetes}
@@ -240,7 +253,10 @@ func Default() Plan {
 // election, resource token".
 func (p Plan) Summary() string {
 	s := fmt.Sprintf("%s, %d nodes", p.Target, p.Nodes)
-	if p.Cluster == ClusterExternal {
+	switch {
+	case p.Cluster == ClusterExternal && p.Target == TargetKubernetes:
+		s = fmt.Sprintf("%s, a staging cluster, %d candidates", p.Target, p.Nodes)
+	case p.Cluster == ClusterExternal:
 		s = fmt.Sprintf("%s, %d external nodes", p.Target, p.Nodes)
 	}
 	if p.Election() {

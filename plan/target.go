@@ -26,7 +26,11 @@ func (p Plan) NewTarget(access targets.Access) (targets.Target, error) {
 		t = zookeeper.New(zookeeper.Options{Root: root, Access: access})
 	case TargetKubernetes:
 		tm := p.Timings()
-		t = kubernetes.New(kubernetes.Options{RenewDeadline: tm.RenewDeadline, RetryPeriod: tm.RetryPeriod})
+		opts := kubernetes.Options{RenewDeadline: tm.RenewDeadline, RetryPeriod: tm.RetryPeriod}
+		if p.Cluster == ClusterExternal {
+			opts.Namespace, opts.Kubeconfig = p.External.Namespace, access.Kubeconfig
+		}
+		t = kubernetes.New(opts)
 	case "consul":
 		t = consul.New(consul.Options{Root: root, Access: access, LockDelay: max(p.Consul.LockDelay, consulMinLockDelay), Behavior: p.Consul.Behavior})
 	default:

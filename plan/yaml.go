@@ -129,6 +129,11 @@ func (p Plan) YAML() ([]byte, error) {
 		}
 		add(root, "consul", consul)
 	}
+	if p.Kubernetes != (Kubernetes{}) {
+		k := mapNode(0)
+		add(k, "apiservers", intNode(int64(p.Kubernetes.APIServers)))
+		add(root, "kubernetes", k)
+	}
 
 	if p.RegisterWorkload() || p.Register != Default().Register {
 		reg := mapNode(0)

@@ -17,6 +17,7 @@ import (
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/targets/kubernetes"
 )
 
 // DefaultExternalHealthTimeout bounds the wait for every node of an
@@ -88,7 +89,32 @@ func startCluster(ctx context.Context, pl plan.Plan, rd RunDir, target targets.T
 		}
 		return composeCluster{Cluster: c, dc: dc}, nil
 	}
-	return attachExternal(ctx, pl, rd, probe, log)
+	nodes, err := externalNodes(pl, target)
+	if err != nil {
+		return nil, err
+	}
+	return attachExternal(ctx, pl, rd, nodes, probe, log)
+}
+
+// externalNodes are the nodes of the plan's external cluster: those it
+// lists, or, on a staging Kubernetes cluster, the candidates n1..n<nodes>,
+// each dialing the kubeconfig's API server.
+func externalNodes(pl plan.Plan, target targets.Target) ([]external.Node, error) {
+	var nodes []external.Node
+	if kt, ok := target.(*kubernetes.Target); ok {
+		srv, err := kt.APIServer()
+		if err != nil {
+			return nil, BadInput(err)
+		}
+		for i := range pl.Nodes {
+			nodes = append(nodes, external.Node{Name: fmt.Sprintf("n%d", i+1), Endpoint: srv.Addr})
+		}
+		return nodes, nil
+	}
+	for i, n := range pl.External.Nodes {
+		nodes = append(nodes, external.Node{Name: fmt.Sprintf("n%d", i+1), Endpoint: n.Endpoint, Host: n.Host, Container: n.Container})
+	}
+	return nodes, nil
 }
 
 // composeSpec is the cluster compose starts for the plan: its backend,
@@ -98,15 +124,16 @@ func composeSpec(pl plan.Plan, rd RunDir, probe func(context.Context, targets.En
 	return compose.Spec{
 		Target: pl.Target, Nodes: pl.Nodes, RunID: rd.ID, Dir: rd.Path, Log: log,
 		DelayLinks: pl.DelaysNodeLinks(), RateLinks: pl.ShapesNodeLinks(), Seed: uint64(pl.Seed), Tuning: pl.Tuning(),
+		APIServers: pl.APIServers(),
 		Healthy: func(ctx context.Context, n compose.Node) error {
 			return probe(ctx, targets.Endpoint{Node: n.Name, Addr: n.ClientAddr})
 		},
 	}
 }
 
-// attachExternal makes the external cluster of the plan: its nodes, its
+// attachExternal makes the external cluster of the plan with nodes: its
 // Docker host when granted, its commands recorded in logs/commands.log.
-func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, probe func(context.Context, targets.Endpoint) error,
+func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, nodes []external.Node, probe func(context.Context, targets.Endpoint) error,
 	log *slog.Logger) (_ runCluster, err error) {
 	e := pl.External
 	var closers []func() error
@@ -131,10 +158,7 @@ func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, probe func(con
 		return nil, fmt.Errorf("commands log: %w", err)
 	}
 	closers = append(closers, cmdLog.Close)
-	spec := external.Spec{Commands: e.Commands, Timeout: e.CommandTimeout, Output: cmdLog, Log: log}
-	for i, n := range e.Nodes {
-		spec.Nodes = append(spec.Nodes, external.Node{Name: fmt.Sprintf("n%d", i+1), Endpoint: n.Endpoint, Host: n.Host, Container: n.Container})
-	}
+	spec := external.Spec{Nodes: nodes, Commands: e.Commands, Timeout: e.CommandTimeout, Output: cmdLog, Log: log}
 	if e.Docker {
 		dc, err := compose.NewDocker(ctx)
 		if err != nil {

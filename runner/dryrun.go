@@ -31,10 +31,22 @@ func WriteDryRun(w io.Writer, root string, pl plan.Plan, target targets.Target) 
 		plan.FormatDuration(pl.Duration), plan.FormatDuration(pl.Recovery), seed)
 	e := pl.External
 	switch {
+	case pl.Target == plan.TargetKubernetes && pl.Cluster == plan.ClusterExternal:
+		ctxName := "its current-context"
+		if e.Context != "" {
+			ctxName = "context " + e.Context
+		}
+		pf("cluster: a staging Kubernetes cluster: the API server of kubeconfig %s (%s), as client-go reads it; chaos starts, stops and removes nothing on it, "+
+			"and the file's credentials are read when the run starts and written nowhere", e.Kubeconfig, ctxName)
+		pf("namespace: the candidates' Lease lives in namespace %s, which must exist; the run refuses it when it holds Leases (unless --reuse) and removes the Leases in it at the end", e.Namespace)
 	case pl.Target == plan.TargetKubernetes:
-		pf("cluster: %d etcd containers and 1 kube-apiserver in front (%s) started in Docker (%s) on a private network, removed at the end; "+
-			"the API server's certificate, keys and token are made for the run, copied into its container and kept out of the run directory",
-			pl.Nodes, compose.KubeAPIServerLocalImage, dockerHost())
+		servers := "1 kube-apiserver"
+		if n := pl.APIServers(); n > 1 {
+			servers = fmt.Sprintf("%d kube-apiservers (candidate n1 on api1, n2 on api2, ..., round robin)", n)
+		}
+		pf("cluster: %d etcd containers and %s in front (%s) started in Docker (%s) on a private network, removed at the end; "+
+			"the API servers' certificate, keys and token are made for the run, copied into their containers and kept out of the run directory",
+			pl.Nodes, servers, compose.KubeAPIServerLocalImage, dockerHost())
 		if s := pl.TuningSummary(); s != "" {
 			pf("servers: %s", s)
 		}
@@ -66,8 +78,15 @@ func WriteDryRun(w io.Writer, root string, pl plan.Plan, target targets.Target) 
 	}
 	if pl.Target == plan.TargetKubernetes {
 		t := pl.Timings()
-		pf("clients: one candidate per etcd member's name (n1, n2, ...), each client-go's LeaderElector on a LeaseLock "+
-			"(LeaseDuration %s, RenewDeadline %s, RetryPeriod %s) through the API server, %s",
+		if pl.LinkFaults() {
+			via = "through the harness's link proxy on 127.0.0.1, one per candidate in front of its API server (the observer connects directly)"
+		}
+		who := "one candidate per etcd member's name (n1, n2, ...)"
+		if pl.Cluster == plan.ClusterExternal {
+			who = fmt.Sprintf("%d candidates (n1, n2, ...)", pl.Nodes)
+		}
+		pf("clients: %s, each client-go's LeaderElector on a LeaseLock "+
+			"(LeaseDuration %s, RenewDeadline %s, RetryPeriod %s) through the API server, %s", who,
 			plan.FormatDuration(pl.LeaseTTL), plan.FormatDuration(t.RenewDeadline), plan.FormatDuration(t.RetryPeriod), via)
 	} else {
 		pf("clients: one candidate per node%s, each talking only to its own node, %s", registerClients(pl), via)

@@ -126,10 +126,47 @@ func TestDryRunKubernetes(t *testing.T) {
 	if err := WriteDryRun(&dry, "runs", p, tgt); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"3 etcd containers and 1 kube-apiserver", "kept out of the run directory",
+	for _, want := range []string{"3 etcd containers and 1 kube-apiserver in front", "kept out of the run directory",
 		"client-go's LeaderElector on a LeaseLock (LeaseDuration 4s, RenewDeadline 3s, RetryPeriod 1s)"} {
 		if !strings.Contains(dry.String(), want) {
 			t.Errorf("the dry run lacks %q:\n%s", want, dry.String())
 		}
+	}
+	p.Kubernetes.APIServers = 3
+	dry.Reset()
+	if err := WriteDryRun(&dry, "runs", p, tgt); err != nil {
+		t.Fatal(err)
+	}
+	if want := "3 etcd containers and 3 kube-apiservers (candidate n1 on api1, n2 on api2, ..., round robin) in front"; !strings.Contains(dry.String(), want) {
+		t.Errorf("the dry run lacks %q:\n%s", want, dry.String())
+	}
+}
+
+// The dry run of a staging Kubernetes cluster names the kubeconfig, its
+// context and the namespace, starts nothing, and puts one proxy per
+// candidate in front of the API server for the client side's link faults.
+func TestDryRunStagingKubernetes(t *testing.T) {
+	p, err := plan.Load("../examples/kubernetes-staging.yaml", plan.Plan{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.External.Context = "staging"
+	tgt, err := p.NewTarget(targets.Access{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dry bytes.Buffer
+	if err := WriteDryRun(&dry, "runs", p, tgt); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"kubernetes, a staging cluster, 3 candidates", "the API server of kubeconfig ~/.kube/config (context staging)",
+		"chaos starts, stops and removes nothing on it", "namespace chaos-staging, which must exist",
+		"3 candidates (n1, n2, ...), each client-go's LeaderElector", "one per candidate in front of its API server"} {
+		if !strings.Contains(dry.String(), want) {
+			t.Errorf("the dry run lacks %q:\n%s", want, dry.String())
+		}
+	}
+	if strings.Contains(dry.String(), "etcd containers") {
+		t.Errorf("the dry run of a staging cluster starts etcd:\n%s", dry.String())
 	}
 }

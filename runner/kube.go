@@ -9,10 +9,11 @@ import (
 
 // connectAPIServers gives target kubernetes the API servers compose
 // started and their credentials (which stay in memory: the run directory
-// never holds them); other targets need nothing.
+// never holds them); other targets, and a staging Kubernetes cluster
+// (whose kubeconfig says where its API server is), need nothing.
 func connectAPIServers(target targets.Target, cluster runCluster) error {
 	kt, ok := target.(*kubernetes.Target)
-	if !ok {
+	if _, external := cluster.(externalCluster); !ok || external {
 		return nil
 	}
 	cc, ok := cluster.(composeCluster)
@@ -28,4 +29,24 @@ func connectAPIServers(target targets.Target, cluster runCluster) error {
 		return fmt.Errorf("target kubernetes: %w", err)
 	}
 	return nil
+}
+
+// linkEndpoints are what each node's clients dial, which the link proxies
+// go in front of: the nodes themselves, or, on target kubernetes, the
+// API server each candidate talks to.
+func linkEndpoints(target targets.Target, eps []targets.Endpoint) ([]targets.Endpoint, error) {
+	d, ok := target.(interface {
+		DialedFor(targets.Endpoint) (targets.Endpoint, error)
+	})
+	if !ok {
+		return eps, nil
+	}
+	out := make([]targets.Endpoint, len(eps))
+	for i, ep := range eps {
+		var err error
+		if out[i], err = d.DialedFor(ep); err != nil {
+			return nil, fmt.Errorf("link proxy for %s: %w", ep.Node, err)
+		}
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@
 package runner
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -136,5 +137,53 @@ func TestKubernetesAPIServerDown(t *testing.T) {
 				t.Fatalf("%s of the API server: %s, fault at %.2f, lost at %.2f, regrant at %.2f", kind, out.Results.Validity, start, lost, regrant)
 			}
 		})
+	}
+}
+
+// Three API servers (kubernetes.apiservers), the candidates spread over
+// them, and the client side's link faults through one proxy per
+// candidate in front of its API server: the leader cut off from its API
+// server, or slowed past its RenewDeadline, loses the Lease while the
+// fault is in effect and a peer behind another API server takes it.
+// Fenced, valid.
+func TestKubernetesLinksToAPIServers(t *testing.T) {
+	t.Parallel()
+	p := kubePlan(t, "apiserver-links", "token",
+		nemesis.FaultSpec{Kind: "client-partition", Victim: "leader", Duration: 5 * time.Second},
+		nemesis.FaultSpec{Kind: "client-delay", Victim: "leader", Delay: 3 * time.Second, Duration: 5 * time.Second})
+	p.Kubernetes.APIServers = 3
+	p.Duration = 2*(p.Nemesis.Interval+5*time.Second) + 2*time.Second
+	p.Seed = coveringSeed(p)
+	out, ops := runPlan(t, p)
+	kinds := validWithFaults(t, out, ops)
+	open := map[string]float64{}
+	lostIn := map[string]int{}
+	for _, op := range ops {
+		switch {
+		case op.F == history.FFaultStart && op.Type == history.Info:
+			if f, ok := op.Fault(); ok {
+				open[f.Kind] = op.Time.Seconds()
+			}
+		case op.F == history.FFaultHeal:
+			if f, ok := op.Fault(); ok {
+				delete(open, f.Kind)
+			}
+		case op.F == history.FLost:
+			for k := range open {
+				lostIn[k]++
+			}
+		}
+	}
+	t.Logf("faults %v; leaderships lost while in effect %v; %v stale writes rejected", kinds, lostIn, figure(out.Results, "stale-writes", "stale_rejected"))
+	for _, k := range []string{"client-partition", "client-delay"} {
+		if kinds[k] == 0 || lostIn[k] == 0 {
+			logNonWrites(t, ops)
+			t.Errorf("%s: %d in effect, %d leaderships lost while in effect", k, kinds[k], lostIn[k])
+		}
+	}
+	for _, api := range []string{"api1", "api2", "api3"} {
+		if st, err := os.Stat(out.Dir + "/logs/" + api + ".log"); err != nil || st.Size() == 0 {
+			t.Errorf("no log of %s: %v", api, err)
+		}
 	}
 }

@@ -12,9 +12,10 @@ import (
 	"github.com/chaos-election/chaos/targets"
 )
 
-// links are the harness's own proxies, one in front of each node, through
-// which the node's candidates and register clients talk to it when the
-// plan has link faults. The observer and the health probes dial the nodes
+// links are the harness's own proxies, one per node's clients in front of
+// what they dial (the node; on target kubernetes, the candidate's API
+// server), through which the node's candidates and register clients talk
+// when the plan has link faults. The observer and the health probes dial
 // directly. They are the nemesis's Links.
 type links struct {
 	byNode map[string]*linkproxy.Proxy

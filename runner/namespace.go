@@ -17,19 +17,20 @@ func claimNamespace(ctx context.Context, target targets.Target, eps []targets.En
 	if !ok {
 		return nil
 	}
+	d := targets.DescribeRoot(ns)
 	keys, err := ns.Existing(ctx, eps, 4)
 	if err != nil {
-		return fmt.Errorf("list the keys under %s: %w", ns.Root(), err)
+		return fmt.Errorf("list the %s of %s: %w", d.Holds, d.What, err)
 	}
 	if len(keys) == 0 {
 		return nil
 	}
 	if reuse {
-		log.Warn("the key prefix is not empty; --reuse: running on it, and removing everything under it at the end", "prefix", ns.Root(), "keys", keys)
+		log.Warn(fmt.Sprintf("%s is not empty; --reuse: running on it, and removing %s at the end", d.What, d.Removed), "root", ns.Root(), d.Holds, keys)
 		return nil
 	}
-	return BadInput(fmt.Errorf("the key prefix %s is not empty (%s): choose another external.prefix, "+
-		"or pass --reuse to run on it anyway (everything under it is removed at the end)", ns.Root(), strings.Join(keys, ", ")))
+	return BadInput(fmt.Errorf("%s is not empty (%s): choose another %s, "+
+		"or pass --reuse to run on it anyway (%s is removed at the end)", d.What, strings.Join(keys, ", "), d.Field, d.Removed))
 }
 
 // cleanNamespace removes every key under the prefix at the end of a run
@@ -39,10 +40,11 @@ func cleanNamespace(ctx context.Context, target targets.Target, eps []targets.En
 	if !ok {
 		return nil
 	}
+	d := targets.DescribeRoot(ns)
 	n, err := ns.Clean(ctx, eps)
 	if err != nil {
-		return fmt.Errorf("remove the keys under %s: %w", ns.Root(), err)
+		return fmt.Errorf("remove the %s of %s: %w", d.Holds, d.What, err)
 	}
-	log.Info("removed the run's keys", "prefix", ns.Root(), "keys", n)
+	log.Info("removed the run's "+d.Holds, "root", ns.Root(), d.Holds, n)
 	return nil
 }

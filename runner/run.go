@@ -172,7 +172,11 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 	var lk *links
 	if pl.LinkFaults() {
-		if lk, err = startLinks(ctx, eps, rng, log); err != nil {
+		var leps []targets.Endpoint
+		if leps, err = linkEndpoints(target, eps); err != nil {
+			return out, err
+		}
+		if lk, err = startLinks(ctx, leps, rng, log); err != nil {
 			return out, cutShort(err)
 		}
 		defer func() { err = errors.Join(err, lk.Close()) }()

@@ -51,7 +51,7 @@ func startWorkloads(ctx context.Context, pl plan.Plan, target targets.Target, ep
 			return nil, fmt.Errorf("election workload: %w", err)
 		}
 		c.el = el
-		if lr, ok := target.(targets.LeaderReporter); ok && pl.Target == plan.TargetKubernetes {
+		if lr, ok := target.(targets.LeaderReporter); ok && pl.Target == plan.TargetKubernetes && pl.Cluster != plan.ClusterExternal {
 			c.servers = watchBackendLeader(ctx, lr, eps, log)
 		}
 	} else if lr, ok := target.(targets.LeaderReporter); ok {

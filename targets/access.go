@@ -22,6 +22,9 @@ type Access struct {
 	Password string      // etcd password (secret)
 	Token    string      // Consul ACL token (secret)
 	Digest   string      // ZooKeeper digest auth "user:password" (secret)
+	// Kubeconfig is a staging Kubernetes cluster's kubeconfig (target
+	// kubernetes); its content is a secret, its path is shown.
+	Kubeconfig *Kubeconfig
 }
 
 // Redacted stands for a secret that is set wherever an [Access] is shown.
@@ -48,14 +51,14 @@ func (a Access) digestShown() string {
 
 // String shows the access with its secrets redacted.
 func (a Access) String() string {
-	return fmt.Sprintf("{TLS:%t Username:%s Password:%s Token:%s Digest:%s}",
-		a.TLS != nil, a.Username, redacted(a.Password), redacted(a.Token), a.digestShown())
+	return fmt.Sprintf("{TLS:%t Username:%s Password:%s Token:%s Digest:%s Kubeconfig:%s}",
+		a.TLS != nil, a.Username, redacted(a.Password), redacted(a.Token), a.digestShown(), a.Kubeconfig.String())
 }
 
 // GoString is String for %#v.
 func (a Access) GoString() string {
-	return fmt.Sprintf("targets.Access{TLS:%t, Username:%q, Password:%q, Token:%q, Digest:%q}",
-		a.TLS != nil, a.Username, redacted(a.Password), redacted(a.Token), a.digestShown())
+	return fmt.Sprintf("targets.Access{TLS:%t, Username:%q, Password:%q, Token:%q, Digest:%q, Kubeconfig:%q}",
+		a.TLS != nil, a.Username, redacted(a.Password), redacted(a.Token), a.digestShown(), a.Kubeconfig.String())
 }
 
 // LogValue is the access as a log group, secrets redacted.
@@ -66,6 +69,7 @@ func (a Access) LogValue() slog.Value {
 		slog.String("password", redacted(a.Password)),
 		slog.String("token", redacted(a.Token)),
 		slog.String("digest", a.digestShown()),
+		slog.String("kubeconfig", a.Kubeconfig.String()),
 	)
 }
 
@@ -78,7 +82,8 @@ func (a Access) MarshalJSON() ([]byte, error) {
 		Password string `json:"password,omitempty"`
 		Token    string `json:"token,omitempty"`
 		Digest   string `json:"digest,omitempty"`
-	}{a.TLS != nil, a.Username, redacted(a.Password), redacted(a.Token), a.digestShown()})
+		Kube     string `json:"kubeconfig,omitempty"`
+	}{a.TLS != nil, a.Username, redacted(a.Password), redacted(a.Token), a.digestShown(), a.Kubeconfig.String()})
 }
 
 var (

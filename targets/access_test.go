@@ -123,8 +123,9 @@ func TestLoadTLSErrorsNameTheFile(t *testing.T) {
 
 func TestAccessRedactsSecrets(t *testing.T) {
 	a := targets.Access{TLS: &tls.Config{}, Username: "harness", Password: "pw-s3cret",
-		Token: "tok-9f8e7d", Digest: "zkuser:zk-pa55"}
-	secrets := []string{"pw-s3cret", "tok-9f8e7d", "zk-pa55"}
+		Token: "tok-9f8e7d", Digest: "zkuser:zk-pa55",
+		Kubeconfig: &targets.Kubeconfig{Path: "/k/staging.yaml", Data: []byte("users: [{user: {token: kube-t0ken}}]")}}
+	secrets := []string{"pw-s3cret", "tok-9f8e7d", "zk-pa55", "kube-t0ken"}
 	var logText, logJSON bytes.Buffer
 	slog.New(slog.NewTextHandler(&logText, nil)).Info("connect", "access", a, "ptr", &a)
 	slog.New(slog.NewJSONHandler(&logJSON, nil)).Info("connect", "access", a)
@@ -145,6 +146,7 @@ func TestAccessRedactsSecrets(t *testing.T) {
 		"slog text":     logText.String(),
 		"slog json":     logJSON.String(),
 		"json":          string(js),
+		"kubeconfig":    fmt.Sprintf("%v %+v %#v %s", a.Kubeconfig, a.Kubeconfig, a.Kubeconfig, a.Kubeconfig),
 	}
 	for how, s := range shown {
 		for _, secret := range secrets {
@@ -152,7 +154,13 @@ func TestAccessRedactsSecrets(t *testing.T) {
 				t.Errorf("%s shows the secret %q: %s", how, secret, s)
 			}
 		}
-		if !strings.Contains(s, "harness") || !strings.Contains(s, targets.Redacted) {
+		if how == "kubeconfig" {
+			if !strings.Contains(s, "/k/staging.yaml") {
+				t.Errorf("%s does not name the file: %s", how, s)
+			}
+			continue
+		}
+		if !strings.Contains(s, "harness") || !strings.Contains(s, targets.Redacted) || !strings.Contains(s, "/k/staging.yaml") {
 			t.Errorf("%s does not show the username and that secrets are set: %s", how, s)
 		}
 	}

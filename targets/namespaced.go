@@ -38,3 +38,27 @@ func KeysUnder(backend, root string, named ...[2]string) []error {
 	}
 	return errs
 }
+
+// RootDescriber is a Namespaced target whose root is not a key prefix (a
+// Kubernetes namespace): it says what the root is, for the messages of a
+// run that finds it in use or cleans it.
+type RootDescriber interface {
+	DescribeRoot() RootDescription
+}
+
+// RootDescription is what a root is, in a message's words.
+type RootDescription struct {
+	What    string // "the key prefix /chaos", "the namespace chaos-test"
+	Holds   string // what it holds when not empty: "keys", "Leases"
+	Field   string // the plan field that names it: "external.prefix"
+	Removed string // what Clean removes: "everything under it"
+}
+
+// DescribeRoot is what ns's root is: its own description, or a key
+// prefix's.
+func DescribeRoot(ns Namespaced) RootDescription {
+	if d, ok := ns.(RootDescriber); ok {
+		return d.DescribeRoot()
+	}
+	return RootDescription{What: "the key prefix " + ns.Root(), Holds: "keys", Field: "external.prefix", Removed: "everything under it"}
+}

@@ -18,18 +18,24 @@ import (
 // elector bounds its renewals by RenewDeadline on top).
 const requestTimeout = 5 * time.Second
 
-// newClientset is a client of the API server at srv with creds, whose
-// connections dial (nil = plain TCP). It is not rate limited: client-go's
+// clientset is a client of the API server at srv, whose connections
+// dial (nil = plain TCP): with the staging cluster's kubeconfig, or with
+// the credentials Connect gave. It is not rate limited: client-go's
 // default of 5 requests a second would throttle the fenced writes.
-func newClientset(srv targets.Endpoint, creds Credentials, dial targets.Dialer) (*kubernetes.Clientset, error) {
-	cfg := &rest.Config{
-		Host:            "https://" + srv.Addr,
-		BearerToken:     creds.Token,
-		TLSClientConfig: rest.TLSClientConfig{CAData: creds.CA},
-		Timeout:         requestTimeout,
-		QPS:             -1,
-		UserAgent:       "chaos",
+func (t *Target) clientset(srv targets.Endpoint, dial targets.Dialer) (*kubernetes.Clientset, error) {
+	t.mu.Lock()
+	var cfg *rest.Config
+	if t.staging.base != nil {
+		cfg = rest.CopyConfig(t.staging.base)
+	} else {
+		cfg = &rest.Config{
+			Host:            "https://" + srv.Addr,
+			BearerToken:     t.creds.Token,
+			TLSClientConfig: rest.TLSClientConfig{CAData: t.creds.CA},
+		}
 	}
+	t.mu.Unlock()
+	cfg.Timeout, cfg.QPS, cfg.UserAgent = requestTimeout, -1, "chaos"
 	if dial != nil {
 		cfg.Dial = func(ctx context.Context, _, addr string) (net.Conn, error) { return dial(ctx, addr) }
 	}

@@ -18,13 +18,13 @@ const Available = true
 // candidate of node ep, talking to its API server through cfg.Dial (the
 // run's freezable dialer); cfg.TTL is the LeaseDuration.
 func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targets.CandidateConfig) (targets.Candidate, error) {
-	servers, creds, err := t.conn()
+	servers, err := t.conn()
 	if err != nil {
 		return nil, err
 	}
 	srv := serverFor(servers, ep)
 	log := logger(cfg.Log).With("process", cfg.Process, "apiserver", srv.Node)
-	cs, err := newClientset(srv, creds, cfg.Dial)
+	cs, err := t.clientset(srv, cfg.Dial)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes candidate %s: %w", cfg.Process, err)
 	}
@@ -33,11 +33,11 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 
 // NewObserver watches the Lease through the first API server.
 func (t *Target) NewObserver(_ context.Context, _ []targets.Endpoint, log *slog.Logger) (targets.Observer, error) {
-	servers, creds, err := t.conn()
+	servers, err := t.conn()
 	if err != nil {
 		return nil, err
 	}
-	cs, err := newClientset(servers[0], creds, nil)
+	cs, err := t.clientset(servers[0], nil)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes observer: %w", err)
 	}

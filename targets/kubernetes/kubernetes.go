@@ -26,6 +26,10 @@ type Options struct {
 	// RenewDeadline and RetryPeriod are client-go's; 0 = 10/15 and 2/15
 	// of the candidates' lease duration (client-go's 15 s / 10 s / 2 s).
 	RenewDeadline, RetryPeriod time.Duration
+	// Kubeconfig is a staging cluster's: the candidates and the observer
+	// connect to its API server as it says, and Probe asks that server.
+	// nil = the API servers Connect gives, on etcd members of chaos's own.
+	Kubeconfig *targets.Kubeconfig
 }
 
 // Target is target kubernetes.
@@ -36,7 +40,11 @@ type Target struct {
 	mu      sync.Mutex
 	servers []targets.Endpoint
 	creds   Credentials
+	staging staging // what the kubeconfig says, once read
 }
+
+// ErrNoContext marks a kubeconfig without the context the plan names.
+var ErrNoContext = errors.New("no context")
 
 // Credentials are what the candidates need of the API servers: the
 // certificate to trust (PEM) and a bearer token.
@@ -80,22 +88,63 @@ func (t *Target) Connect(servers []targets.Endpoint, creds Credentials) error {
 	return nil
 }
 
-// conn returns the API servers and credentials Connect gave.
-func (t *Target) conn() ([]targets.Endpoint, Credentials, error) {
+// conn returns the API servers Connect gave, or the staging cluster's
+// API server, its kubeconfig read the first time.
+func (t *Target) conn() ([]targets.Endpoint, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if len(t.servers) == 0 {
-		return nil, Credentials{}, errors.New("kubernetes: not connected to any API server (Connect first)")
+	if t.opts.Kubeconfig != nil && len(t.servers) == 0 {
+		srv, err := t.staging.load(t.opts.Kubeconfig)
+		if err != nil {
+			return nil, err
+		}
+		t.servers = []targets.Endpoint{srv}
 	}
-	return t.servers, t.creds, nil
+	if len(t.servers) == 0 {
+		return nil, errors.New("kubernetes: not connected to any API server (Connect first)")
+	}
+	return t.servers, nil
 }
 
-// Probe is etcd's: ep is an etcd member.
-func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error { return t.etcd.Probe(ctx, ep) }
+// Probe is etcd's, ep an etcd member; on a staging cluster, it asks the
+// API server's /readyz.
+func (t *Target) Probe(ctx context.Context, ep targets.Endpoint) error {
+	if t.opts.Kubeconfig != nil {
+		return t.probeAPIServer(ctx)
+	}
+	return t.etcd.Probe(ctx, ep)
+}
 
-// Leads is etcd's: whether the member at ep is the raft leader.
+// Leads is etcd's: whether the member at ep is the raft leader. A staging
+// cluster's etcd is out of reach.
 func (t *Target) Leads(ctx context.Context, ep targets.Endpoint) (bool, error) {
+	if t.opts.Kubeconfig != nil {
+		return false, errors.New("kubernetes: a staging cluster's etcd members are out of chaos's reach")
+	}
 	return t.etcd.Leads(ctx, ep)
+}
+
+// APIServer is the address the kubeconfig's API server is dialed at
+// (host:port), the kubeconfig read the first time.
+func (t *Target) APIServer() (targets.Endpoint, error) {
+	if t.opts.Kubeconfig == nil {
+		return targets.Endpoint{}, errors.New("kubernetes: no kubeconfig (the API servers are chaos's own)")
+	}
+	servers, err := t.conn()
+	if err != nil {
+		return targets.Endpoint{}, err
+	}
+	return servers[0], nil
+}
+
+// DialedFor is the API server the candidate named for node ep dials, to
+// put a link proxy in front of.
+func (t *Target) DialedFor(ep targets.Endpoint) (targets.Endpoint, error) {
+	servers, err := t.conn()
+	if err != nil {
+		return targets.Endpoint{}, err
+	}
+	return targets.Endpoint{Node: ep.Node, Addr: serverFor(servers, ep).Addr}, nil
 }
 
 // serverFor is the API server the candidate named for node ep talks to:

@@ -190,11 +190,11 @@ func TestLeaseTokensAndFence(t *testing.T) {
 }
 
 func (t *Target) leasesForTest(ctx context.Context) (*leaseObject, error) {
-	servers, creds, err := t.conn()
+	servers, err := t.conn()
 	if err != nil {
 		return nil, err
 	}
-	cs, err := newClientset(servers[0], creds, nil)
+	cs, err := t.clientset(servers[0], nil)
 	if err != nil {
 		return nil, err
 	}
