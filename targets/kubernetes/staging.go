@@ -116,4 +116,3 @@ func (t *Target) probeAPIServer(ctx context.Context) error {
 	}
 	return nil
 }
-
