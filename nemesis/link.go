@@ -71,7 +71,9 @@ func (f *linkFault) action(node string) string {
 func (f *linkFault) Start(_ context.Context, env Env) (history.Fault, error) {
 	v := history.Fault{Kind: f.kind, Victim: f.victim}
 	f.settings(&v)
-	err := chooseVictims(f.rng, env, f.victim, &v)
+	// A client's link: "leader" is the leading candidate, also where
+	// the servers have a leader of their own (target kubernetes).
+	err := chooseClientVictims(f.rng, env, f.victim, &v)
 	f.nodes = v.Nodes
 	if err != nil {
 		return v, err

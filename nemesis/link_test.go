@@ -28,7 +28,9 @@ func (l *fakeLinks) SetLink(node string, f linkproxy.Faults) error {
 }
 
 // Each link fault sets its faults on the victims' links when it starts,
-// records its settings, and clears them when it heals.
+// records its settings, and clears them when it heals. "leader" is the
+// leading candidate's link (n2), also where the servers have a leader of
+// their own (n3: target kubernetes's etcd).
 func TestLinkFaults(t *testing.T) {
 	for _, tc := range []struct {
 		spec      FaultSpec
@@ -43,7 +45,7 @@ func TestLinkFaults(t *testing.T) {
 		t.Run(tc.spec.Kind, func(t *testing.T) {
 			f, links := newFake(3), &fakeLinks{}
 			env := f.env()
-			env.Links = links
+			env.Links, env.Servers = links, serverLeader("n3")
 			n, err := New(Spec{Faults: []FaultSpec{tc.spec}}, env, rng(7))
 			if err != nil {
 				t.Fatal(err)

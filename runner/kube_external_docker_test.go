@@ -147,11 +147,10 @@ func stagingKubePlan(uk userKube, namespace string, faults ...nemesis.FaultSpec)
 	p.External = plan.External{Kubeconfig: uk.kubeconfig, Namespace: namespace, HealthTimeout: time.Minute}
 	p.LeaseTTL = 3 * time.Second
 	p.Nemesis.Interval, p.Recovery = 2*time.Second, 5*time.Second
-	p.Nemesis.Faults = faults
+	p.Nemesis.Faults, p.Duration = faults, time.Second
 	for _, f := range faults {
 		p.Duration += p.Nemesis.Interval + f.Needs()
 	}
-	p.Duration += time.Second
 	return p
 }
 
