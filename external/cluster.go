@@ -28,6 +28,11 @@ type Node struct {
 // Spec is a cluster the harness did not start, with what it may do to it.
 type Spec struct {
 	Nodes []Node
+	// Servers are servers in front of the nodes that are no node of the
+	// candidates' (a staging Kubernetes cluster's API server, "apiserver"):
+	// faults on them (victim apiserver) only commands grant; Names and
+	// Endpoints leave them out, APIServerNames lists them.
+	Servers []Node
 	// Docker is the nodes' containers attached on the Docker host
 	// (compose.Attach): it grants partition, pause and kill. nil = no
 	// Docker host.
@@ -75,18 +80,20 @@ func New(spec Spec) (*Cluster, error) {
 	if c.log == nil {
 		c.log = slog.New(slog.DiscardHandler)
 	}
-	for i, n := range spec.Nodes {
-		if _, dup := c.byName[n.Name]; dup || n.Name == "" {
-			return nil, fmt.Errorf("external cluster: node %d: name %q empty or repeated", i+1, n.Name)
-		}
-		if n.Host == "" {
-			host, _, err := net.SplitHostPort(n.Endpoint)
-			if err != nil {
-				return nil, fmt.Errorf("external cluster: %s: endpoint %q: %w", n.Name, n.Endpoint, err)
+	for _, nodes := range [][]Node{spec.Nodes, spec.Servers} {
+		for i, n := range nodes {
+			if _, dup := c.byName[n.Name]; dup || n.Name == "" {
+				return nil, fmt.Errorf("external cluster: node %d: name %q empty or repeated", i+1, n.Name)
 			}
-			spec.Nodes[i].Host = host
+			if n.Host == "" {
+				host, _, err := net.SplitHostPort(n.Endpoint)
+				if err != nil {
+					return nil, fmt.Errorf("external cluster: %s: endpoint %q: %w", n.Name, n.Endpoint, err)
+				}
+				nodes[i].Host = host
+			}
+			c.byName[n.Name] = nodes[i]
 		}
-		c.byName[n.Name] = spec.Nodes[i]
 	}
 	for kind, cmd := range spec.Commands {
 		if !slices.Contains(grant.CommandFaults, kind) {
@@ -112,6 +119,16 @@ func New(spec Spec) (*Cluster, error) {
 func (c *Cluster) Names() []string {
 	out := make([]string, len(c.spec.Nodes))
 	for i, n := range c.spec.Nodes {
+		out[i] = n.Name
+	}
+	return out
+}
+
+// APIServerNames are the servers' names (Spec.Servers), which Pause,
+// Unpause, Kill and Start also take.
+func (c *Cluster) APIServerNames() []string {
+	out := make([]string, len(c.spec.Servers))
+	for i, n := range c.spec.Servers {
 		out[i] = n.Name
 	}
 	return out

@@ -237,3 +237,34 @@ func TestCommandsNodeClock(t *testing.T) {
 		t.Errorf("without the grant: %v", err)
 	}
 }
+
+// A server in front of the nodes (a staging Kubernetes cluster's API
+// server) is paused by the commands with its own placeholders, and is
+// neither a node nor an endpoint of the candidates.
+func TestCommandsOnServers(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "trace")
+	c, err := New(Spec{
+		Nodes:    []Node{{Name: "n1", Endpoint: "api.staging:6443"}, {Name: "n2", Endpoint: "api.staging:6443"}},
+		Servers:  []Node{{Name: "apiserver", Endpoint: "api.staging:6443"}},
+		Commands: map[string]grant.Command{grant.FaultPause: {Start: "echo pause {node} {host} {endpoint} >> " + trace, Heal: "echo resume {node} >> " + trace}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := c.Pause(ctx, "apiserver"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Unpause(ctx, "apiserver"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(lines(t, trace), "|"); got != "pause apiserver api.staging api.staging:6443|resume apiserver" {
+		t.Errorf("commands ran %q", got)
+	}
+	if names, eps, servers := c.Names(), c.Endpoints(), c.APIServerNames(); len(names) != 2 || len(eps) != 2 || len(servers) != 1 || servers[0] != "apiserver" {
+		t.Errorf("names %v, endpoints %v, servers %v", names, eps, servers)
+	}
+	if _, err := New(Spec{Nodes: []Node{{Name: "n1", Endpoint: "h:1"}}, Servers: []Node{{Name: "n1", Endpoint: "h:2"}}}); err == nil {
+		t.Error("a server named as a node was accepted")
+	}
+}

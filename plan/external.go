@@ -192,6 +192,10 @@ func (p Plan) externalYAML() *yaml.Node {
 		}
 		add(m, "namespace", strNode(e.Namespace))
 		add(m, "health_timeout", durNode(e.HealthTimeout))
+		if cm := commandsYAML(e.Commands); cm != nil {
+			add(m, "command_timeout", durNode(e.CommandTimeout))
+			add(m, "commands", cm)
+		}
 		return m
 	}
 	add(m, "prefix", strNode(e.Prefix))
@@ -210,19 +214,7 @@ func (p Plan) externalYAML() *yaml.Node {
 		nodes.Content = append(nodes.Content, nm)
 	}
 	add(m, "nodes", nodes)
-	if len(e.Commands) > 0 {
-		cm := mapNode(0)
-		kinds := make([]string, 0, len(e.Commands))
-		for k := range e.Commands {
-			kinds = append(kinds, k)
-		}
-		sort.Strings(kinds)
-		for _, k := range kinds {
-			c := mapNode(0)
-			add(c, "start", strNode(e.Commands[k].Start))
-			add(c, "heal", strNode(e.Commands[k].Heal))
-			add(cm, k, c)
-		}
+	if cm := commandsYAML(e.Commands); cm != nil {
 		add(m, "commands", cm)
 	}
 	optional := func(name string, pairs [][2]string) {
@@ -241,6 +233,26 @@ func (p Plan) externalYAML() *yaml.Node {
 	optional("auth", [][2]string{{"username", a.Username}, {"password_env", a.PasswordEnv}, {"password_file", a.PasswordFile},
 		{"token_env", a.TokenEnv}, {"token_file", a.TokenFile}, {"digest_env", a.DigestEnv}, {"digest_file", a.DigestFile}})
 	return m
+}
+
+// commandsYAML writes the granted commands, by kind; nil when none.
+func commandsYAML(cmds map[string]grant.Command) *yaml.Node {
+	if len(cmds) == 0 {
+		return nil
+	}
+	cm := mapNode(0)
+	kinds := make([]string, 0, len(cmds))
+	for k := range cmds {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, k := range kinds {
+		c := mapNode(0)
+		add(c, "start", strNode(cmds[k].Start))
+		add(c, "heal", strNode(cmds[k].Heal))
+		add(cm, k, c)
+	}
+	return cm
 }
 
 // checkExternal lists the problems of the cluster section: a compose plan
@@ -283,24 +295,7 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 			bad(field+".container", "external.docker is true: name n%d's container on the Docker host", i+1)
 		}
 	}
-	for _, kind := range grant.CommandFaults {
-		c, ok := e.Commands[kind]
-		if !ok {
-			continue
-		}
-		field := "external.commands." + kind
-		if c.Start == "" {
-			bad(field+".start", "missing: the command that puts the fault in effect on {node}")
-		}
-		if c.Heal == "" {
-			bad(field+".heal", "missing: the command that undoes it; heals run even when the run is interrupted")
-		}
-		for _, part := range [][2]string{{"start", c.Start}, {"heal", c.Heal}} {
-			if err := grant.CheckTemplate(kind, part[1]); err != nil {
-				bad(field+"."+part[0], "%v", err)
-			}
-		}
-	}
+	p.checkCommands(bad)
 	if t, err := p.NewTarget(targets.Access{}); err == nil {
 		if v, ok := t.(interface{ Validate() error }); ok {
 			if err := v.Validate(); err != nil {
@@ -346,6 +341,29 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 		if grant.Grant(f.Kind, e.Commands, e.Docker) == "" {
 			bad(fmt.Sprintf("nemesis.faults[%d].kind", i), "%s is not granted on this external cluster: set external.docker with the nodes' containers, or external.commands.%s (link faults %s need no grant)",
 				f.Kind, f.Kind, strings.Join(linkFaultKinds(), ", "))
+		}
+	}
+}
+
+// checkCommands checks each granted command: a start and a heal, each a
+// template of its kind's placeholders.
+func (p Plan) checkCommands(bad func(field, format string, args ...any)) {
+	for _, kind := range grant.CommandFaults {
+		c, ok := p.External.Commands[kind]
+		if !ok {
+			continue
+		}
+		field := "external.commands." + kind
+		if c.Start == "" {
+			bad(field+".start", "missing: the command that puts the fault in effect on {node}")
+		}
+		if c.Heal == "" {
+			bad(field+".heal", "missing: the command that undoes it; heals run even when the run is interrupted")
+		}
+		for _, part := range [][2]string{{"start", c.Start}, {"heal", c.Heal}} {
+			if err := grant.CheckTemplate(kind, part[1]); err != nil {
+				bad(field+"."+part[0], "%v", err)
+			}
 		}
 	}
 }

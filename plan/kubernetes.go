@@ -50,8 +50,8 @@ func (p Plan) checkKubernetes(bad func(field, format string, args ...any)) {
 // checkExternalKubernetes checks a staging Kubernetes cluster: a
 // kubeconfig and a namespace, none of the settings of the other targets'
 // external clusters (the kubeconfig says how to connect), and faults on
-// the client side only: chaos reaches such a cluster only through its
-// API server, and grants for its servers are not read.
+// the client side, or a pause or kill of its API server that commands
+// grant: chaos reaches such a cluster only through its API server.
 func (p Plan) checkExternalKubernetes(bad func(field, format string, args ...any)) {
 	e := p.External
 	if e.Kubeconfig == "" {
@@ -70,21 +70,29 @@ func (p Plan) checkExternalKubernetes(bad func(field, format string, args ...any
 		name string
 		set  bool
 	}{
-		{"nodes", len(e.Nodes) > 0}, {"prefix", e.Prefix != ""}, {"docker", e.Docker}, {"commands", len(e.Commands) > 0},
+		{"nodes", len(e.Nodes) > 0}, {"prefix", e.Prefix != ""}, {"docker", e.Docker},
 		{"tls", e.TLS != (TLS{})}, {"auth", e.Auth != (Auth{})},
 	} {
 		if f.set {
 			bad("external."+f.name, "is not read on a staging Kubernetes cluster: the kubeconfig says where its API server is and how to authenticate, "+
-				"the candidates are n1..n<nodes>, their Lease lives in external.namespace, and faults are the client side's")
+				"the candidates are n1..n<nodes>, their Lease lives in external.namespace, and faults are the client side's (and the API server's, by external.commands)")
 		}
 	}
+	for kind := range e.Commands {
+		if kind != grant.FaultPause && kind != grant.FaultKill {
+			bad("external.commands."+kind, "on a staging Kubernetes cluster commands grant only pause and kill of its API server (victim apiserver; {node} is apiserver, {host} and {endpoint} the kubeconfig's server)")
+		}
+	}
+	p.checkCommands(bad)
 	for i, f := range p.Nemesis.Faults {
 		field := fmt.Sprintf("nemesis.faults[%d]", i)
 		switch {
 		case f.Victim == nemesis.VictimAPIServer:
-			bad(field+".victim", "%s: a staging cluster's API servers are not chaos's to pause or kill (only a cluster chaos starts has them as victims)", f.Victim)
+			if grant.Grant(f.Kind, e.Commands, false) == "" {
+				bad(field+".kind", "%s of the API server is not granted on this staging cluster: give external.commands.%s (a start and a heal, e.g. over ssh to the control plane)", f.Kind, f.Kind)
+			}
 		case slices.Contains(grant.NodeFaults, f.Kind) || nemesis.IsNodeLinkFault(f.Kind) || f.Kind == "flaky" || f.NodeClock():
-			bad(field+".kind", "%s acts on the cluster's servers, which chaos does not reach on a staging Kubernetes cluster: use the client side's faults (%s)",
+			bad(field+".kind", "%s acts on the cluster's nodes, which chaos does not reach on a staging Kubernetes cluster: use the client side's faults (%s), or victim apiserver with external.commands",
 				f.Kind, strings.Join(linkFaultKinds(), ", "))
 		}
 	}

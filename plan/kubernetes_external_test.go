@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/targets"
 	"github.com/chaos-election/chaos/targets/kubernetes"
@@ -80,14 +81,20 @@ func TestStagingKubernetesPlanErrors(t *testing.T) {
 		{"prefix", `field "external.prefix": is not read`, func(p *Plan) { p.External.Prefix = "/x" }},
 		{"docker", `field "external.docker": is not read`, func(p *Plan) { p.External.Docker = true }},
 		{"auth", `field "external.auth": is not read`, func(p *Plan) { p.External.Auth.TokenEnv = "TOKEN" }},
-		{"partition", `field "nemesis.faults[0].kind": partition acts on the cluster's servers`, func(p *Plan) {
+		{"partition", `field "nemesis.faults[0].kind": partition acts on the cluster's nodes`, func(p *Plan) {
 			p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: "partition", Shape: "isolate-leader", Duration: time.Second}}
 		}},
-		{"kill", `field "nemesis.faults[0].kind": kill acts on the cluster's servers`, func(p *Plan) {
+		{"kill", `field "nemesis.faults[0].kind": kill acts on the cluster's nodes`, func(p *Plan) {
 			p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: "kill", Victim: "leader", Duration: time.Second}}
 		}},
-		{"apiserver", `field "nemesis.faults[0].victim": apiserver: a staging cluster's API servers are not chaos's`, func(p *Plan) {
+		{"apiserver ungranted", `field "nemesis.faults[0].kind": pause of the API server is not granted on this staging cluster: give external.commands.pause`, func(p *Plan) {
 			p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: "pause", Victim: nemesis.VictimAPIServer, Duration: time.Second}}
+		}},
+		{"partition commands", `field "external.commands.partition": on a staging Kubernetes cluster commands grant only pause and kill`, func(p *Plan) {
+			p.External.Commands = map[string]grant.Command{grant.FaultPartition: {Start: "a", Heal: "b"}}
+		}},
+		{"no heal", `field "external.commands.kill.heal": missing`, func(p *Plan) {
+			p.External.Commands = map[string]grant.Command{grant.FaultKill: {Start: "ssh {host} sudo systemctl kill kube-apiserver"}}
 		}},
 	} {
 		p, err := Parse("staging.yaml", []byte(stagingKubePlan), Default())
@@ -99,8 +106,25 @@ func TestStagingKubernetesPlanErrors(t *testing.T) {
 			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
 		}
 	}
+	// Granted by commands, the API server may be paused.
+	p, err := Parse("staging.yaml", []byte(strings.Replace(stagingKubePlan, "  namespace: chaos-test\n", `  namespace: chaos-test
+  commands:
+    pause: {start: "ssh {host} sudo systemctl kill -s STOP kube-apiserver", heal: "ssh {host} sudo systemctl kill -s CONT kube-apiserver"}
+`, 1)), Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Nemesis.Faults = append(p.Nemesis.Faults, nemesis.FaultSpec{Kind: "pause", Victim: nemesis.VictimAPIServer, Duration: time.Second})
+	if err := p.Validate(); err != nil {
+		t.Errorf("a granted pause of the API server: %v", err)
+	}
+	if text, err := p.YAML(); err != nil || !strings.Contains(string(text), "systemctl kill -s STOP kube-apiserver") {
+		t.Errorf("the written plan lacks the commands: %v\n%s", err, text)
+	} else if again, err := Parse("again.yaml", text, Default()); err != nil || again.External.Commands[grant.FaultPause] != p.External.Commands[grant.FaultPause] {
+		t.Errorf("the commands do not round-trip: %v", err)
+	}
 	// A kubeconfig on another target's external cluster.
-	_, err := Parse("etcd.yaml", []byte("cluster: external\nexternal:\n  kubeconfig: k\n  nodes: [{endpoint: 127.0.0.1:2379}]\nnemesis: {faults: [{kind: client-pause, victim: leader, duration: 1s}]}\n"), Default())
+	_, err = Parse("etcd.yaml", []byte("cluster: external\nexternal:\n  kubeconfig: k\n  nodes: [{endpoint: 127.0.0.1:2379}]\nnemesis: {faults: [{kind: client-pause, victim: leader, duration: 1s}]}\n"), Default())
 	if !IsError(err) || !strings.Contains(err.Error(), `etcd.yaml:3: field "external.kubeconfig": is for target kubernetes`) {
 		t.Errorf("kubeconfig on etcd: %v", err)
 	}

@@ -89,32 +89,32 @@ func startCluster(ctx context.Context, pl plan.Plan, rd RunDir, target targets.T
 		}
 		return composeCluster{Cluster: c, dc: dc}, nil
 	}
-	nodes, err := externalNodes(pl, target)
+	nodes, servers, err := externalNodes(pl, target)
 	if err != nil {
 		return nil, err
 	}
-	return attachExternal(ctx, pl, rd, nodes, probe, log)
+	return attachExternal(ctx, pl, rd, nodes, servers, probe, log)
 }
 
 // externalNodes are the nodes of the plan's external cluster: those it
 // lists, or, on a staging Kubernetes cluster, the candidates n1..n<nodes>,
-// each dialing the kubeconfig's API server.
-func externalNodes(pl plan.Plan, target targets.Target) ([]external.Node, error) {
-	var nodes []external.Node
+// each dialing the kubeconfig's API server, which is its one server
+// ("apiserver", for the commands that pause or kill it).
+func externalNodes(pl plan.Plan, target targets.Target) (nodes, servers []external.Node, _ error) {
 	if kt, ok := target.(*kubernetes.Target); ok {
 		srv, err := kt.APIServer()
 		if err != nil {
-			return nil, BadInput(err)
+			return nil, nil, BadInput(err)
 		}
 		for i := range pl.Nodes {
 			nodes = append(nodes, external.Node{Name: fmt.Sprintf("n%d", i+1), Endpoint: srv.Addr})
 		}
-		return nodes, nil
+		return nodes, []external.Node{{Name: nemesis.VictimAPIServer, Endpoint: srv.Addr}}, nil
 	}
 	for i, n := range pl.External.Nodes {
 		nodes = append(nodes, external.Node{Name: fmt.Sprintf("n%d", i+1), Endpoint: n.Endpoint, Host: n.Host, Container: n.Container})
 	}
-	return nodes, nil
+	return nodes, nil, nil
 }
 
 // composeSpec is the cluster compose starts for the plan: its backend,
@@ -131,9 +131,10 @@ func composeSpec(pl plan.Plan, rd RunDir, probe func(context.Context, targets.En
 	}
 }
 
-// attachExternal makes the external cluster of the plan with nodes: its
+// attachExternal makes the external cluster of the plan with nodes (and
+// servers in front of them): its
 // Docker host when granted, its commands recorded in logs/commands.log.
-func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, nodes []external.Node, probe func(context.Context, targets.Endpoint) error,
+func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, nodes, servers []external.Node, probe func(context.Context, targets.Endpoint) error,
 	log *slog.Logger) (_ runCluster, err error) {
 	e := pl.External
 	var closers []func() error
@@ -158,7 +159,7 @@ func attachExternal(ctx context.Context, pl plan.Plan, rd RunDir, nodes []extern
 		return nil, fmt.Errorf("commands log: %w", err)
 	}
 	closers = append(closers, cmdLog.Close)
-	spec := external.Spec{Nodes: nodes, Commands: e.Commands, Timeout: e.CommandTimeout, Output: cmdLog, Log: log}
+	spec := external.Spec{Nodes: nodes, Servers: servers, Commands: e.Commands, Timeout: e.CommandTimeout, Output: cmdLog, Log: log}
 	if e.Docker {
 		dc, err := compose.NewDocker(ctx)
 		if err != nil {

@@ -25,6 +25,7 @@ import (
 
 	"github.com/chaos-election/chaos/checkers"
 	"github.com/chaos-election/chaos/compose"
+	"github.com/chaos-election/chaos/external/grant"
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/plan"
 )
@@ -157,9 +158,10 @@ func stagingKubePlan(uk userKube, namespace string, faults ...nemesis.FaultSpec)
 // Issue 18, case 4: a staging Kubernetes cluster by kubeconfig. A
 // namespace holding someone's Lease is refused and left as it was; in an
 // empty one, the client side's faults (the leader's GC pause, its link to
-// the API server cut and delayed through the harness's proxy) run, the
-// run is valid with failovers, its Lease is removed at the end, the
-// user's containers run on, and the token is in no file of the run.
+// the API server cut and delayed through the harness's proxy) and a pause
+// of the API server that commands grant run, the run is valid with
+// failovers, its Lease is removed at the end, the user's containers run
+// on, and the token is in no file of the run.
 func TestStagingKubernetes(t *testing.T) {
 	t.Parallel()
 	const ns = "chaos-staging"
@@ -168,8 +170,13 @@ func TestStagingKubernetes(t *testing.T) {
 		{Kind: "client-pause", Victim: "leader", Duration: 5 * time.Second},
 		{Kind: "client-partition", Victim: "leader", Duration: 5 * time.Second},
 		{Kind: "client-delay", Victim: "leader", Delay: 3 * time.Second, Duration: 5 * time.Second},
+		{Kind: "pause", Victim: nemesis.VictimAPIServer, Duration: 4 * time.Second},
 	}
 	p := stagingKubePlan(uk, ns, faults...)
+	// The API server's pause, as a staging cluster grants it: commands
+	// (here docker's, on the user's own container).
+	p.External.Commands = map[string]grant.Command{grant.FaultPause: {
+		Start: "docker pause " + uk.containers[1] + " # {node} at {endpoint}", Heal: "docker unpause " + uk.containers[1]}}
 	p.Seed = coveringSeed(p)
 
 	ctx := context.Background()
@@ -204,6 +211,11 @@ func TestStagingKubernetes(t *testing.T) {
 		if st := strings.TrimSpace(string(out)); err != nil || st != "running" {
 			t.Errorf("after the run the user's container %s is %q (%v), want running", c, st, err)
 		}
+	}
+	cmds, err := os.ReadFile(filepath.Join(out.Dir, CommandsLog))
+	if err != nil || !bytes.Contains(cmds, []byte("apiserver pause start: docker pause "+uk.containers[1])) ||
+		!bytes.Contains(cmds, []byte("apiserver pause heal: docker unpause")) {
+		t.Errorf("%s does not record the API server's pause and heal: %v\n%s", CommandsLog, err, cmds)
 	}
 	saved, err := os.ReadFile(filepath.Join(out.Dir, plan.FileName))
 	if err != nil || !bytes.Contains(saved, []byte(uk.kubeconfig)) {
