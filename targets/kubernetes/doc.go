@@ -20,5 +20,7 @@
 //
 // The Target is made before the cluster exists; Connect gives it the API
 // servers and their credentials once they are up. Probe and Leads are
-// etcd's, on the members.
+// etcd's, on the members. On a staging cluster (Options.Kubeconfig) it
+// reads the kubeconfig as client-go does (clientcmd), probes the API
+// server's /readyz, and is Namespaced over its namespace's Leases.
 package kubernetes
