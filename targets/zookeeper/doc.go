@@ -9,7 +9,11 @@
 // herd). Before a candidate concludes it is lowest it issues a sync, so
 // that the server it talks to has applied everything the ensemble leader
 // had, the end of its own session included: a follower's lagging view
-// cannot make an expired candidate believe it leads.
+// cannot make an expired candidate believe it leads. A sync cannot mend a
+// server whose data diverged from the quorum's: ZooKeeper 3.8.0 can keep
+// a deposed leader's uncommitted session expiries after it truncates its
+// log to the new leader's, and a candidate on it then leads beside the
+// true leader (docs/backends.md, "a server that diverged").
 //
 // The fencing token is the znode's czxid, the zxid of the transaction that
 // created it: ZooKeeper's own total order of writes, 64 bits with the
