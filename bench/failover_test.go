@@ -148,3 +148,34 @@ func TestRunName(t *testing.T) {
 		t.Errorf("name %q with µ not valid", n)
 	}
 }
+
+// A client-kill row is a plan whose one fault crashes the leading
+// candidate, held at least the lease TTL + 5 s (the successor waits the
+// lease out), on every target: kubernetes with client-go's defaults too.
+func TestFailoverClientKillPlan(t *testing.T) {
+	for _, target := range []string{"etcd", "zookeeper", "consul", plan.TargetKubernetes} {
+		p, err := failoverPlan(plan.Default(), target, NativeRecipe, "client-kill", 8*time.Second)
+		if err != nil {
+			if strings.Contains(err.Error(), "needs client-go") { // a -tags nokube build
+				continue
+			}
+			t.Fatalf("%s: %v", target, err)
+		}
+		f := p.Nemesis.Faults
+		if len(f) != 1 || f[0].Kind != "client-kill" || f[0].Victim != "leader" || f[0].Duration < p.LeaseTTL+leaseMargin ||
+			p.Name != "bench-failover-"+target+"-client-kill" {
+			t.Errorf("%s: %+v", target, p)
+		}
+	}
+	defaults := RecipeSetting{Recipe: plan.RecipeLeaseObserved, LeaseTTL: 15 * time.Second, RenewDeadline: 10 * time.Second, RetryPeriod: 2 * time.Second}
+	p, err := failoverPlan(plan.Default(), "etcd", defaults, "client-kill", 8*time.Second)
+	if err != nil && !strings.Contains(err.Error(), "needs client-go") {
+		t.Fatal(err)
+	}
+	if err == nil && p.Nemesis.Faults[0].Duration != 20*time.Second {
+		t.Errorf("lease-observed 15s: held %s, want 20s", p.Nemesis.Faults[0].Duration)
+	}
+	if victimOf("client-kill") != "the leading candidate" || victimOf("kill") != "the leader's node" {
+		t.Error("victimOf")
+	}
+}
