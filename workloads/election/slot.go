@@ -179,13 +179,6 @@ func (s *slot) recordEndLocked() {
 	}
 }
 
-// isCrashed reports whether the slot's process is crashed.
-func (s *slot) isCrashed() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.crashed != nil
-}
-
 // switchOf is the switch the slot's candidates dial through now.
 func (s *slot) switchOf() *freezenet.Switch {
 	s.mu.Lock()
