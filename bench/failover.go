@@ -8,19 +8,21 @@ import (
 	"time"
 
 	"github.com/chaos-election/chaos/checkers"
+	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/runner"
 )
 
 // FailoverConfig is one `chaos bench failover`: for each target, each
 // recipe and each fault, one run of the default plan whose only fault is
-// that fault on the leader's node.
+// that fault on the leader: its node (pause, kill) or its candidate's own
+// process (client-pause, client-kill).
 type FailoverConfig struct {
 	Targets []string // default: defaultTargets
 	// Recipes are how the candidates elect; default: the base plan's
 	// recipe (native in the default plan).
 	Recipes []RecipeSetting
-	Faults  []string // "pause", "kill"; default both
+	Faults  []string // "pause", "kill" (default both), "client-pause", "client-kill"
 	// Base is the plan each run starts from (its target, name, recipe
 	// and faults are replaced); the zero value means DefaultPlan.
 	Base plan.Plan
@@ -41,14 +43,16 @@ type FailoverRow struct {
 	Validity      checkers.Validity
 	Failovers     int
 	Unresolved    int // faults that removed the leader with no new grant before the end
-	Survived      int // faults on the leader's node that the leader survived
+	Survived      int // faults on the leader that the leader survived
 	Median, Max   time.Duration
 	Err           error // the run failed to produce a verdict
 }
 
 // Failover runs the failover benchmark: the time from a fault on the
-// leader's node taking effect to the next grant, per backend, recipe and
-// fault. Every plan is built and validated before the first run: a bad
+// leader taking effect to the next grant, per backend, recipe and fault.
+// For a client-kill that is from the crash of the leading candidate's
+// process to the next grant: the crashed leader released nothing, so its
+// successor waits out its lease. Every plan is built and validated before the first run: a bad
 // one is an error (exit 254) naming its recipe entry, target and fault.
 // A run that fails is reported in its row; the others still run.
 func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
@@ -97,8 +101,8 @@ func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 		}
 		p, f := j.p, j.p.Nemesis.Faults[0]
 		if cfg.Progress != nil {
-			fmt.Fprintf(cfg.Progress, "bench failover %d/%d: %s, %s, %s of the leader's node held %s, %s of faults\n",
-				i+1, len(jobs), p.Target, settingOf(p).Label(), f.Kind, plan.FormatDuration(f.Duration), plan.FormatDuration(p.Duration))
+			fmt.Fprintf(cfg.Progress, "bench failover %d/%d: %s, %s, %s of %s held %s, %s of faults\n",
+				i+1, len(jobs), p.Target, settingOf(p).Label(), f.Kind, victimOf(f.Kind), plan.FormatDuration(f.Duration), plan.FormatDuration(p.Duration))
 		}
 		out, err := runner.Run(ctx, runner.RunConfig{Plan: p, Root: cfg.Root, Log: cfg.Log})
 		row := FailoverRow{Target: p.Target, Fault: f.Kind, Recipe: j.recipe, Plan: p, Dir: out.Dir, Err: err}
@@ -116,6 +120,14 @@ func Failover(ctx context.Context, cfg FailoverConfig) ([]FailoverRow, error) {
 		return rows, &runner.InterruptedError{What: "the benchmark", Stage: fmt.Sprintf("after %d of %d runs", len(rows), len(jobs))}
 	}
 	return rows, nil
+}
+
+// victimOf names what a fault of kind hits on the leader's side.
+func victimOf(kind string) string {
+	if nemesis.IsClientProcessFault(kind) {
+		return "the leading candidate"
+	}
+	return "the leader's node"
 }
 
 func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }

@@ -148,3 +148,64 @@ func TestRunName(t *testing.T) {
 		t.Errorf("name %q with µ not valid", n)
 	}
 }
+
+// A client-kill row is a plan whose one fault crashes the leading
+// candidate, held at least the lease TTL + 5 s (the successor waits the
+// lease out), on every target: kubernetes with client-go's defaults too.
+func TestFailoverClientKillPlan(t *testing.T) {
+	for _, target := range []string{"etcd", "zookeeper", "consul", plan.TargetKubernetes} {
+		p, err := failoverPlan(plan.Default(), target, NativeRecipe, "client-kill", 8*time.Second)
+		if err != nil {
+			if strings.Contains(err.Error(), "needs client-go") { // a -tags nokube build
+				continue
+			}
+			t.Fatalf("%s: %v", target, err)
+		}
+		f := p.Nemesis.Faults
+		if len(f) != 1 || f[0].Kind != "client-kill" || f[0].Victim != "leader" || f[0].Duration < p.LeaseTTL+leaseMargin ||
+			p.Name != "bench-failover-"+target+"-client-kill" {
+			t.Errorf("%s: %+v", target, p)
+		}
+	}
+	defaults := RecipeSetting{Recipe: plan.RecipeLeaseObserved, LeaseTTL: 15 * time.Second, RenewDeadline: 10 * time.Second, RetryPeriod: 2 * time.Second}
+	p, err := failoverPlan(plan.Default(), "etcd", defaults, "client-kill", 8*time.Second)
+	if err != nil && !strings.Contains(err.Error(), "needs client-go") {
+		t.Fatal(err)
+	}
+	if err == nil && p.Nemesis.Faults[0].Duration != 20*time.Second {
+		t.Errorf("lease-observed 15s: held %s, want 20s", p.Nemesis.Faults[0].Duration)
+	}
+	if victimOf("client-kill") != "the leading candidate" || victimOf("kill") != "the leader's node" {
+		t.Error("victimOf")
+	}
+}
+
+// On target kubernetes the native recipe is client-go's elector: a
+// --config's lease timings are what its rows run with (they once went,
+// leaving the 15 : 10 : 2 proportion of the TTL), and the table says them.
+func TestFailoverKubernetesKeepsClientGoTimings(t *testing.T) {
+	base := plan.Default()
+	base.SetTarget(plan.TargetKubernetes)
+	base.LeaseTTL, base.Lease = 4*time.Second, plan.Lease{RenewDeadline: 3 * time.Second, RetryPeriod: time.Second}
+	p, err := failoverPlan(base, plan.TargetKubernetes, settingOf(base), "client-kill", 8*time.Second)
+	if err != nil {
+		if strings.Contains(err.Error(), "needs client-go") {
+			t.Skip("a -tags nokube build")
+		}
+		t.Fatal(err)
+	}
+	if got := p.Timings(); p.LeaseTTL != 4*time.Second || got.RenewDeadline != 3*time.Second || got.RetryPeriod != time.Second {
+		t.Fatalf("the row runs %s / %+v, want 4s / 3s / 1s", p.LeaseTTL, got)
+	}
+	// Beside it an etcd row of the same base runs its own native recipe.
+	if e, err := failoverPlan(base, "etcd", settingOf(base), "kill", 8*time.Second); err != nil || e.Lease != (plan.Lease{}) {
+		t.Fatalf("etcd row of a kubernetes base: %v, lease %+v", err, e.Lease)
+	}
+	var b strings.Builder
+	if err := WriteFailoverTable(&b, []FailoverRow{{Target: plan.TargetKubernetes, Fault: "client-kill", Plan: p, Validity: "valid", Failovers: 8}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Kubernetes: client-go's LeaderElector on a Lease, lease_ttl (LeaseDuration) 4s, renew_deadline 3s, retry_period 1s."; !strings.Contains(b.String(), want) {
+		t.Errorf("table lacks %q:\n%s", want, b.String())
+	}
+}

@@ -129,9 +129,15 @@ func (s RecipeSetting) recipe() string {
 }
 
 // apply sets the recipe and its timings on p: a zero LeaseTTL keeps p's,
-// zero timings are the 15 : 10 : 2 defaults.
+// zero timings are the 15 : 10 : 2 defaults. The native recipe of target
+// kubernetes keeps p's lease timings (client-go's RenewDeadline and
+// RetryPeriod, from the base plan): they once went, so that a --config
+// with 4s/3s/1s ran with 4s and the 15 : 10 : 2 proportion of it.
 func (s RecipeSetting) apply(p *plan.Plan) {
 	p.Recipe = s.recipe()
+	if p.Recipe == plan.RecipeNative && p.Target == plan.TargetKubernetes {
+		return // its native recipe is client-go's elector: the base plan's lease timings are its own
+	}
 	p.Lease = plan.Lease{RenewEvery: s.RenewEvery, RenewDeadline: s.RenewDeadline, RetryPeriod: s.RetryPeriod}
 	if p.Recipe != plan.RecipeNative && s.LeaseTTL != 0 {
 		p.LeaseTTL = s.LeaseTTL

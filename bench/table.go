@@ -75,6 +75,12 @@ func writeSettings(b *strings.Builder, rows []FailoverRow, withRecipe bool) {
 		}
 	}
 	for _, r := range rows {
+		if r.Target == plan.TargetKubernetes && !r.Plan.LeaseRecipe() {
+			fmt.Fprintf(b, "Kubernetes: %s.\n", recipeTimings(r.Plan))
+			break
+		}
+	}
+	for _, r := range rows {
 		if r.Target == "consul" {
 			fmt.Fprintf(b, "Consul: session lock-delay %s, behavior %s.\n", plan.FormatDuration(r.Plan.Consul.LockDelay), r.Plan.Consul.Behavior)
 			break
@@ -102,6 +108,10 @@ func recipeTimings(p plan.Plan) string {
 			plan.FormatDuration(p.LeaseTTL), plan.FormatDuration(t.RenewEvery))
 	case plan.RecipeLeaseObserved:
 		return fmt.Sprintf("client-go's LeaderElector, lease_ttl (LeaseDuration) %s, renew_deadline %s, retry_period %s",
+			plan.FormatDuration(p.LeaseTTL), plan.FormatDuration(t.RenewDeadline), plan.FormatDuration(t.RetryPeriod))
+	}
+	if p.Target == plan.TargetKubernetes {
+		return fmt.Sprintf("client-go's LeaderElector on a Lease, lease_ttl (LeaseDuration) %s, renew_deadline %s, retry_period %s",
 			plan.FormatDuration(p.LeaseTTL), plan.FormatDuration(t.RenewDeadline), plan.FormatDuration(t.RetryPeriod))
 	}
 	return fmt.Sprintf("the backend's own, session TTL %s", plan.FormatDuration(p.LeaseTTL))

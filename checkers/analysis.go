@@ -262,17 +262,3 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
-
-// leadersAt returns the intervals open at time t (start <= t < end).
-func (a *analysis) leadersAt(t time.Duration) []interval {
-	var out []interval
-	for _, iv := range a.intervals {
-		if iv.start > t {
-			break
-		}
-		if iv.end > t || iv.endIdx == -1 {
-			out = append(out, iv)
-		}
-	}
-	return out
-}

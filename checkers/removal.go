@@ -80,10 +80,21 @@ func (a *analysis) effectOf(ft faultStart) effect {
 	return e
 }
 
-// inOffice returns the leaderships in office when ft took effect: open at
-// its time and not ended by an op before it.
+// inOffice returns the leaderships in office when ft took effect: granted
+// by its time and not ended by an op before it. One ended by an op after
+// the fault-start at the very same time was in office (a client-kill
+// records the crashed leader's lost right after its fault-start).
 func (a *analysis) inOffice(ft faultStart) []interval {
-	return slices.DeleteFunc(a.leadersAt(ft.t), func(iv interval) bool { return iv.endIdx != -1 && iv.endIdx < ft.idx })
+	var out []interval
+	for _, iv := range a.intervals {
+		if iv.start > ft.t {
+			break
+		}
+		if iv.endIdx == -1 || (iv.endIdx > ft.idx && iv.end >= ft.t) {
+			out = append(out, iv)
+		}
+	}
+	return out
 }
 
 // removes reports whether ft removed the leadership iv: [effectOf]'s rule

@@ -37,7 +37,7 @@ type Fault struct {
 	// Fallback is "random" when the victim was the leader and there was
 	// none, so a random node was taken.
 	Fallback string `json:"fallback,omitempty"`
-	// Kind is the fault: partition, pause, kill, client-pause,
+	// Kind is the fault: partition, pause, kill, client-pause, client-kill,
 	// client-partition, client-delay, client-loss, link-loss, link-delay,
 	// link-rate, flaky, clock-skew, clock-drift.
 	Kind string `json:"fault"`
@@ -76,8 +76,8 @@ type Fault struct {
 	// was in effect: "n1→n2: no answer within 1s" for a cut, "n1→n2:
 	// round trip 612ms" for a delay.
 	Probe string `json:"probe,omitempty"`
-	// Process is the client process a client pause froze, or whose clock
-	// a clock fault skewed or slowed.
+	// Process is the client process a client pause froze or a client
+	// kill crashed, or whose clock a clock fault skewed or slowed.
 	Process string `json:"process,omitempty"`
 	// Rate is how fast a clock-drift makes the victim candidate's clock
 	// run, 1 being true time: 0.5.

@@ -84,7 +84,7 @@ type Fields struct {
 	// Grudge maps a node to the nodes whose traffic it drops (partitions
 	// shaped without groups: majority-ring, bridge).
 	Grudge  map[string][]string `json:"grudge,omitempty"`
-	Process string              `json:"process,omitempty"` // a client-pause's victim
+	Process string              `json:"process,omitempty"` // a client-pause's or client-kill's victim
 }
 
 // Fields decodes the well-known keys of the op's value. A value that is

@@ -3,7 +3,8 @@
 // are grudges (node → nodes whose traffic it drops) in the shapes of
 // Jepsen's nemeses; pauses and kills act on nodes chosen by role (the
 // leader, a minority, a majority, one at random) or by name; a client
-// pause freezes a candidate; the clock faults set a candidate's clock,
+// pause freezes a candidate, a client kill crashes one (its fresh
+// successor starts at the heal); the clock faults set a candidate's clock,
 // or with clock: node a server node's through the cluster's optional
 // [NodeClocks]. A [Nemesis] runs a schedule drawn from one seeded random
 // source, records every start and heal in the history (values of type
@@ -16,7 +17,7 @@
 // start and a heal each get a budget: 1 s for the faults that act on the
 // nodes (through the Docker Engine API or the plan's commands: a pause, a
 // kill, a netctl sidecar on every node for a cut, a node's clock), 250 ms
-// for those that act in the harness's own process (a client pause, the
+// for those that act in the harness's own process (a client pause or kill, the
 // client-side proxies, a candidate's clock). An 8 s pause thus needs 10 s of the window. Near the end of the window the draw is among the faults that
 // still fit; when none does, the schedule is over. While every fault fits
 // the draws are those of a schedule without a window, so a seed replays

@@ -29,6 +29,22 @@ type Clients interface {
 	Freeze(ctx context.Context, node string, d time.Duration) (process string, err error)
 }
 
+// Crashes are the candidates' processes, which a client kill crashes
+// (the election workload satisfies it). Crash stops node's candidate
+// process at once, as a crash: no resign, no release, its connections
+// closed, its timers stopped; its lease or session in the backend stays
+// until it expires. It returns the crashed process and end, which records
+// in the history how the crash ended that process (its lost, or its op
+// left unknown); the fault calls it once its fault-start is recorded.
+// Restart starts a fresh process of the node (a new process id, new
+// connections) that campaigns anew, recording the crashed one's end first
+// if it still is to be; it is idempotent and must work on a context the
+// run has already cancelled.
+type Crashes interface {
+	Crash(ctx context.Context, node string) (process string, end func(), err error)
+	Restart(ctx context.Context, node string) (process string, err error)
+}
+
 // NodeClocks is what a clock-skew of a server node's own clock (clock:
 // node) needs of the cluster, an optional capability: external.Cluster
 // has it, through the plan's granted commands; a compose cluster has not
@@ -86,6 +102,9 @@ type Env struct {
 	// Clocks are the candidates' clocks; nil when the run has no election
 	// workload.
 	Clocks Clocks
+	// Crashes are the candidates' processes, for client kills; nil when
+	// the run has no election workload.
+	Crashes Crashes
 	// Servers, when set, is who leads among the nodes themselves, for
 	// targets whose candidates run apart from the nodes (kubernetes: the
 	// candidates talk to API servers, the nodes are etcd members): the
@@ -104,7 +123,7 @@ type Servers interface {
 
 // FaultSpec is one fault of a plan.
 type FaultSpec struct {
-	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-partition | client-delay | client-loss | link-loss | link-delay | link-rate | flaky | clock-skew | clock-drift
+	Kind     string        `yaml:"kind"`     // partition | pause | kill | client-pause | client-kill | client-partition | client-delay | client-loss | link-loss | link-delay | link-rate | flaky | clock-skew | clock-drift
 	Shape    string        `yaml:"shape"`    // partitions: halves | isolate-leader | majority-ring | bridge | random; link faults: halves | isolate-leader | random
 	Victim   string        `yaml:"victim"`   // the others: leader | minority | majority | random | a node name
 	Duration time.Duration `yaml:"duration"` // how long until healed

@@ -19,6 +19,14 @@ type Fault interface {
 	Heal(ctx context.Context, env Env) (value history.Fault, err error)
 }
 
+// starter is a fault with something to record right after its
+// fault-start (a client kill: the crashed process's end, which must
+// follow the fault that caused it). The nemesis calls started once the
+// fault-start is recorded.
+type starter interface {
+	started()
+}
+
 // newFault makes the fault a spec describes; the victims and shapes are
 // drawn from rng when it starts.
 func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
@@ -31,6 +39,8 @@ func newFault(spec FaultSpec, rng *rand.Rand) (Fault, error) {
 		return &nodeFault{kind: "kill", victim: spec.Victim, rng: rng}, nil
 	case "client-pause":
 		return &clientPause{victim: spec.Victim, d: spec.Duration, rng: rng}, nil
+	case "client-kill":
+		return &clientKill{victim: spec.Victim, rng: rng}, nil
 	case "client-partition", "client-delay", "client-loss":
 		return newLinkFault(spec, rng), nil
 	case "link-loss", "link-delay", "link-rate":

@@ -121,6 +121,9 @@ func (n *Nemesis) start(ctx context.Context, spec FaultSpec, f Fault) error {
 		return err
 	}
 	n.record(history.FFaultStart, v, nil)
+	if s, ok := f.(starter); ok {
+		s.started()
+	}
 	n.log.Info("fault in effect", "fault", f.Name())
 	return nil
 }

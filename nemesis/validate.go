@@ -13,7 +13,7 @@ import (
 
 // Kinds and shapes a plan may name.
 var (
-	Kinds  = slices.Concat([]string{"partition", "pause", "kill", "client-pause"}, linkKinds, nodeLinkKinds, []string{"flaky"}, clockKinds)
+	Kinds  = slices.Concat([]string{"partition", "pause", "kill", "client-pause", "client-kill"}, linkKinds, nodeLinkKinds, []string{"flaky"}, clockKinds)
 	Shapes = []string{"halves", "isolate-leader", "majority-ring", "bridge", "random"}
 )
 
@@ -69,6 +69,9 @@ func ValidateFault(f FaultSpec, nodes int) (field string, err error) {
 	if f.Victim == "" || slices.Contains(roles, f.Victim) {
 		if f.Kind == "client-pause" && (f.Victim == "minority" || f.Victim == "majority") {
 			return "victim", errors.New("a client pause freezes one candidate: leader, random or a node name")
+		}
+		if f.Kind == "client-kill" && (f.Victim == "minority" || f.Victim == "majority") {
+			return "victim", errors.New("a client kill crashes one candidate: leader, random or a node name")
 		}
 		if IsClockFault(f.Kind) && !f.NodeClock() && (f.Victim == "minority" || f.Victim == "majority") {
 			return "victim", fmt.Errorf("a %s reaches one candidate's clock: leader, random or a node name", f.Kind)

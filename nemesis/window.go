@@ -15,7 +15,7 @@ type budget struct {
 // the plan's commands: pausing or killing a container, or a netctl
 // sidecar on every node at once for a cut, each well under a second on a
 // healthy host. A fault on the clients (a freeze, the harness's own
-// proxies) acts in this process, in microseconds. A start slower than its
+// proxies, a crash of a candidate) acts in this process, in microseconds. A start slower than its
 // budget eats into the time the fault is held, not into the window, so
 // the start never runs into the window's deadline; the heal budget keeps
 // the heal itself inside the window (it runs on a context of its own and
@@ -34,10 +34,17 @@ func budgetOf(f FaultSpec) budget {
 	if IsNodeLinkFault(f.Kind) { // the start includes a probe across a link
 		return budget{start: clusterBudget.start + probeTimeout + 2*(f.Delay+f.Jitter), heal: clusterBudget.heal}
 	}
-	if f.Kind == "client-pause" || IsLinkFault(f.Kind) || IsClockFault(f.Kind) {
+	if IsClientProcessFault(f.Kind) || IsLinkFault(f.Kind) || IsClockFault(f.Kind) {
 		return clientBudget
 	}
 	return clusterBudget
+}
+
+// IsClientProcessFault reports whether kind acts on a candidate's own
+// process, in the harness: client-pause (a freeze), client-kill (a
+// crash). Both need the election workload.
+func IsClientProcessFault(kind string) bool {
+	return kind == "client-pause" || kind == "client-kill"
 }
 
 // Needs is how much of the fault window the fault takes: its start

@@ -372,7 +372,7 @@ func (p Plan) checkCommands(bad func(field, format string, args ...any)) {
 func linkFaultKinds() []string {
 	var out []string
 	for _, k := range nemesis.Kinds {
-		if nemesis.IsLinkFault(k) || k == "client-pause" {
+		if nemesis.IsLinkFault(k) || nemesis.IsClientProcessFault(k) {
 			out = append(out, k)
 		}
 	}

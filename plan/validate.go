@@ -169,8 +169,11 @@ func (p Plan) check() []fieldErr {
 	}
 	if !p.Election() {
 		for i, f := range p.Nemesis.Faults {
-			if f.Kind == "client-pause" {
+			switch f.Kind {
+			case "client-pause":
 				bad(fmt.Sprintf("nemesis.faults[%d].kind", i), "client-pause freezes a candidate: it needs the election workload (workload: election or election+register)")
+			case "client-kill":
+				bad(fmt.Sprintf("nemesis.faults[%d].kind", i), "client-kill crashes a candidate: it needs the election workload (workload: election or election+register)")
 			}
 		}
 	}

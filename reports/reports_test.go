@@ -240,6 +240,20 @@ func TestFaultLabelsOfLinkFaults(t *testing.T) {
 	}
 }
 
+// A client fault is labelled with the client process it hit: the frozen
+// one, the crashed one.
+func TestFaultLabelsOfClientFaults(t *testing.T) {
+	for value, want := range map[string]string{
+		`{"fault":"client-pause","victim":"leader","node":"n2","nodes":["n2"],"process":"n2","for":"6s"}`: "client-pause n2 for 6s",
+		`{"fault":"client-kill","victim":"leader","node":"n1","nodes":["n1"],"process":"n1#2"}`:           "client-kill n1#2",
+		`{"fault":"client-kill","node":"n1","process":"n1#2"}`:                                            "client-kill n1#2",
+	} {
+		if got := faultLabel(history.Op{F: history.FFaultStart, Value: []byte(value)}); got != want {
+			t.Errorf("%s: %q, want %q", value, got, want)
+		}
+	}
+}
+
 // The liveness section names the faults the leader survived and says when
 // a partition left no side a majority.
 func TestLivenessSurvivedAndNoMajority(t *testing.T) {

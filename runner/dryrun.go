@@ -212,6 +212,8 @@ func howFault(p plan.Plan, f nemesis.FaultSpec) string {
 		return howNodeClock(p, f)
 	case f.Kind == "client-pause":
 		return "the harness freezes the candidate's process between its leadership check and its next write, keepalives included"
+	case f.Kind == "client-kill":
+		return "the harness crashes the candidate's process: it stops at once, resigns and releases nothing, its connections are closed and its timers stop, so its lease stays in the backend until it expires; the heal starts a fresh candidate process (a new session or elector, new connections) that campaigns again"
 	case nemesis.IsClockFault(f.Kind) && p.Recipe == plan.RecipeLeaseTimestamp:
 		return "the candidate's own clock, which lease-timestamp reads its lease's expiry by, is set off true time (timers keep the real rate), then back"
 	case nemesis.IsClockFault(f.Kind):

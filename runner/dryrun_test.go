@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
 )
@@ -65,6 +66,29 @@ func TestDryRunCompose(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"3 etcd containers started in Docker", "partition isolate-leader for 8s: the network agent under each node", "pause of leader for 8s: docker pause", "each talking only to its own node, directly"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("dry run lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// The dry run says what a client-kill does: a crash that releases
+// nothing, and a fresh process at the heal.
+func TestDryRunClientKill(t *testing.T) {
+	var b bytes.Buffer
+	p := plan.Default()
+	p.Nemesis.Faults = []nemesis.FaultSpec{{Kind: "client-kill", Victim: "leader", Duration: 8 * time.Second}}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	tgt, err := p.NewTarget(targets.Access{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteDryRun(&b, "runs", p, tgt); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"client-kill of leader for 8s: the harness crashes the candidate's process", "releases nothing", "starts a fresh candidate process"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("dry run lacks %q:\n%s", want, b.String())
 		}

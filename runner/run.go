@@ -192,7 +192,7 @@ func Run(ctx context.Context, cfg RunConfig) (out RunOutcome, err error) {
 	}
 	env := nemesis.Env{Cluster: cluster, Clients: wl, Rec: rec, Log: log}
 	if pl.Election() {
-		env.Clocks = wl
+		env.Clocks, env.Crashes = wl, wl
 	}
 	if lk != nil {
 		env.Links = lk

@@ -16,7 +16,7 @@ import (
 )
 
 // clients are the plan's workloads, as the nemesis (who leads, the client
-// pause) and the progress line see them.
+// pause and kill) and the progress line see them.
 type clients struct {
 	el     *election.Workload // nil without the election workload
 	reg    *register.Workload // nil without the register workload
@@ -94,6 +94,24 @@ func (c *clients) Freeze(ctx context.Context, node string, d time.Duration) (str
 		return "", fmt.Errorf("freeze %s: no election workload", node)
 	}
 	return c.el.Freeze(ctx, node, d)
+}
+
+// Crash crashes the node's candidate process (a client-kill); only the
+// election workload has candidates (plans without it reject client-kill
+// faults).
+func (c *clients) Crash(ctx context.Context, node string) (string, func(), error) {
+	if c.el == nil {
+		return "", nil, fmt.Errorf("crash %s's client: no election workload", node)
+	}
+	return c.el.Crash(ctx, node)
+}
+
+// Restart starts a fresh candidate process on the node after its crash.
+func (c *clients) Restart(ctx context.Context, node string) (string, error) {
+	if c.el == nil {
+		return "", fmt.Errorf("restart %s's client: no election workload", node)
+	}
+	return c.el.Restart(ctx, node)
 }
 
 // SetClock skews or slows the clock of the node's candidates; only the

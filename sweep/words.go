@@ -39,6 +39,8 @@ func faultWords(f nemesis.FaultSpec) string {
 	switch f.Kind {
 	case "client-pause":
 		return "client pauses of " + d
+	case "client-kill":
+		return "client kills for " + d
 	case "pause":
 		return "node pauses of " + d
 	case "kill":

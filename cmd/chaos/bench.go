@@ -36,6 +36,11 @@ leader's node, and prints a Markdown table of the failovers: the time from
 the fault taking effect to the next grant, median and max, with the
 settings used. Each run keeps its run directory and report.
 
+--faults client-pause and client-kill act on the leading candidate's own
+process instead: a freeze (a GC pause), or a crash that releases nothing
+(a controller pod that dies), so its successor waits out its lease; the
+candidate restarts fresh at the heal.
+
 --recipes lists how the candidates elect: native, lease-timestamp[@TTL[/RENEW_EVERY]]
 or lease-observed[@TTL[/RENEW_DEADLINE/RETRY_PERIOD]] (client-go's timings;
 without '@', the plan's lease_ttl in client-go's 15:10:2 proportion). Each
@@ -43,6 +48,7 @@ fault is held at least the lease TTL + 5s, and a long lease lengthens its
 runs' fault window to hold three faults.`,
 		Example: `  chaos bench failover
   chaos bench failover --targets consul --faults kill --duration 2m
+  chaos bench failover --targets kubernetes --faults client-kill --config examples/kubernetes-default.yaml
   chaos bench failover --recipes lease-observed@15s/10s/2s,lease-observed@4s/3s/1s,lease-timestamp@4s/1s`,
 		Args: badArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -76,7 +82,7 @@ runs' fault window to hold three faults.`,
 	f := failover.Flags()
 	f.StringSliceVar(&cfg.Targets, "targets", nil, "backends to measure (default etcd, zookeeper, consul; kubernetes by name)")
 	f.StringSliceVar(&recipes, "recipes", nil, "how the candidates elect: native, lease-timestamp[@TTL[/RENEW_EVERY]], lease-observed[@TTL[/RENEW_DEADLINE/RETRY_PERIOD]] (default the plan's recipe: native)")
-	f.StringSliceVar(&cfg.Faults, "faults", nil, "faults on the leader's node: pause, kill (default both)")
+	f.StringSliceVar(&cfg.Faults, "faults", nil, "faults on the leader: pause, kill of its node (default both); client-pause, client-kill of its candidate's process")
 	f.DurationVar(&cfg.Hold, "hold", 8*time.Second, "how long each fault lasts at least (a row holds it its lease TTL + 5s when that is longer)")
 	f.StringVar(&cfg.Root, "runs", "runs", "directory that holds the run directories")
 	f.StringVar(&outPath, "out", "", "also write the table to this file")

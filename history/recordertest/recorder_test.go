@@ -46,7 +46,7 @@ func TestRecordersReadBack(t *testing.T) {
 	for _, s := range []string{"halves", "isolate-leader", "majority-ring", "bridge", "random"} {
 		faults = append(faults, nemesis.FaultSpec{Kind: "partition", Shape: s, Duration: 5 * time.Millisecond})
 	}
-	for _, k := range []string{"pause", "kill", "client-pause", "client-partition"} {
+	for _, k := range []string{"pause", "kill", "client-pause", "client-kill", "client-partition"} {
 		faults = append(faults, nemesis.FaultSpec{Kind: k, Victim: "leader", Duration: 5 * time.Millisecond})
 	}
 	faults = append(faults,
@@ -55,7 +55,7 @@ func TestRecordersReadBack(t *testing.T) {
 		nemesis.FaultSpec{Kind: "client-loss", Victim: "n2", Duration: 5 * time.Millisecond, Loss: 0.5})
 	cl := &cluster{}
 	nem, err := nemesis.New(nemesis.Spec{Faults: faults, Interval: 2 * time.Millisecond},
-		nemesis.Env{Cluster: cl, Clients: ew, Links: links{}, Rec: rec}, rand.New(rand.NewPCG(7, 7)))
+		nemesis.Env{Cluster: cl, Clients: ew, Crashes: ew, Links: links{}, Rec: rec}, rand.New(rand.NewPCG(7, 7)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 
 	coordinationv1 "k8s.io/api/coordination/v1"
@@ -22,7 +23,8 @@ import (
 // what the harness needs around it: every request waits through the
 // candidate's client pause first, and the tenures it grants are known.
 // Each Begin names a new tenure in LeaseLock's own Labels (TenureLabel:
-// "<process>.<n>"), which every write of that elector carries. A tenure
+// "<process>.<n>", see tenureLabel), which every write of that elector
+// carries. A tenure
 // begins with the first write naming this process the holder after
 // Begin: its token is that write's resourceVersion, read from the API
 // server's answer (the Leases client LeaseLock writes through records
@@ -68,9 +70,24 @@ func (l *leaseLock) Begin(retaken func()) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.begun++
-	l.label = fmt.Sprintf("%s.%d", l.Identity(), l.begun)
+	l.label = tenureLabel(l.Identity(), l.begun)
 	l.Labels = map[string]string{TenureLabel: l.label} // read by LeaseLock's Create and Update
 	l.tenure, l.token, l.retaken, l.lastErr = false, 0, retaken, nil
+}
+
+// tenureLabel is the TenureLabel value of id's n-th tenure: "n1.3". A
+// label value is letters, digits, '-', '_' and '.', so every other
+// character of id becomes '_': a process that took over after its node's
+// last one retired or crashed, "n1#2", names its tenures "n1_2.1".
+func tenureLabel(id string, n int) string {
+	safe := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_', r == '.':
+			return r
+		}
+		return '_'
+	}, id)
+	return fmt.Sprintf("%s.%d", safe, n)
 }
 
 // Token is the resourceVersion of this tenure's takeover; 0 = none.

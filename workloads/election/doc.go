@@ -14,4 +14,11 @@
 // (keepalives included) and its loop stops between its leadership check
 // and its next write, so when it thaws it makes that write on what it
 // believed before the pause.
+//
+// [Workload.Crash] is the client kill: the candidate's process dies at
+// once, its connections closed and its timers stopped, without resigning
+// or releasing anything, so its lease or session in the backend stays
+// until it expires; its end (the lost of its leadership, or its
+// outstanding op ending info) is recorded after the fault. [Workload.Restart]
+// starts the node's next process, a fresh candidate.
 package election

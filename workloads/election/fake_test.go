@@ -23,6 +23,11 @@ type fakeTarget struct {
 	campErr  map[string]error // process -> error its next Campaign returns
 	writeErr map[string]error // process -> error its next FencedWrite returns
 	dialed   map[string]int   // process -> candidates made
+	// afterCrash counts, per process, the requests (Campaign, FencedWrite,
+	// Resign) a candidate made once its process had crashed (its pause, a
+	// freezenet.Switch, killed): a crashed process must make none. Its
+	// Close reaches nothing: a dead process releases nothing.
+	afterCrash map[string]int
 	// inWrite, when set, runs at the start of every FencedWrite (outside
 	// mu); an error it returns is the write's.
 	inWrite func(process string) error
@@ -30,7 +35,7 @@ type fakeTarget struct {
 
 func newFakeTarget() *fakeTarget {
 	return &fakeTarget{changed: make(chan struct{}), campErr: map[string]error{},
-		writeErr: map[string]error{}, dialed: map[string]int{}}
+		writeErr: map[string]error{}, dialed: map[string]int{}, afterCrash: map[string]int{}}
 }
 
 var _ targets.Target = (*fakeTarget)(nil)
@@ -45,7 +50,7 @@ func (f *fakeTarget) NewCandidate(_ context.Context, ep targets.Endpoint, cfg ta
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.dialed[cfg.Process]++
-	return &fakeCand{f: f, process: cfg.Process, lost: make(chan struct{})}, nil
+	return &fakeCand{f: f, process: cfg.Process, lost: make(chan struct{}), pause: cfg.Pause}, nil
 }
 
 func (f *fakeTarget) NewObserver(context.Context, []targets.Endpoint, *slog.Logger) (targets.Observer, error) {
@@ -97,11 +102,29 @@ type fakeCand struct {
 	tok     uint64 // drawn when it joined the queue
 	lost    chan struct{}
 	reason  string
+	pause   targets.Pause
 }
+
+// crashed reports whether c's process crashed, and counts the request
+// req in f.afterCrash if so; f.mu held.
+func (c *fakeCand) crashed(req bool) bool {
+	k, ok := c.pause.(interface{ Killed() bool })
+	dead := ok && k.Killed()
+	if dead && req {
+		c.f.afterCrash[c.process]++
+	}
+	return dead
+}
+
+var errFakeCrashed = errors.New("fake: the connection is closed")
 
 func (c *fakeCand) Campaign(ctx context.Context) (uint64, error) {
 	f := c.f
 	f.mu.Lock()
+	if c.crashed(true) {
+		f.mu.Unlock()
+		return 0, errFakeCrashed
+	}
 	if err, ok := f.campErr[c.process]; ok {
 		delete(f.campErr, c.process)
 		f.mu.Unlock()
@@ -116,13 +139,16 @@ func (c *fakeCand) Campaign(ctx context.Context) (uint64, error) {
 		f.mu.Unlock()
 		select {
 		case <-ctx.Done():
-			f.mu.Lock()
-			c.leave()
-			f.mu.Unlock()
-			return 0, ctx.Err()
 		case <-ch:
 		}
 		f.mu.Lock()
+		if ctx.Err() != nil { // given up: not granted, even if promoted meanwhile
+			if !c.crashed(false) || f.leader != c { // a crashed leader's lease stays until it expires
+				c.leave()
+			}
+			f.mu.Unlock()
+			return 0, ctx.Err()
+		}
 	}
 	f.mu.Unlock()
 	return c.tok, nil
@@ -153,6 +179,9 @@ func (c *fakeCand) LostReason() string {
 func (c *fakeCand) Resign(context.Context) error {
 	c.f.mu.Lock()
 	defer c.f.mu.Unlock()
+	if c.crashed(true) {
+		return errFakeCrashed
+	}
 	if c.f.leader == c {
 		c.leave()
 	}
@@ -162,8 +191,11 @@ func (c *fakeCand) Resign(context.Context) error {
 func (c *fakeCand) FencedWrite(_ context.Context, token uint64, _ []byte) error {
 	f := c.f
 	f.mu.Lock()
-	hook := f.inWrite
+	hook, dead := f.inWrite, c.crashed(true)
 	f.mu.Unlock()
+	if dead {
+		return errFakeCrashed
+	}
 	if hook != nil {
 		if err := hook(c.process); err != nil {
 			return err
@@ -184,6 +216,12 @@ func (c *fakeCand) FencedWrite(_ context.Context, token uint64, _ []byte) error 
 func (c *fakeCand) Close() error {
 	c.f.mu.Lock()
 	defer c.f.mu.Unlock()
+	if c.crashed(false) {
+		if c.f.leader != c { // a waiter's place in the queue goes with its session; a leader's lease stays
+			c.leave()
+		}
+		return errFakeCrashed
+	}
 	c.leave()
 	return nil
 }
@@ -193,6 +231,9 @@ type fakeObserver struct{ f *fakeTarget }
 func (o *fakeObserver) Watch(ctx context.Context, fn func(string, uint64)) error {
 	last, lastTok, first := "", uint64(0), true
 	for {
+		if !first && ctx.Err() != nil { // stopped: what changes now is not watched
+			return nil
+		}
 		o.f.mu.Lock()
 		leader, tok, ch := "", uint64(0), o.f.changed
 		if o.f.leader != nil {

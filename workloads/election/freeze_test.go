@@ -98,7 +98,7 @@ func TestFreezeWaitsForWriteInFlight(t *testing.T) {
 		}
 		close(entered)
 		<-release
-		if s.sw.Frozen() { // what a request on a frozen connection meets
+		if s.switchOf().Frozen() { // what a request on a frozen connection meets
 			return errors.New("fake: request timed out on a frozen connection")
 		}
 		return nil
@@ -111,7 +111,7 @@ func TestFreezeWaitsForWriteInFlight(t *testing.T) {
 		froze <- err
 	}()
 	deadline := time.Now().Add(5 * time.Second)
-	for !s.sw.Frozen() && !s.freezeWaits() {
+	for !s.switchOf().Frozen() && !s.freezeWaits() {
 		if time.Now().After(deadline) {
 			t.Fatal("the freeze neither took effect nor waited")
 		}

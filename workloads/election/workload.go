@@ -127,9 +127,17 @@ func (w *Workload) Stop(ctx context.Context) error {
 	w.mu.Unlock()
 
 	close(w.stopCh)
+	// The waiting candidates give up before the leaders resign, so that a
+	// resign hands leadership to nobody still campaigning: each process
+	// has a context of its own, and one cancel of them all would end them
+	// one after another, in no set order.
+	for _, s := range w.slots {
+		s.cancelWaiting()
+	}
 	w.cancel()
 	for _, s := range w.slots {
 		s.thaw()
+		s.recordEnd() // of a process crashed and never restarted
 	}
 	var err error
 	select {

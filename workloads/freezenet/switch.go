@@ -2,32 +2,39 @@ package freezenet
 
 import (
 	"context"
+	"errors"
 	"net"
 	"sync"
 
 	"github.com/chaos-election/chaos/targets"
 )
 
-// Switch freezes and thaws the connections dialed through it. The zero
-// value is not usable; call [New].
+// ErrKilled is what a killed switch's dials, waits and connections return:
+// the process that owned them crashed.
+var ErrKilled = errors.New("the client process crashed (client-kill)")
+
+// Switch freezes and thaws the connections dialed through it, and kills
+// them for good. The zero value is not usable; call [New].
 type Switch struct {
 	mu     sync.Mutex
 	thawed chan struct{} // closed while not frozen
+	killed chan struct{} // closed once killed
+	conns  map[*conn]struct{}
 }
 
 // New returns a thawed switch.
 func New() *Switch {
 	ch := make(chan struct{})
 	close(ch)
-	return &Switch{thawed: ch}
+	return &Switch{thawed: ch, killed: make(chan struct{}), conns: map[*conn]struct{}{}}
 }
 
 // Freeze blocks I/O on every connection of the switch until Thaw. It is a
-// no-op when already frozen.
+// no-op when already frozen or killed.
 func (s *Switch) Freeze() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if isClosed(s.thawed) {
+	if isClosed(s.thawed) && !isClosed(s.killed) {
 		s.thawed = make(chan struct{})
 	}
 }
@@ -48,11 +55,42 @@ func (s *Switch) Frozen() bool {
 	return !isClosed(s.thawed)
 }
 
+// Kill is the crash of the process that dials through the switch: every
+// connection is closed at once, as the kernel closes a dead process's
+// sockets (what was in flight is lost), reads and writes blocked by a
+// freeze end, and from then on every dial, read, write and Wait fails with
+// [ErrKilled]. A killed switch stays killed: the next process of the node
+// dials through a new one. It is idempotent.
+func (s *Switch) Kill() {
+	s.mu.Lock()
+	if isClosed(s.killed) {
+		s.mu.Unlock()
+		return
+	}
+	close(s.killed)
+	if !isClosed(s.thawed) {
+		close(s.thawed)
+	}
+	conns := s.conns
+	s.conns = nil
+	s.mu.Unlock()
+	for c := range conns {
+		_ = c.Conn.Close()
+	}
+}
+
+// Killed reports whether the switch was killed.
+func (s *Switch) Killed() bool { return isClosed(s.killed) }
+
 // Wait blocks while the switch is frozen: it is the [targets.Pause] of
 // the candidates that dial through it. It returns ctx's error when ctx
-// ends first.
+// ends first, and [ErrKilled] once the switch is killed: a crashed
+// process's timers never fire again.
 func (s *Switch) Wait(ctx context.Context) error {
 	s.wait(ctx.Done())
+	if s.Killed() {
+		return ErrKilled
+	}
 	return ctx.Err()
 }
 
@@ -74,6 +112,9 @@ func (s *Switch) wait(closed <-chan struct{}) {
 func (s *Switch) Dialer(base targets.Dialer) targets.Dialer {
 	return func(ctx context.Context, addr string) (net.Conn, error) {
 		s.wait(ctx.Done())
+		if s.Killed() {
+			return nil, ErrKilled
+		}
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -90,7 +131,15 @@ func (s *Switch) Dialer(base targets.Dialer) targets.Dialer {
 		if err != nil {
 			return nil, err
 		}
-		return &conn{Conn: c, s: s, closed: make(chan struct{})}, nil
+		wc := &conn{Conn: c, s: s, closed: make(chan struct{})}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if isClosed(s.killed) { // killed while dialing
+			_ = c.Close()
+			return nil, ErrKilled
+		}
+		s.conns[wc] = struct{}{}
+		return wc, nil
 	}
 }
 
@@ -106,18 +155,32 @@ type conn struct {
 
 func (c *conn) Read(b []byte) (int, error) {
 	c.s.wait(c.closed)
+	if c.s.Killed() {
+		return 0, ErrKilled
+	}
 	n, err := c.Conn.Read(b)
 	c.s.wait(c.closed)
+	if c.s.Killed() {
+		return 0, ErrKilled // what arrived dies with the process
+	}
 	return n, err
 }
 
 func (c *conn) Write(b []byte) (int, error) {
 	c.s.wait(c.closed)
+	if c.s.Killed() {
+		return 0, ErrKilled
+	}
 	return c.Conn.Write(b)
 }
 
 func (c *conn) Close() error {
-	c.closeOnce.Do(func() { close(c.closed) })
+	c.closeOnce.Do(func() {
+		close(c.closed)
+		c.s.mu.Lock()
+		delete(c.s.conns, c) // a no-op on the nil map of a killed switch
+		c.s.mu.Unlock()
+	})
 	return c.Conn.Close()
 }
 
