@@ -41,24 +41,7 @@ type userCluster struct {
 // fresh compose project and waits until it serves; t.Cleanup takes it down.
 func startUserCluster(t *testing.T) userCluster {
 	t.Helper()
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	uc := userCluster{project: "ext" + hex.EncodeToString(b)}
-	file, _ := filepath.Abs(filepath.Join("testdata", "external", "etcd.compose.yaml"))
-	dc := func(args ...string) (string, error) {
-		cmd := exec.Command("docker-compose", append([]string{"-p", uc.project, "-f", file}, args...)...)
-		cmd.Env = append(os.Environ(), "ETCD_IMAGE="+compose.EtcdLocalImage)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	if out, err := dc("up", "-d"); err != nil {
-		t.Fatalf("docker-compose up: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := dc("down", "-v", "-t", "1"); err != nil {
-			t.Errorf("docker-compose down: %v\n%s", err, out)
-		}
-	})
+	uc := userCluster{project: composeUp(t, "ext", "etcd.compose.yaml", "ETCD_IMAGE="+compose.EtcdLocalImage)}
 	for i := 1; i <= 3; i++ {
 		name := fmt.Sprintf("%s_e%d_1", uc.project, i)
 		out, err := exec.Command("docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name).Output()
@@ -81,6 +64,32 @@ func startUserCluster(t *testing.T) userCluster {
 		time.Sleep(200 * time.Millisecond)
 	}
 	return uc
+}
+
+// composeUp brings testdata/external/file up with plain docker-compose
+// under a fresh project (prefix and 6 random hex digits), its variables
+// env, and returns the project; t.Cleanup takes it down.
+func composeUp(t *testing.T, prefix, file string, env ...string) string {
+	t.Helper()
+	b := make([]byte, 3)
+	_, _ = rand.Read(b)
+	project := prefix + hex.EncodeToString(b)
+	path, _ := filepath.Abs(filepath.Join("testdata", "external", file))
+	dc := func(args ...string) (string, error) {
+		cmd := exec.Command("docker-compose", append([]string{"-p", project, "-f", path}, args...)...)
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := dc("up", "-d"); err != nil {
+		t.Fatalf("docker-compose up: %v\n%s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := dc("down", "-v", "-t", "1"); err != nil {
+			t.Errorf("docker-compose down: %v\n%s", err, out)
+		}
+	})
+	return project
 }
 
 func (uc userCluster) client(t *testing.T, user, password string) *clientv3.Client {

@@ -5,8 +5,6 @@ package runner
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -60,25 +58,8 @@ func startUserKube(t *testing.T, namespace string) userKube {
 			t.Fatal(err)
 		}
 	}
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	project := "extk" + hex.EncodeToString(b)
-	file, _ := filepath.Abs(filepath.Join("testdata", "external", "kubernetes.compose.yaml"))
-	dc := func(args ...string) (string, error) {
-		cmd := exec.Command("docker-compose", append([]string{"-p", project, "-f", file}, args...)...)
-		cmd.Env = append(os.Environ(), "KUBE_DIR="+kubeDir, "ETCD_IMAGE="+compose.EtcdLocalImage,
-			"KUBE_APISERVER_IMAGE="+compose.KubeAPIServerLocalImage)
-		out, err := cmd.CombinedOutput()
-		return string(out), err
-	}
-	if out, err := dc("up", "-d"); err != nil {
-		t.Fatalf("docker-compose up: %v\n%s", err, out)
-	}
-	t.Cleanup(func() {
-		if out, err := dc("down", "-v", "-t", "1"); err != nil {
-			t.Errorf("docker-compose down: %v\n%s", err, out)
-		}
-	})
+	project := composeUp(t, "extk", "kubernetes.compose.yaml", "KUBE_DIR="+kubeDir, "ETCD_IMAGE="+compose.EtcdLocalImage,
+		"KUBE_APISERVER_IMAGE="+compose.KubeAPIServerLocalImage)
 	uk := userKube{token: creds.Token, containers: []string{project + "_etcd_1", project + "_apiserver_1"}}
 	out, err := exec.Command("docker", "inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", uk.containers[1]).Output()
 	ip := strings.TrimSpace(string(out))

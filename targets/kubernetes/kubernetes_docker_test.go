@@ -190,13 +190,9 @@ func TestLeaseTokensAndFence(t *testing.T) {
 }
 
 func (t *Target) leasesForTest(ctx context.Context) (*leaseObject, error) {
-	servers, err := t.conn()
+	leases, err := t.leasesClient()
 	if err != nil {
 		return nil, err
 	}
-	cs, err := t.clientset(servers[0], nil)
-	if err != nil {
-		return nil, err
-	}
-	return cs.CoordinationV1().Leases(t.opts.Namespace).Get(ctx, t.opts.Lease, metav1.GetOptions{})
+	return leases.Get(ctx, t.opts.Lease, metav1.GetOptions{})
 }
