@@ -11,6 +11,7 @@ import (
 	"github.com/chaos-election/chaos/nemesis"
 	"github.com/chaos-election/chaos/plan"
 	"github.com/chaos-election/chaos/targets"
+	"github.com/chaos-election/chaos/targets/kubernetes"
 )
 
 // The dry run of an external plan says where each secret comes from and
@@ -170,6 +171,9 @@ func TestDryRunKubernetes(t *testing.T) {
 // context and the namespace, starts nothing, and puts one proxy per
 // candidate in front of the API server for the client side's link faults.
 func TestDryRunStagingKubernetes(t *testing.T) {
+	if !kubernetes.Available {
+		t.Skip("a -tags nokube build refuses target kubernetes (plan's TestKubernetesNeedsClientGo)")
+	}
 	p, err := plan.Load("../examples/kubernetes-staging.yaml", plan.Plan{})
 	if err != nil {
 		t.Fatal(err)
