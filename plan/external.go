@@ -185,7 +185,7 @@ func (p Plan) externalYAML() *yaml.Node {
 	}
 	e := p.External
 	m := mapNode(0)
-	if e.Kubeconfig != "" || e.Namespace != "" {
+	if p.Target == TargetKubernetes { // a staging Kubernetes cluster: its own fields
 		add(m, "kubeconfig", strNode(e.Kubeconfig))
 		if e.Context != "" {
 			add(m, "context", strNode(e.Context))
