@@ -265,10 +265,16 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 	}
 	e := p.External
 	if p.Cluster != ClusterExternal {
-		if len(e.Nodes) > 0 || e.Docker || len(e.Commands) > 0 || e.Prefix != "" || e.Kubeconfig != "" || e.Namespace != "" {
+		if len(e.Nodes) > 0 || e.Docker || len(e.Commands) > 0 || e.Prefix != "" || e.Kubeconfig != "" || e.Context != "" || e.Namespace != "" {
 			bad("external", "set, but cluster is %s: add cluster: external to run against these nodes", ClusterCompose)
 		}
 		return
+	}
+	if e.CommandTimeout < 0 {
+		bad("external.command_timeout", "must not be negative, got %s", FormatDuration(e.CommandTimeout))
+	}
+	if e.HealthTimeout < 0 {
+		bad("external.health_timeout", "must not be negative, got %s", FormatDuration(e.HealthTimeout))
 	}
 	if p.Target == TargetKubernetes {
 		p.checkExternalKubernetes(bad)
@@ -302,12 +308,6 @@ func (p Plan) checkExternal(bad func(field, format string, args ...any)) {
 				bad("external.prefix", "%v", err)
 			}
 		}
-	}
-	if e.CommandTimeout < 0 {
-		bad("external.command_timeout", "must not be negative, got %s", FormatDuration(e.CommandTimeout))
-	}
-	if e.HealthTimeout < 0 {
-		bad("external.health_timeout", "must not be negative, got %s", FormatDuration(e.HealthTimeout))
 	}
 	if (e.TLS.CertFile == "") != (e.TLS.KeyFile == "") {
 		bad("external.tls", "cert_file and key_file go together (a client certificate and its key)")

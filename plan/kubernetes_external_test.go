@@ -79,6 +79,7 @@ func TestStagingKubernetesPlanErrors(t *testing.T) {
 			p.External.Nodes = []ExternalNode{{Endpoint: "10.0.0.1:6443"}}
 		}},
 		{"prefix", `field "external.prefix": is not read`, func(p *Plan) { p.External.Prefix = "/x" }},
+		{"health timeout", `field "external.health_timeout": must not be negative`, func(p *Plan) { p.External.HealthTimeout = -time.Second }},
 		{"docker", `field "external.docker": is not read`, func(p *Plan) { p.External.Docker = true }},
 		{"auth", `field "external.auth": is not read`, func(p *Plan) { p.External.Auth.TokenEnv = "TOKEN" }},
 		{"partition", `field "nemesis.faults[0].kind": partition acts on the cluster's nodes`, func(p *Plan) {
