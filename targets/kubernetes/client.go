@@ -45,3 +45,14 @@ func (t *Target) clientset(srv targets.Endpoint, dial targets.Dialer) (*kubernet
 	}
 	return cs, nil
 }
+
+// firstClientset is a plain client of the first API server (the
+// observer's, the namespace's and the probe's), and that server.
+func (t *Target) firstClientset() (*kubernetes.Clientset, targets.Endpoint, error) {
+	servers, err := t.conn()
+	if err != nil {
+		return nil, targets.Endpoint{}, err
+	}
+	cs, err := t.clientset(servers[0], nil)
+	return cs, servers[0], err
+}

@@ -33,11 +33,7 @@ func (t *Target) NewCandidate(ctx context.Context, ep targets.Endpoint, cfg targ
 
 // NewObserver watches the Lease through the first API server.
 func (t *Target) NewObserver(_ context.Context, _ []targets.Endpoint, log *slog.Logger) (targets.Observer, error) {
-	servers, err := t.conn()
-	if err != nil {
-		return nil, err
-	}
-	cs, err := t.clientset(servers[0], nil)
+	cs, _, err := t.firstClientset()
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes observer: %w", err)
 	}

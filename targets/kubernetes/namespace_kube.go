@@ -17,11 +17,7 @@ import (
 // leasesClient is the Leases of the namespace, through the first API
 // server.
 func (t *Target) leasesClient() (coordinationv1.LeaseInterface, error) {
-	servers, err := t.conn()
-	if err != nil {
-		return nil, err
-	}
-	cs, err := t.clientset(servers[0], nil)
+	cs, _, err := t.firstClientset()
 	if err != nil {
 		return nil, err
 	}
@@ -54,12 +50,9 @@ func (t *Target) Existing(ctx context.Context, _ []targets.Endpoint, limit int) 
 
 // namespaceError says a missing namespace in plain words.
 func (t *Target) namespaceError(ctx context.Context, err error) error {
-	servers, cerr := t.conn()
-	if cerr == nil {
-		if cs, cerr := t.clientset(servers[0], nil); cerr == nil {
-			if _, nerr := cs.CoreV1().Namespaces().Get(ctx, t.opts.Namespace, metav1.GetOptions{}); apierrors.IsNotFound(nerr) {
-				return fmt.Errorf("the namespace %s does not exist: create it first (kubectl create namespace %s); chaos runs in it and leaves it", t.opts.Namespace, t.opts.Namespace)
-			}
+	if cs, _, cerr := t.firstClientset(); cerr == nil {
+		if _, nerr := cs.CoreV1().Namespaces().Get(ctx, t.opts.Namespace, metav1.GetOptions{}); apierrors.IsNotFound(nerr) {
+			return fmt.Errorf("the namespace %s does not exist: create it first (kubectl create namespace %s); chaos runs in it and leaves it", t.opts.Namespace, t.opts.Namespace)
 		}
 	}
 	return fmt.Errorf("list the Leases of namespace %s: %w", t.opts.Namespace, err)

@@ -4,7 +4,6 @@ package kubernetes
 
 import (
 	"context"
-
 	"fmt"
 	"net"
 	"net/url"
@@ -89,11 +88,12 @@ func readKubeconfig(k *targets.Kubeconfig) (*rest.Config, string, error) {
 		return nil, "", fmt.Errorf("the API server %q is not a URL with a host", cfg.Host)
 	}
 	port := u.Port()
-	if port == "" {
-		port = map[string]string{"http": "80"}[u.Scheme]
-		if port == "" {
-			port = "443"
-		}
+	switch {
+	case port != "":
+	case u.Scheme == "http":
+		port = "80"
+	default:
+		port = "443"
 	}
 	return cfg, net.JoinHostPort(u.Hostname(), port), nil
 }
@@ -103,16 +103,12 @@ var lineRE = regexp.MustCompile(`line \d+`)
 // probeAPIServer asks the staging cluster's API server whether it is
 // ready (/readyz), with the kubeconfig's credentials.
 func (t *Target) probeAPIServer(ctx context.Context) error {
-	servers, err := t.conn()
-	if err != nil {
-		return err
-	}
-	cs, err := t.clientset(servers[0], nil)
+	cs, srv, err := t.firstClientset()
 	if err != nil {
 		return err
 	}
 	if _, err := cs.Discovery().RESTClient().Get().AbsPath("/readyz").DoRaw(ctx); err != nil {
-		return fmt.Errorf("API server %s: /readyz: %w", servers[0].Addr, err)
+		return fmt.Errorf("API server %s: /readyz: %w", srv.Addr, err)
 	}
 	return nil
 }
